@@ -1,0 +1,118 @@
+/*
+ * siphb/common.h - types shared by every siphb module: time, lengths, slices,
+ * error codes, the allocator and the export macro.
+ *
+ * Public headers include only stddef.h, stdint.h and stdbool.h so that they can
+ * be read by cffi and compiled for bare-metal targets.
+ */
+#ifndef SIPHB_COMMON_H
+#define SIPHB_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* SIPHB_EXTERN marks the public API; everything else is hidden
+ * (-fvisibility=hidden). Define SIPHB_STATICLIB when linking the static
+ * library on Windows. */
+#if defined(_WIN32) || defined(__CYGWIN__)
+#  if defined(SIPHB_STATICLIB)
+#    define SIPHB_EXTERN
+#  elif defined(BUILDING_SIPHB)
+#    define SIPHB_EXTERN __declspec(dllexport)
+#  else
+#    define SIPHB_EXTERN __declspec(dllimport)
+#  endif
+#elif defined(BUILDING_SIPHB) && defined(__GNUC__) && __GNUC__ >= 4
+#  define SIPHB_EXTERN __attribute__((visibility("default")))
+#else
+#  define SIPHB_EXTERN
+#endif
+
+/* Milliseconds of the integrator's monotonic clock. The origin is the
+ * integrator's choice; siphb only compares and adds. */
+typedef uint64_t siphb_ms;
+
+/* "No deadline": returned by next-deadline queries when nothing is armed,
+ * accepted wherever a deadline is, meaning "not armed". */
+#define SIPHB_NEVER UINT64_MAX
+
+/* A byte count or a negative siphb_error. */
+typedef ptrdiff_t siphb_ssize;
+
+/* A slice of bytes owned by someone else (usually the caller's buffer).
+ * Not NUL-terminated. A NULL ptr with len 0 is the empty slice. */
+typedef struct siphb_str {
+  const char *ptr;
+  size_t len;
+} siphb_str;
+
+/* Error codes. 0 is success; every error is negative. Codes from -1 to -499
+ * are recoverable: the call failed and the object is exactly as it was
+ * before. Codes at or below SIPHB_ERR_FATAL mean the object (or ctx) can no
+ * longer be trusted and should be deleted. Ranges reserved for later
+ * modules: -100..-199 SIP parser, -200..-299 STUN, -300..-399 other codecs. */
+typedef enum siphb_error {
+  SIPHB_OK = 0,
+  SIPHB_ERR_INVALID_ARGUMENT = -1, /* NULL pointer, value out of range */
+  SIPHB_ERR_NOBUF = -2,            /* caller's buffer too small */
+  SIPHB_ERR_PARSE = -3,            /* malformed input (generic) */
+  SIPHB_ERR_INCOMPLETE = -4,       /* more input needed */
+  SIPHB_ERR_INVALID_STATE = -5,    /* call not allowed now (e.g. from a callback) */
+  SIPHB_ERR_NOT_FOUND = -6,        /* no such item */
+  SIPHB_ERR_LIMIT = -7,            /* a configured limit would be exceeded */
+  SIPHB_ERR_UNSUPPORTED = -8,      /* feature not built in or not supported */
+  SIPHB_ERR_SEND = -9,             /* returned by a send callback: this send failed,
+                                      the ctx carries on and reports it */
+  SIPHB_ERR_FATAL = -500,          /* boundary: codes <= this are fatal */
+  SIPHB_ERR_NOMEM = -501,          /* allocation failed or byte budget exhausted */
+  SIPHB_ERR_CALLBACK_FAILURE = -502 /* a callback returned an error */
+} siphb_error;
+
+/* A short English description of an error code; never NULL (unknown codes
+ * give "unknown error"). The string is static. */
+SIPHB_EXTERN const char *siphb_strerror(int code);
+
+/* The enum name of an error code ("SIPHB_ERR_NOBUF"), for logs and the
+ * command-line tool; never NULL ("SIPHB_ERR_UNKNOWN" for unknown codes). */
+SIPHB_EXTERN const char *siphb_errname(int code);
+
+/* true if code is a fatal error (<= SIPHB_ERR_FATAL). */
+SIPHB_EXTERN bool siphb_err_is_fatal(int code);
+
+/*
+ * The allocator. Every allocation siphb makes goes through the siphb_mem given
+ * at ctx creation, which the ctx copies. Passing NULL where a
+ * `const siphb_mem *` is accepted selects the C library's allocator (hosted
+ * builds only; a freestanding build returns SIPHB_ERR_INVALID_ARGUMENT).
+ * All four functions must be set; they follow the C library's contracts
+ * (realloc(NULL, n) allocates, free(NULL) does nothing). siphb never calls
+ * them with a size of 0.
+ */
+typedef struct siphb_mem {
+  void *user_data;
+  void *(*malloc)(size_t size, void *user_data);
+  void (*free)(void *ptr, void *user_data);
+  void *(*calloc)(size_t nmemb, size_t size, void *user_data);
+  void *(*realloc)(void *ptr, size_t size, void *user_data);
+} siphb_mem;
+
+/* The C library allocator as a siphb_mem, or NULL in a freestanding build. */
+SIPHB_EXTERN const siphb_mem *siphb_mem_default(void);
+
+/* Version of the library actually linked, e.g. "0.1.0". */
+SIPHB_EXTERN const char *siphb_version(void);
+
+/* The same as a number: 0xMMmmpp (major, minor, patch). Compare with
+ * SIPHB_VERSION_NUM from siphb/version.h to detect header/library skew. */
+SIPHB_EXTERN uint32_t siphb_version_number(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SIPHB_COMMON_H */

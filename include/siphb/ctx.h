@@ -1,0 +1,200 @@
+/*
+ * siphb/ctx.h - the sans-I/O context.
+ *
+ * A siphb_ctx owns a timer wheel, the objects created on it (timers, and
+ * later probes, flows, ...), and a copy of the integrator's allocator and
+ * callbacks. It performs no I/O and reads no clock: the integrator passes the
+ * current time (`now`, milliseconds of a monotonic clock) to every call that
+ * changes state, asks siphb_ctx_next_deadline() when to call back, calls
+ * siphb_ctx_advance() then, and hands received bytes to siphb_ctx_receive().
+ *
+ * Time never goes backwards: a `now` smaller than one already seen is treated
+ * as the largest seen (and trips an assertion in builds with SIPHB_ASSERTS).
+ *
+ * Threads: a ctx is used by one thread at a time; distinct ctxs share nothing.
+ */
+#ifndef SIPHB_CTX_H
+#define SIPHB_CTX_H
+
+#include <siphb/common.h>
+#include <siphb/event.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct siphb_ctx siphb_ctx;
+
+/* Transport of a peer, as the integrator's socket uses it. */
+typedef enum siphb_transport {
+  SIPHB_TRANSPORT_UDP = 0,
+  SIPHB_TRANSPORT_TCP = 1,
+  SIPHB_TRANSPORT_TLS = 2,
+  SIPHB_TRANSPORT_SCTP = 3,
+  SIPHB_TRANSPORT_WS = 4,
+  SIPHB_TRANSPORT_WSS = 5,
+  SIPHB_TRANSPORT_DTLS = 6
+} siphb_transport;
+
+/* An opaque handle for the other end of a socket or connection: siphb never
+ * parses addresses. Two peers are the same peer when id, ptr and transport
+ * are all equal. */
+typedef struct siphb_peer {
+  uint64_t id;   /* e.g. a connection id or a hash of the remote address */
+  void *ptr;     /* e.g. the integrator's connection object; may be NULL */
+  siphb_transport transport;
+} siphb_peer;
+
+/* What a buffer handed to `send` holds. */
+typedef enum siphb_payload_kind {
+  SIPHB_PAYLOAD_SIP_REQUEST = 0,
+  SIPHB_PAYLOAD_SIP_RESPONSE = 1,
+  SIPHB_PAYLOAD_CRLF_PING = 2, /* "\r\n\r\n" (RFC 5626 section 3.5.1) */
+  SIPHB_PAYLOAD_CRLF_PONG = 3, /* "\r\n" */
+  SIPHB_PAYLOAD_STUN = 4,
+  SIPHB_PAYLOAD_RAW = 5        /* integrator-configured NAT keepalive bytes */
+} siphb_payload_kind;
+
+/* Describes one send; valid only during the callback. */
+typedef struct siphb_send_info {
+  siphb_peer peer;
+  siphb_payload_kind payload;
+  siphb_object_kind object_kind;
+  void *object;           /* the sending object */
+  void *object_user_data; /* its user pointer */
+} siphb_send_info;
+
+typedef enum siphb_log_level {
+  SIPHB_LOG_ERROR = 0,
+  SIPHB_LOG_WARN = 1,
+  SIPHB_LOG_INFO = 2,
+  SIPHB_LOG_DEBUG = 3
+} siphb_log_level;
+
+/*
+ * Callbacks. The ctx comes first and the ctx's user_data last.
+ *
+ * Inside any callback the integrator may read state, create objects and
+ * delete objects (including the reporting object, and the ctx itself: both
+ * are freed once the outermost siphb call returns). It may not call
+ * siphb_ctx_advance() or siphb_ctx_receive(): those return
+ * SIPHB_ERR_INVALID_STATE when called from a callback.
+ *
+ * send   (required) hand `len` bytes to the peer in info->peer. `data` is
+ *        valid only during the call. Return 0 when handed over (a datagram
+ *        that is then lost is still 0), SIPHB_ERR_SEND when this send failed
+ *        (the sending object records the failure and the ctx carries on), any
+ *        other non-zero value to abort: the running siphb call then returns
+ *        SIPHB_ERR_CALLBACK_FAILURE.
+ * event  (required) report one event. Return 0, or non-zero to abort as above.
+ * random (optional) fill dest with `len` unpredictable bytes; return 0, or
+ *        non-zero on failure (the running call returns
+ *        SIPHB_ERR_CALLBACK_FAILURE). NULL selects the operating system's
+ *        generator (getrandom/arc4random) in hosted builds;
+ *        siphb_ctx_new() returns SIPHB_ERR_INVALID_ARGUMENT when NULL in a
+ *        freestanding build.
+ * log    (optional) one diagnostic line, NUL-terminated, valid during the call.
+ */
+typedef struct siphb_callbacks {
+  int (*send)(siphb_ctx *ctx, const siphb_send_info *info, const uint8_t *data, size_t len,
+              void *user_data);
+  int (*event)(siphb_ctx *ctx, const siphb_event *event, void *user_data);
+  int (*random)(siphb_ctx *ctx, uint8_t *dest, size_t len, void *user_data);
+  void (*log)(siphb_ctx *ctx, siphb_log_level level, const char *message, void *user_data);
+} siphb_callbacks;
+
+/* Configuration. Fill with siphb_ctx_config_init() and change what you need;
+ * fields are only ever added at the end. */
+typedef struct siphb_ctx_config {
+  /* Byte budget for every allocation the ctx and its objects make; an
+   * allocation that would exceed it fails with SIPHB_ERR_NOMEM. 0 = no
+   * budget. Default 0. */
+  size_t mem_budget;
+  /* Most verbose level passed to the log callback. Default SIPHB_LOG_WARN. */
+  siphb_log_level log_level;
+} siphb_ctx_config;
+
+/* Fills cfg with the defaults documented above. */
+SIPHB_EXTERN void siphb_ctx_config_init(siphb_ctx_config *cfg);
+
+/*
+ * Creates a ctx whose clock starts at `now`.
+ * cfg: NULL means the defaults. callbacks: required, copied (send and event
+ * must be set). mem: copied; NULL selects siphb_mem_default().
+ * Returns 0 and writes *out, or SIPHB_ERR_INVALID_ARGUMENT (out or callbacks
+ * NULL, send or event missing, no allocator or random source available),
+ * SIPHB_ERR_NOMEM, SIPHB_ERR_CALLBACK_FAILURE (random failed). *out is
+ * written only on success.
+ */
+SIPHB_EXTERN int siphb_ctx_new(siphb_ctx **out, const siphb_ctx_config *cfg,
+                               const siphb_callbacks *callbacks, const siphb_mem *mem,
+                               void *user_data, siphb_ms now);
+
+/* Deletes the ctx and every object still on it (their handles become
+ * invalid). NULL is accepted. From inside a callback the deletion is
+ * deferred until the outermost siphb call returns. */
+SIPHB_EXTERN void siphb_ctx_del(siphb_ctx *ctx);
+
+/* The earliest time at which siphb_ctx_advance() has work, SIPHB_NEVER when
+ * nothing is scheduled; a value <= now means "call advance now". Exact: the
+ * ctx never asks to be woken before something is due. Changes no observable
+ * state (it may update an internal cache). */
+SIPHB_EXTERN siphb_ms siphb_ctx_next_deadline(siphb_ctx *ctx);
+
+/*
+ * Runs everything due at or before `now`, in deadline order (ties in the
+ * order they were armed), through the send and event callbacks. After a long
+ * gap every due deadline fires once: periodic work is rescheduled from `now`,
+ * not replayed.
+ * Returns 0; SIPHB_ERR_INVALID_STATE when called from a callback;
+ * SIPHB_ERR_CALLBACK_FAILURE when a callback asked to abort (fatal: what was
+ * not yet run stays scheduled, but objects may be mid-way).
+ */
+SIPHB_EXTERN int siphb_ctx_advance(siphb_ctx *ctx, siphb_ms now);
+
+/* What received bytes looked like. */
+typedef enum siphb_rx_kind {
+  SIPHB_RX_OTHER = 0,        /* none of the below */
+  SIPHB_RX_CRLF_PING = 1,    /* "\r\n\r\n" keepalive (RFC 5626 section 4.4.1) */
+  SIPHB_RX_CRLF_PONG = 2,    /* a lone "\r\n" */
+  SIPHB_RX_STUN = 3,         /* STUN header with the magic cookie */
+  SIPHB_RX_SIP_REQUEST = 4,
+  SIPHB_RX_SIP_RESPONSE = 5
+} siphb_rx_kind;
+
+/* Result of siphb_ctx_receive(). */
+typedef struct siphb_rx_result {
+  siphb_rx_kind kind; /* what the first item in the bytes looked like */
+  bool consumed;      /* true: siphb used these bytes; the integrator's SIP
+                         stack should not process them */
+  size_t length;      /* bytes of input the first item spans */
+} siphb_rx_result;
+
+/*
+ * Offers bytes received from `peer` to the ctx: a whole datagram, or a
+ * chunk of a stream for stream transports. The ctx classifies the first item
+ * and routes it to the object waiting for it (SIP responses by Via branch,
+ * CSeq and Call-ID; STUN by transaction id; CRLF pongs by peer); the result
+ * says whether siphb consumed it. `result` may be NULL.
+ * Returns 0; SIPHB_ERR_INVALID_ARGUMENT (ctx or peer NULL, data NULL with
+ * len > 0); SIPHB_ERR_INVALID_STATE from a callback;
+ * SIPHB_ERR_CALLBACK_FAILURE.
+ */
+SIPHB_EXTERN int siphb_ctx_receive(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data,
+                                   size_t len, siphb_rx_result *result, siphb_ms now);
+
+/* The largest `now` the ctx has seen. */
+SIPHB_EXTERN siphb_ms siphb_ctx_now(const siphb_ctx *ctx);
+
+SIPHB_EXTERN void *siphb_ctx_get_user_data(const siphb_ctx *ctx);
+SIPHB_EXTERN void siphb_ctx_set_user_data(siphb_ctx *ctx, void *user_data);
+
+/* Bytes currently allocated by the ctx and its objects, and the peak. */
+SIPHB_EXTERN size_t siphb_ctx_mem_used(const siphb_ctx *ctx);
+SIPHB_EXTERN size_t siphb_ctx_mem_peak(const siphb_ctx *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SIPHB_CTX_H */

@@ -1,0 +1,69 @@
+/*
+ * siphb/event.h - the event every siphb object reports through the ctx's
+ * `event` callback.
+ *
+ * One struct for all objects: a type, the reporting object, two times, and a
+ * payload union whose member is chosen by `type`. The union reserves 192
+ * bytes so that later modules add members without changing the struct's size
+ * or layout. Payload pointers (siphb_str, arrays) are valid only during the
+ * callback.
+ */
+#ifndef SIPHB_EVENT_H
+#define SIPHB_EVENT_H
+
+#include <siphb/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What kind of object reported an event or asked for a send. */
+typedef enum siphb_object_kind {
+  SIPHB_OBJECT_CTX = 0,
+  SIPHB_OBJECT_TIMER = 1,
+  SIPHB_OBJECT_PROBE = 2,    /* planned: SIP OPTIONS reachability */
+  SIPHB_OBJECT_FLOW = 3,     /* planned: RFC 5626 flow keepalive */
+  SIPHB_OBJECT_REG = 4,      /* planned: REGISTER refresh timing */
+  SIPHB_OBJECT_PACER = 5,    /* planned: server-side mass keepalive */
+  SIPHB_OBJECT_HEALTH = 6,   /* planned: health state machine */
+  SIPHB_OBJECT_FAILOVER = 7, /* planned: failover policy */
+  SIPHB_OBJECT_SESSION = 8   /* planned: RFC 4028 session timer */
+} siphb_object_kind;
+
+/* Event types. Each object kind owns a block of 100 values so that modules
+ * can add types without renumbering: 1-99 ctx and timer, 100-199 probe,
+ * 200-299 flow, 300-399 reg, 400-499 pacer, 500-599 health, 600-699
+ * failover, 700-799 session. */
+typedef enum siphb_event_type {
+  SIPHB_EVENT_NONE = 0,
+  SIPHB_EVENT_TIMER = 1 /* a siphb_timer fired: payload u.timer */
+} siphb_event_type;
+
+/* Payload of SIPHB_EVENT_TIMER. */
+typedef struct siphb_event_timer {
+  siphb_ms deadline; /* the deadline that fired (<= now) */
+  uint64_t fire_count; /* times this timer has fired since started, this one included */
+  uint64_t skipped;    /* periodic timers: periods skipped because advance came late */
+} siphb_event_timer;
+
+typedef struct siphb_event {
+  siphb_event_type type;
+  siphb_object_kind object_kind;
+  void *object;           /* the reporting object, e.g. (siphb_timer *) */
+  void *object_user_data; /* that object's user pointer */
+  siphb_ms now;           /* the `now` of the call that produced the event */
+  siphb_ms due;           /* when the event was due; < now when advance was late */
+  union {
+    siphb_event_timer timer;
+    uint64_t reserved_[24]; /* keeps sizeof(siphb_event) stable as members are added */
+  } u;
+} siphb_event;
+
+/* The enum name of an event type ("SIPHB_EVENT_TIMER"); never NULL. */
+SIPHB_EXTERN const char *siphb_event_type_name(siphb_event_type type);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SIPHB_EVENT_H */

@@ -1,0 +1,16 @@
+/*
+ * siphb/siphb.h - umbrella header: include this one.
+ *
+ * siphb tells whether a SIP endpoint, proxy or flow is really alive. It does
+ * no I/O and reads no clock: see siphb/ctx.h for how an event loop drives it.
+ */
+#ifndef SIPHB_SIPHB_H
+#define SIPHB_SIPHB_H
+
+#include <siphb/version.h>
+#include <siphb/common.h>
+#include <siphb/event.h>
+#include <siphb/ctx.h>
+#include <siphb/timer.h>
+
+#endif /* SIPHB_SIPHB_H */

@@ -1,0 +1,19 @@
+/*
+ * assert.h - SIPHB_ASSERT (internal). Without a C library to call abort(),
+ * a broken invariant traps; built only with -DSIPHB_ASSERTS (the sanitizer
+ * test build), free otherwise.
+ */
+#ifndef SIPHB_LIB_ASSERT_H
+#define SIPHB_LIB_ASSERT_H
+
+#if defined(SIPHB_ASSERTS)
+#  if defined(__GNUC__) || defined(__clang__)
+#    define SIPHB_ASSERT(cond) ((cond) ? (void)0 : __builtin_trap())
+#  else
+#    define SIPHB_ASSERT(cond) ((cond) ? (void)0 : (void)(*(volatile int *)0 = 0))
+#  endif
+#else
+#  define SIPHB_ASSERT(cond) ((void)0)
+#endif
+
+#endif /* SIPHB_LIB_ASSERT_H */

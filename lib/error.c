@@ -1,0 +1,46 @@
+/*
+ * error.c - names and descriptions of error codes.
+ */
+#include <siphb/common.h>
+
+typedef struct error_text {
+  int code;
+  const char *name;
+  const char *text;
+} error_text;
+
+/* Later modules append their codes here (one table keeps names unique). */
+static const error_text errors[] = {
+    {SIPHB_OK, "SIPHB_OK", "success"},
+    {SIPHB_ERR_INVALID_ARGUMENT, "SIPHB_ERR_INVALID_ARGUMENT", "invalid argument"},
+    {SIPHB_ERR_NOBUF, "SIPHB_ERR_NOBUF", "output buffer too small"},
+    {SIPHB_ERR_PARSE, "SIPHB_ERR_PARSE", "malformed input"},
+    {SIPHB_ERR_INCOMPLETE, "SIPHB_ERR_INCOMPLETE", "input incomplete: more bytes needed"},
+    {SIPHB_ERR_INVALID_STATE, "SIPHB_ERR_INVALID_STATE",
+     "call not allowed in this state (or from inside a callback)"},
+    {SIPHB_ERR_NOT_FOUND, "SIPHB_ERR_NOT_FOUND", "not found"},
+    {SIPHB_ERR_LIMIT, "SIPHB_ERR_LIMIT", "configured limit exceeded"},
+    {SIPHB_ERR_UNSUPPORTED, "SIPHB_ERR_UNSUPPORTED", "not supported by this build"},
+    {SIPHB_ERR_SEND, "SIPHB_ERR_SEND", "send failed"},
+    {SIPHB_ERR_FATAL, "SIPHB_ERR_FATAL", "fatal error"},
+    {SIPHB_ERR_NOMEM, "SIPHB_ERR_NOMEM", "out of memory or memory budget exhausted"},
+    {SIPHB_ERR_CALLBACK_FAILURE, "SIPHB_ERR_CALLBACK_FAILURE", "a callback reported failure"},
+};
+
+static const error_text *find(int code) {
+  for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
+    if (errors[i].code == code) return &errors[i];
+  return NULL;
+}
+
+const char *siphb_strerror(int code) {
+  const error_text *e = find(code);
+  return e ? e->text : "unknown error";
+}
+
+const char *siphb_errname(int code) {
+  const error_text *e = find(code);
+  return e ? e->name : "SIPHB_ERR_UNKNOWN";
+}
+
+bool siphb_err_is_fatal(int code) { return code <= SIPHB_ERR_FATAL; }

@@ -1,0 +1,51 @@
+/*
+ * simclock.h - drive a ctx in simulated time and record what it does.
+ *
+ * A sim owns a ctx created with recording callbacks. sim_run_until() plays
+ * the integrator's loop: ask next_deadline, jump the clock there, advance,
+ * repeat until the target time, so scenario tests read as "run 30 s, expect
+ * these events at these milliseconds".
+ */
+#ifndef SIPHB_TEST_SIMCLOCK_H
+#define SIPHB_TEST_SIMCLOCK_H
+
+#include <siphb/siphb.h>
+
+#define SIM_MAX_RECORDS 4096
+
+typedef struct sim_record {
+  siphb_ms at;         /* the clock when it happened */
+  siphb_event event;   /* copy (payload pointers are not kept) */
+} sim_record;
+
+typedef struct sim sim;
+
+/* Called after each recorded event, inside the event callback; may act on
+ * the ctx (delete objects, start timers). Return non-zero to fail the event
+ * callback. */
+typedef int (*sim_event_hook)(sim *s, const siphb_event *ev);
+
+struct sim {
+  siphb_ctx *ctx;
+  siphb_ms now;
+  sim_record records[SIM_MAX_RECORDS];
+  size_t nrecords;
+  size_t advances;     /* advance calls made by sim_run_until */
+  sim_event_hook hook;
+  void *hook_arg;
+  unsigned random_calls;
+};
+
+/* Creates the ctx at time `start` with the given allocator (NULL = libc)
+ * and budget. Returns 0 or the siphb error. */
+int sim_init(sim *s, siphb_ms start, const siphb_mem *mem, size_t budget);
+void sim_free(sim *s);
+
+/* Runs the loop until the clock reaches `until` (inclusive), always waking
+ * exactly at next_deadline. Returns 0 or the first advance error. */
+int sim_run_until(sim *s, siphb_ms until);
+
+/* Number of recorded events of a type. */
+size_t sim_count(const sim *s, siphb_event_type type);
+
+#endif /* SIPHB_TEST_SIMCLOCK_H */

@@ -1,0 +1,305 @@
+/*
+ * test_ctx.c - the context: creation rules, callback rules (guards, errors,
+ * deletion from callbacks), the clock, and receive classification.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <siphb/siphb.h>
+
+#include "failmem.h"
+
+typedef struct fixture {
+  int events;
+  int event_rv;            /* what the event callback returns */
+  int advance_in_cb_rv;    /* result of calling advance from the callback */
+  int receive_in_cb_rv;
+  bool call_guarded;       /* call advance/receive from the callback */
+  bool delete_ctx_in_cb;
+  int random_calls;
+  size_t random_len;
+  int random_rv;
+  int logs;
+  siphb_log_level last_level;
+  char last_log[128];
+} fixture;
+
+static int f_send(siphb_ctx *c, const siphb_send_info *i, const uint8_t *d, size_t l, void *u) {
+  (void)c, (void)i, (void)d, (void)l, (void)u;
+  return 0;
+}
+
+static int f_event(siphb_ctx *ctx, const siphb_event *ev, void *u) {
+  (void)ev;
+  fixture *f = u;
+  f->events++;
+  if (f->call_guarded) {
+    siphb_peer peer = {1, NULL, SIPHB_TRANSPORT_UDP};
+    f->advance_in_cb_rv = siphb_ctx_advance(ctx, 1000000);
+    f->receive_in_cb_rv = siphb_ctx_receive(ctx, &peer, (const uint8_t *)"\r\n", 2, NULL, 0);
+  }
+  if (f->delete_ctx_in_cb) siphb_ctx_del(ctx);
+  return f->event_rv;
+}
+
+static int f_random(siphb_ctx *c, uint8_t *dest, size_t len, void *u) {
+  (void)c;
+  fixture *f = u;
+  f->random_calls++;
+  f->random_len += len;
+  memset(dest, 0xA5, len);
+  return f->random_rv;
+}
+
+static void f_log(siphb_ctx *c, siphb_log_level level, const char *msg, void *u) {
+  (void)c;
+  fixture *f = u;
+  f->logs++;
+  f->last_level = level;
+  strncpy(f->last_log, msg, sizeof(f->last_log) - 1);
+}
+
+static const siphb_callbacks CB = {f_send, f_event, f_random, f_log};
+
+static void test_new_rejects_bad_arguments(void **state) {
+  (void)state;
+  fixture f = {0};
+  siphb_ctx *ctx = (siphb_ctx *)(uintptr_t)1;
+  siphb_callbacks cb = CB;
+  assert_int_equal(siphb_ctx_new(NULL, NULL, &cb, NULL, &f, 0), SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_ctx_new(&ctx, NULL, NULL, NULL, &f, 0), SIPHB_ERR_INVALID_ARGUMENT);
+  cb.send = NULL;
+  assert_int_equal(siphb_ctx_new(&ctx, NULL, &cb, NULL, &f, 0), SIPHB_ERR_INVALID_ARGUMENT);
+  cb = CB;
+  cb.event = NULL;
+  assert_int_equal(siphb_ctx_new(&ctx, NULL, &cb, NULL, &f, 0), SIPHB_ERR_INVALID_ARGUMENT);
+  siphb_ctx_config cfg;
+  siphb_ctx_config_init(&cfg);
+  cfg.log_level = (siphb_log_level)9;
+  assert_int_equal(siphb_ctx_new(&ctx, &cfg, &CB, NULL, &f, 0), SIPHB_ERR_INVALID_ARGUMENT);
+  assert_ptr_equal(ctx, (siphb_ctx *)(uintptr_t)1);
+  assert_int_equal(f.random_calls, 0);
+}
+
+static void test_config_defaults(void **state) {
+  (void)state;
+  siphb_ctx_config cfg;
+  memset(&cfg, 0x5A, sizeof(cfg));
+  siphb_ctx_config_init(&cfg);
+  assert_int_equal(cfg.mem_budget, 0);
+  assert_int_equal(cfg.log_level, SIPHB_LOG_WARN);
+}
+
+static void test_new_seeds_from_random_callback(void **state) {
+  (void)state;
+  fixture f = {0};
+  siphb_ctx *ctx;
+  assert_int_equal(siphb_ctx_new(&ctx, NULL, &CB, NULL, &f, 42), 0);
+  assert_int_equal(f.random_calls, 1);
+  assert_int_equal(f.random_len, 32);
+  assert_int_equal(siphb_ctx_now(ctx), 42);
+  assert_ptr_equal(siphb_ctx_get_user_data(ctx), &f);
+  assert_int_equal(siphb_ctx_next_deadline(ctx), SIPHB_NEVER);
+  siphb_ctx_set_user_data(ctx, NULL);
+  assert_null(siphb_ctx_get_user_data(ctx));
+  siphb_ctx_del(ctx);
+  siphb_ctx_del(NULL);
+}
+
+static void test_random_failure_fails_creation_without_leak(void **state) {
+  (void)state;
+  fixture f = {0};
+  f.random_rv = -1;
+  failmem fm;
+  failmem_init(&fm, -1);
+  siphb_ctx *ctx = NULL;
+  assert_int_equal(siphb_ctx_new(&ctx, NULL, &CB, &fm.mem, &f, 0), SIPHB_ERR_CALLBACK_FAILURE);
+  assert_null(ctx);
+  assert_int_equal(fm.live_blocks, 0);
+}
+
+static void test_os_random_when_no_callback(void **state) {
+  (void)state;
+  fixture f = {0};
+  siphb_callbacks cb = CB;
+  cb.random = NULL;
+  siphb_ctx *ctx;
+  assert_int_equal(siphb_ctx_new(&ctx, NULL, &cb, NULL, &f, 0), 0);
+  siphb_ctx_del(ctx);
+}
+
+static void test_callbacks_may_not_reenter(void **state) {
+  (void)state;
+  fixture f = {0};
+  f.call_guarded = true;
+  siphb_ctx *ctx;
+  assert_int_equal(siphb_ctx_new(&ctx, NULL, &CB, NULL, &f, 0), 0);
+  siphb_timer *t;
+  assert_int_equal(siphb_timer_new(&t, ctx, NULL), 0);
+  assert_int_equal(siphb_timer_start(t, 10, 0, 0), 0);
+  assert_int_equal(siphb_ctx_advance(ctx, 10), 0);
+  assert_int_equal(f.events, 1);
+  assert_int_equal(f.advance_in_cb_rv, SIPHB_ERR_INVALID_STATE);
+  assert_int_equal(f.receive_in_cb_rv, SIPHB_ERR_INVALID_STATE);
+  /* the refused advance did not move the clock */
+  assert_int_equal(siphb_ctx_now(ctx), 10);
+  siphb_ctx_del(ctx);
+}
+
+static void test_event_failure_is_reported_and_rest_kept(void **state) {
+  (void)state;
+  fixture f = {0};
+  f.event_rv = -7;
+  siphb_ctx *ctx;
+  assert_int_equal(siphb_ctx_new(&ctx, NULL, &CB, NULL, &f, 0), 0);
+  siphb_timer *a, *b;
+  assert_int_equal(siphb_timer_new(&a, ctx, NULL), 0);
+  assert_int_equal(siphb_timer_new(&b, ctx, NULL), 0);
+  assert_int_equal(siphb_timer_start(a, 5, 0, 0), 0);
+  assert_int_equal(siphb_timer_start(b, 6, 0, 0), 0);
+  assert_int_equal(siphb_ctx_advance(ctx, 100), SIPHB_ERR_CALLBACK_FAILURE);
+  assert_int_equal(f.events, 1);
+  assert_int_equal(siphb_ctx_next_deadline(ctx), 6);
+  f.event_rv = 0;
+  assert_int_equal(siphb_ctx_advance(ctx, 100), 0);
+  assert_int_equal(f.events, 2);
+  assert_int_equal(siphb_ctx_next_deadline(ctx), SIPHB_NEVER);
+  siphb_ctx_del(ctx);
+}
+
+static void test_delete_ctx_from_callback(void **state) {
+  (void)state;
+  fixture f = {0};
+  f.delete_ctx_in_cb = true;
+  failmem fm;
+  failmem_init(&fm, -1);
+  siphb_ctx *ctx;
+  assert_int_equal(siphb_ctx_new(&ctx, NULL, &CB, &fm.mem, &f, 0), 0);
+  for (int i = 0; i < 3; i++) {
+    siphb_timer *t;
+    assert_int_equal(siphb_timer_new(&t, ctx, NULL), 0);
+    assert_int_equal(siphb_timer_start(t, 5, 0, 0), 0);
+  }
+  assert_int_equal(siphb_ctx_advance(ctx, 5), 0);
+  assert_int_equal(f.events, 1); /* the other two never fire */
+  assert_int_equal(fm.live_blocks, 0);
+}
+
+static void test_time_never_goes_backwards(void **state) {
+  (void)state;
+  fixture f = {0};
+  siphb_ctx_config cfg;
+  siphb_ctx_config_init(&cfg);
+  siphb_ctx *ctx;
+  assert_int_equal(siphb_ctx_new(&ctx, &cfg, &CB, NULL, &f, 1000), 0);
+  siphb_timer *t;
+  assert_int_equal(siphb_timer_new(&t, ctx, NULL), 0);
+  assert_int_equal(siphb_timer_start(t, 100, 0, 500), 0); /* 500 < 1000: clamped */
+  assert_int_equal(siphb_timer_deadline(t), 1100);
+  assert_int_equal(f.logs, 1);
+  assert_int_equal(f.last_level, SIPHB_LOG_WARN);
+  assert_non_null(strstr(f.last_log, "backwards"));
+  assert_int_equal(siphb_ctx_advance(ctx, 900), 0);
+  assert_int_equal(siphb_ctx_now(ctx), 1000);
+  assert_int_equal(f.events, 0);
+  assert_int_equal(siphb_ctx_advance(ctx, 1100), 0);
+  assert_int_equal(f.events, 1);
+  siphb_ctx_del(ctx);
+}
+
+static void test_log_level_filters(void **state) {
+  (void)state;
+  fixture f = {0};
+  siphb_ctx_config cfg;
+  siphb_ctx_config_init(&cfg);
+  cfg.log_level = SIPHB_LOG_ERROR;
+  siphb_ctx *ctx;
+  assert_int_equal(siphb_ctx_new(&ctx, &cfg, &CB, NULL, &f, 1000), 0);
+  assert_int_equal(siphb_ctx_advance(ctx, 10), 0); /* backwards: a WARN, filtered */
+  assert_int_equal(f.logs, 0);
+  siphb_ctx_del(ctx);
+}
+
+static void expect_rx(siphb_ctx *ctx, const char *bytes, size_t len, siphb_rx_kind kind,
+                      size_t item_len) {
+  siphb_peer peer = {7, NULL, SIPHB_TRANSPORT_TCP};
+  siphb_rx_result r;
+  memset(&r, 0xFF, sizeof(r));
+  assert_int_equal(siphb_ctx_receive(ctx, &peer, (const uint8_t *)bytes, len, &r, 0), 0);
+  assert_int_equal(r.kind, kind);
+  assert_int_equal(r.length, item_len);
+  assert_false(r.consumed); /* no object is waiting yet */
+}
+
+static void test_receive_classifies(void **state) {
+  (void)state;
+  fixture f = {0};
+  siphb_ctx *ctx;
+  assert_int_equal(siphb_ctx_new(&ctx, NULL, &CB, NULL, &f, 0), 0);
+  expect_rx(ctx, "\r\n\r\n", 4, SIPHB_RX_CRLF_PING, 4);
+  expect_rx(ctx, "\r\n\r\nOPTIONS", 11, SIPHB_RX_CRLF_PING, 4);
+  expect_rx(ctx, "\r\n", 2, SIPHB_RX_CRLF_PONG, 2);
+  expect_rx(ctx, "\r\nSIP/2.0", 9, SIPHB_RX_CRLF_PONG, 2);
+  /* STUN Binding request, 8 bytes of attributes */
+  static const char stun[] = "\x00\x01\x00\x08\x21\x12\xA4\x42"
+                             "abcdefghijkl"
+                             "\x80\x28\x00\x04xxxx";
+  expect_rx(ctx, stun, 28, SIPHB_RX_STUN, 28);
+  expect_rx(ctx, stun, 20, SIPHB_RX_STUN, 28); /* stream: header says 28 */
+  static const char bad_cookie[] = "\x00\x01\x00\x00\x21\x12\xA4\x43"
+                                   "abcdefghijkl";
+  expect_rx(ctx, bad_cookie, 20, SIPHB_RX_OTHER, 20);
+  static const char top_bits[] = "\x40\x01\x00\x00\x21\x12\xA4\x42"
+                                 "abcdefghijkl";
+  expect_rx(ctx, top_bits, 20, SIPHB_RX_OTHER, 20);
+  static const char bad_len[] = "\x00\x01\x00\x03\x21\x12\xA4\x42"
+                                "abcdefghijkl";
+  expect_rx(ctx, bad_len, 20, SIPHB_RX_OTHER, 20);
+  const char *resp = "SIP/2.0 200 OK\r\nVia: x\r\n\r\n";
+  expect_rx(ctx, resp, strlen(resp), SIPHB_RX_SIP_RESPONSE, strlen(resp));
+  const char *req = "OPTIONS sip:a@b SIP/2.0\r\n\r\n";
+  expect_rx(ctx, req, strlen(req), SIPHB_RX_SIP_REQUEST, strlen(req));
+  expect_rx(ctx, "HELLO", 5, SIPHB_RX_OTHER, 5);
+  expect_rx(ctx, " OPTIONS", 8, SIPHB_RX_OTHER, 8);
+  expect_rx(ctx, "", 0, SIPHB_RX_OTHER, 0);
+  assert_int_equal(siphb_ctx_receive(ctx, &(siphb_peer){0}, NULL, 0, NULL, 0), 0);
+  assert_int_equal(siphb_ctx_receive(ctx, NULL, (const uint8_t *)"x", 1, NULL, 0),
+                   SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_ctx_receive(ctx, &(siphb_peer){0}, NULL, 3, NULL, 0),
+                   SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_ctx_receive(NULL, &(siphb_peer){0}, NULL, 0, NULL, 0),
+                   SIPHB_ERR_INVALID_ARGUMENT);
+  siphb_ctx_del(ctx);
+}
+
+static void test_null_ctx_queries(void **state) {
+  (void)state;
+  assert_int_equal(siphb_ctx_next_deadline(NULL), SIPHB_NEVER);
+  assert_int_equal(siphb_ctx_advance(NULL, 0), SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_ctx_now(NULL), 0);
+  assert_int_equal(siphb_ctx_mem_used(NULL), 0);
+  assert_null(siphb_ctx_get_user_data(NULL));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_new_rejects_bad_arguments),
+      cmocka_unit_test(test_config_defaults),
+      cmocka_unit_test(test_new_seeds_from_random_callback),
+      cmocka_unit_test(test_random_failure_fails_creation_without_leak),
+      cmocka_unit_test(test_os_random_when_no_callback),
+      cmocka_unit_test(test_callbacks_may_not_reenter),
+      cmocka_unit_test(test_event_failure_is_reported_and_rest_kept),
+      cmocka_unit_test(test_delete_ctx_from_callback),
+      cmocka_unit_test(test_time_never_goes_backwards),
+      cmocka_unit_test(test_log_level_filters),
+      cmocka_unit_test(test_receive_classifies),
+      cmocka_unit_test(test_null_ctx_queries),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
