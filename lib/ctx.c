@@ -16,7 +16,8 @@ void siphb_ctx_config_init(siphb_ctx_config *cfg) {
 }
 
 static bool config_valid(const siphb_ctx_config *cfg) {
-  return cfg->log_level >= SIPHB_LOG_ERROR && cfg->log_level <= SIPHB_LOG_DEBUG;
+  /* Unsigned: enums may be unsigned or one byte (arm-none-eabi). */
+  return (unsigned)cfg->log_level <= (unsigned)SIPHB_LOG_DEBUG;
 }
 
 static void ctx_free(siphb_ctx *ctx) {

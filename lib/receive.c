@@ -12,22 +12,40 @@
 
 static bool is_token_char(uint8_t c) {
   /* RFC 3261 section 25.1 token characters, enough to tell a method. */
-  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return true;
-  return c != 0 && strchr("-.!%*_+`'~", c) != NULL;
+  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+    return true;
+  switch (c) {
+  case '-':
+  case '.':
+  case '!':
+  case '%':
+  case '*':
+  case '_':
+  case '+':
+  case '`':
+  case '\'':
+  case '~':
+    return true;
+  default:
+    return false;
+  }
 }
 
 static bool looks_like_stun(const uint8_t *d, size_t len, size_t *item_len) {
-  if (len < STUN_HEADER || (d[0] & 0xC0u) != 0) return false;
+  if (len < STUN_HEADER || (d[0] & 0xC0u) != 0)
+    return false;
   uint32_t cookie = (uint32_t)d[4] << 24 | (uint32_t)d[5] << 16 | (uint32_t)d[6] << 8 | d[7];
   size_t body = (size_t)d[2] << 8 | d[3];
-  if (cookie != STUN_MAGIC_COOKIE || body % 4 != 0) return false;
+  if (cookie != STUN_MAGIC_COOKIE || body % 4 != 0)
+    return false;
   *item_len = STUN_HEADER + body;
   return true;
 }
 
 static bool looks_like_request(const uint8_t *d, size_t len) {
   size_t i = 0;
-  while (i < len && is_token_char(d[i])) i++;
+  while (i < len && is_token_char(d[i]))
+    i++;
   return i > 0 && i < len && d[i] == ' ';
 }
 
@@ -42,11 +60,13 @@ siphb_rx_kind siphb_rx_classify(const uint8_t *d, size_t len, size_t *item_len) 
     *item_len = 2;
     return SIPHB_RX_CRLF_PONG;
   }
-  if (looks_like_stun(d, len, item_len)) return SIPHB_RX_STUN;
+  if (looks_like_stun(d, len, item_len))
+    return SIPHB_RX_STUN;
   /* The SIP parser (its own module) finds where a message ends; until then
    * a SIP item spans the rest of the input. */
   if (len >= sizeof(sip_version) - 1 && memcmp(d, sip_version, sizeof(sip_version) - 1) == 0)
     return SIPHB_RX_SIP_RESPONSE;
-  if (looks_like_request(d, len)) return SIPHB_RX_SIP_REQUEST;
+  if (looks_like_request(d, len))
+    return SIPHB_RX_SIP_REQUEST;
   return SIPHB_RX_OTHER;
 }

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# scripts/test.sh - the project's test command (CI runs it through .ci/run).
+#
+# Stages, each with its own banner; the summary at the end says ok/FAILED per
+# stage and the exit status is non-zero if any stage failed:
+#   a  gcc build (-Werror) + ctest                     build/gcc
+#   b  clang ASan+UBSan build (asserts, -Werror) + ctest build/clang-asan
+#   c  C99 gcc build (-Werror) + ctest                 build/c99
+#   d  clang -Werror build of everything: this is stage b (same build)
+#   e  install + consumer test against build/gcc       tests/consumer/run.sh
+#   f  core include check                              scripts/check-core-includes.sh
+#   g  Cortex-M4 cross build of the core               scripts/cross-cortex-m4.sh
+#   h  build (not run) the bench in build/gcc          -DSIPHB_BUILD_BENCH=ON
+# Usage: scripts/test.sh [STAGE...]   e.g. `scripts/test.sh a e` (default: all)
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+# Every Debian package the stages need, in one place.
+SIPHB_TEST_PACKAGES=(
+  cmake make gcc libc6-dev clang libclang-rt-14-dev pkg-config binutils
+  libcmocka-dev libuv1-dev libevent-dev
+  gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi
+)
+
+# shellcheck source=SCRIPTDIR/deps.sh
+. "$root/scripts/deps.sh"
+siphb_deps_ensure "${SIPHB_TEST_PACKAGES[@]}" || exit 1
+
+jobs=${SIPHB_JOBS:-2}
+export CTEST_OUTPUT_ON_FAILURE=1
+# Options every build states explicitly, so a build dir configured by hand
+# earlier (its CMakeCache.txt) cannot change what a stage tests.
+common_opts=(-DSIPHB_WERROR=ON -DSIPHB_BUILD_TESTS=ON -DSIPHB_BUILD_EXAMPLES=ON
+             -DSIPHB_FREESTANDING=OFF)
+# Each ctest run's summary line is kept so the end can total the tests.
+ctest_log=$(mktemp)
+trap 'rm -f "$ctest_log"' EXIT
+ctest_run() {
+  local out rc=0
+  out=$(mktemp)
+  (cd "$1" && ctest --output-on-failure --no-tests=error --timeout 300 -j"$jobs") >"$out" 2>&1 || rc=$?
+  cat "$out"
+  grep -E '^[0-9]+% tests passed' "$out" >>"$ctest_log" || true
+  rm -f "$out"
+  return "$rc"
+}
+
+stage_a() {
+  cmake -S . -B build/gcc "${common_opts[@]}" -DCMAKE_C_COMPILER=gcc -DCMAKE_C_STANDARD=11 \
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIPHB_SANITIZE= -DSIPHB_ASSERTS=OFF \
+        -DSIPHB_BUILD_BENCH=OFF
+  cmake --build build/gcc -j"$jobs"
+  ctest_run build/gcc
+}
+stage_b() {
+  export ASAN_OPTIONS=detect_leaks=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  cmake -S . -B build/clang-asan "${common_opts[@]}" -DCMAKE_C_COMPILER=clang \
+        -DCMAKE_C_STANDARD=11 -DCMAKE_BUILD_TYPE=Debug \
+        -DSIPHB_SANITIZE=address,undefined -DSIPHB_ASSERTS=ON -DSIPHB_BUILD_BENCH=OFF
+  cmake --build build/clang-asan -j"$jobs"
+  ctest_run build/clang-asan
+}
+stage_c() {
+  cmake -S . -B build/c99 "${common_opts[@]}" -DCMAKE_C_COMPILER=gcc -DCMAKE_C_STANDARD=99 \
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIPHB_SANITIZE= -DSIPHB_ASSERTS=OFF \
+        -DSIPHB_BUILD_BENCH=OFF
+  cmake --build build/c99 -j"$jobs"
+  ctest_run build/c99
+}
+stage_d() {
+  # The clang build of stage b compiles every target (library, tests,
+  # examples) with SIPHB_WERROR=ON; it is not repeated without sanitizers.
+  echo "covered by stage b (build/clang-asan: clang, SIPHB_WERROR=ON, all targets)"
+  [ "${result[b]:-}" = ok ]
+}
+stage_e() {
+  [ "${result[a]:-}" = ok ] || { echo "needs stage a (build/gcc)"; return 1; }
+  tests/consumer/run.sh build/gcc
+}
+stage_f() { scripts/check-core-includes.sh; }
+stage_g() { scripts/cross-cortex-m4.sh build/cortex-m4; }
+stage_h() {
+  [ "${result[a]:-}" = ok ] || { echo "needs stage a (build/gcc)"; return 1; }
+  cmake -S . -B build/gcc -DSIPHB_BUILD_BENCH=ON
+  cmake --build build/gcc -j"$jobs"
+}
+
+declare -A title=(
+  [a]="gcc build, -Werror, ctest (build/gcc)"
+  [b]="clang ASan+UBSan, asserts, -Werror, ctest (build/clang-asan)"
+  [c]="C99 gcc build, -Werror, ctest (build/c99)"
+  [d]="clang -Werror build of everything (= stage b)"
+  [e]="install + consumer (pkg-config and find_package)"
+  [f]="core include check"
+  [g]="Cortex-M4 cross build of the freestanding core"
+  [h]="bench builds (build/gcc, not run)"
+)
+declare -A result=() seconds=()
+stages=("$@")
+[ "${#stages[@]}" -gt 0 ] || stages=(a b c d e f g h)
+
+for s in "${stages[@]}"; do
+  if [ -z "${title[$s]:-}" ]; then
+    echo "unknown stage '$s' (stages: a b c d e f g h)" >&2
+    exit 2
+  fi
+  printf '\n########################################################################\n'
+  printf '### [%s] %s\n' "$s" "${title[$s]}"
+  printf '########################################################################\n'
+  start=$SECONDS
+  # A subshell with -e so the first failing command ends the stage.
+  ( set -e; "stage_$s" )
+  rc=$?
+  seconds[$s]=$((SECONDS - start))
+  if [ "$rc" -eq 0 ]; then result[$s]=ok; else result[$s]=FAILED; fi
+  printf '### [%s] %s (%ss)\n' "$s" "${result[$s]}" "${seconds[$s]}"
+done
+
+printf '\n==================== summary ====================\n'
+failed=0
+for s in "${stages[@]}"; do
+  printf '  [%s] %-7s %s (%ss)\n' "$s" "${result[$s]}" "${title[$s]}" "${seconds[$s]}"
+  [ "${result[$s]}" = ok ] || failed=1
+done
+# "N tests failed out of M" from every ctest run, totalled.
+read -r tests_failed tests_total < <(awk '{ f += $4; t += $NF } END { print f + 0, t + 0 }' "$ctest_log")
+echo "ctest over all builds: $((tests_total - tests_failed)) passed, $tests_failed failed"
+if [ "$failed" -ne 0 ]; then
+  echo "test.sh: FAILED"
+  exit 1
+fi
+echo "test.sh: all stages ok"
