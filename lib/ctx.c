@@ -110,17 +110,19 @@ int siphb_ctx_receive(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *dat
   if (!ctx || !peer || (!data && len > 0)) return SIPHB_ERR_INVALID_ARGUMENT;
   if (ctx->in_callback > 0) return SIPHB_ERR_INVALID_STATE;
   now = siphb_ctx_clock(ctx, now);
+  siphb_rx_result r;
+  memset(&r, 0, sizeof(r));
   size_t item_len = 0;
-  siphb_rx_kind kind = siphb_rx_classify(data, len, &item_len);
-  bool consumed = false;
+  r.kind = siphb_rx_classify(data, len, &item_len);
   int rv = 0;
-  siphb_rx_hook hook = ctx->rx_hooks[kind];
-  if (hook) rv = hook(ctx, peer, data, len, kind, &consumed, now);
-  if (result) {
-    result->kind = kind;
-    result->consumed = consumed;
-    result->length = item_len;
+  if (item_len > len) {
+    r.need = item_len - len; /* nothing is routed until the item is whole */
+  } else {
+    r.length = item_len;
+    siphb_rx_hook hook = ctx->rx_hooks[r.kind];
+    if (hook) rv = hook(ctx, peer, data, item_len, &r, now);
   }
+  if (result) *result = r;
   if (ctx_finish(ctx)) return 0;
   return rv == SIPHB_STOPPED ? 0 : rv;
 }

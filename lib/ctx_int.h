@@ -12,11 +12,12 @@
 #include "prng.h"
 #include "wheel.h"
 
-/* Handles received bytes of one kind for the module that registered it.
- * Sets *consumed when the bytes were for one of its objects. Returns 0 or a
- * negative code (callback failures included). */
+/* Handles one whole received item (`len` bytes) of the kind it registered
+ * for. When the item was for one of its objects it sets result->consumed,
+ * object_kind and object (and result->error if that object rejected it).
+ * Returns 0 or a negative code (callback failures included). */
 typedef int (*siphb_rx_hook)(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data,
-                             size_t len, siphb_rx_kind kind, bool *consumed, siphb_ms now);
+                             size_t len, siphb_rx_result *result, siphb_ms now);
 
 #define SIPHB_RX_KINDS 6
 
@@ -53,7 +54,8 @@ void siphb_ctx_log(siphb_ctx *ctx, siphb_log_level level, const char *message);
 /* Registers the handler for one kind of received bytes (one per kind). */
 void siphb_ctx_set_rx_hook(siphb_ctx *ctx, siphb_rx_kind kind, siphb_rx_hook hook);
 
-/* Classifies the first item of `data` (receive.c). */
+/* Classifies the first item of `data` (receive.c) and sets *item_len to its
+ * length, which exceeds len when the header says more is coming. */
 siphb_rx_kind siphb_rx_classify(const uint8_t *data, size_t len, size_t *item_len);
 
 #endif /* SIPHB_LIB_CTX_INT_H */

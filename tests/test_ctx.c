@@ -12,6 +12,7 @@
 
 #include <siphb/siphb.h>
 
+#include "ctx_int.h"
 #include "failmem.h"
 
 typedef struct fixture {
@@ -225,15 +226,25 @@ static void test_log_level_filters(void **state) {
   siphb_ctx_del(ctx);
 }
 
-static void expect_rx(siphb_ctx *ctx, const char *bytes, size_t len, siphb_rx_kind kind,
-                      size_t item_len) {
+static void expect_rx_need(siphb_ctx *ctx, const char *bytes, size_t len, siphb_rx_kind kind,
+                           size_t item_len, size_t need) {
   siphb_peer peer = {7, NULL, SIPHB_TRANSPORT_TCP};
   siphb_rx_result r;
   memset(&r, 0xFF, sizeof(r));
   assert_int_equal(siphb_ctx_receive(ctx, &peer, (const uint8_t *)bytes, len, &r, 0), 0);
   assert_int_equal(r.kind, kind);
   assert_int_equal(r.length, item_len);
+  assert_int_equal(r.need, need);
   assert_false(r.consumed); /* no object is waiting yet */
+  assert_int_equal(r.error, 0);
+  assert_null(r.object);
+  for (size_t i = 0; i < sizeof(r.reserved_) / sizeof(r.reserved_[0]); i++)
+    assert_int_equal(r.reserved_[i], 0);
+}
+
+static void expect_rx(siphb_ctx *ctx, const char *bytes, size_t len, siphb_rx_kind kind,
+                      size_t item_len) {
+  expect_rx_need(ctx, bytes, len, kind, item_len, 0);
 }
 
 static void test_receive_classifies(void **state) {
@@ -250,7 +261,8 @@ static void test_receive_classifies(void **state) {
                              "abcdefghijkl"
                              "\x80\x28\x00\x04xxxx";
   expect_rx(ctx, stun, 28, SIPHB_RX_STUN, 28);
-  expect_rx(ctx, stun, 20, SIPHB_RX_STUN, 28); /* stream: header says 28 */
+  expect_rx_need(ctx, stun, 20, SIPHB_RX_STUN, 0, 8); /* stream: header says 28 */
+  expect_rx_need(ctx, stun, 27, SIPHB_RX_STUN, 0, 1);
   static const char bad_cookie[] = "\x00\x01\x00\x00\x21\x12\xA4\x43"
                                    "abcdefghijkl";
   expect_rx(ctx, bad_cookie, 20, SIPHB_RX_OTHER, 20);
@@ -277,6 +289,59 @@ static void test_receive_classifies(void **state) {
   siphb_ctx_del(ctx);
 }
 
+/* The routing skeleton: the hook registered for a kind gets the whole first
+ * item, and what it reports reaches the caller's result. */
+static size_t hook_len;
+static int pong_hook(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data, size_t len,
+                     siphb_rx_result *r, siphb_ms now) {
+  (void)data;
+  assert_int_equal(peer->id, 7);
+  assert_int_equal(now, 55);
+  hook_len = len;
+  r->consumed = true;
+  r->object_kind = SIPHB_OBJECT_FLOW;
+  r->object = ctx;
+  return 0;
+}
+
+static int stun_hook_failing(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data,
+                             size_t len, siphb_rx_result *r, siphb_ms now) {
+  (void)ctx, (void)peer, (void)data, (void)len, (void)r, (void)now;
+  return SIPHB_ERR_CALLBACK_FAILURE;
+}
+
+static void test_receive_routes_to_registered_hook(void **state) {
+  (void)state;
+  fixture f = {0};
+  siphb_ctx *ctx;
+  assert_int_equal(siphb_ctx_new(&ctx, NULL, &CB, NULL, &f, 0), 0);
+  siphb_ctx_set_rx_hook(ctx, SIPHB_RX_CRLF_PONG, pong_hook);
+  siphb_ctx_set_rx_hook(ctx, SIPHB_RX_STUN, stun_hook_failing);
+  siphb_peer peer = {7, NULL, SIPHB_TRANSPORT_TCP};
+  siphb_rx_result r;
+  assert_int_equal(siphb_ctx_receive(ctx, &peer, (const uint8_t *)"\r\nSIP/2.0", 9, &r, 55), 0);
+  assert_int_equal(hook_len, 2);
+  assert_true(r.consumed);
+  assert_int_equal(r.kind, SIPHB_RX_CRLF_PONG);
+  assert_int_equal(r.length, 2);
+  assert_int_equal(r.object_kind, SIPHB_OBJECT_FLOW);
+  assert_ptr_equal(r.object, ctx);
+  /* a ping is not a pong: no hook, not consumed */
+  assert_int_equal(siphb_ctx_receive(ctx, &peer, (const uint8_t *)"\r\n\r\n", 4, &r, 55), 0);
+  assert_false(r.consumed);
+  /* an incomplete item reaches no hook */
+  static const char stun[] = "\x00\x01\x00\x08\x21\x12\xA4\x42"
+                             "abcdefghijkl";
+  assert_int_equal(siphb_ctx_receive(ctx, &peer, (const uint8_t *)stun, 20, &r, 55), 0);
+  assert_int_equal(r.need, 8);
+  /* a hook's failure is the call's failure */
+  static const char whole[] = "\x00\x01\x00\x00\x21\x12\xA4\x42"
+                              "abcdefghijkl";
+  assert_int_equal(siphb_ctx_receive(ctx, &peer, (const uint8_t *)whole, 20, &r, 55),
+                   SIPHB_ERR_CALLBACK_FAILURE);
+  siphb_ctx_del(ctx);
+}
+
 static void test_null_ctx_queries(void **state) {
   (void)state;
   assert_int_equal(siphb_ctx_next_deadline(NULL), SIPHB_NEVER);
@@ -299,6 +364,7 @@ int main(void) {
       cmocka_unit_test(test_time_never_goes_backwards),
       cmocka_unit_test(test_log_level_filters),
       cmocka_unit_test(test_receive_classifies),
+      cmocka_unit_test(test_receive_routes_to_registered_hook),
       cmocka_unit_test(test_null_ctx_queries),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

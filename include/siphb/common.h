@@ -51,6 +51,26 @@ typedef struct siphb_str {
   size_t len;
 } siphb_str;
 
+/* Transport of a peer, as the integrator's socket uses it. */
+typedef enum siphb_transport {
+  SIPHB_TRANSPORT_UDP = 0,
+  SIPHB_TRANSPORT_TCP = 1,
+  SIPHB_TRANSPORT_TLS = 2,
+  SIPHB_TRANSPORT_SCTP = 3,
+  SIPHB_TRANSPORT_WS = 4,
+  SIPHB_TRANSPORT_WSS = 5,
+  SIPHB_TRANSPORT_DTLS = 6
+} siphb_transport;
+
+/* An opaque handle for the other end of a socket or connection: siphb never
+ * parses addresses. Two peers are the same peer when id, ptr and transport
+ * are all equal. */
+typedef struct siphb_peer {
+  uint64_t id;   /* e.g. a connection id or a hash of the remote address */
+  void *ptr;     /* e.g. the integrator's connection object; may be NULL */
+  siphb_transport transport;
+} siphb_peer;
+
 /* Error codes. 0 is success; every error is negative. Codes from -1 to -499
  * are recoverable: the call failed and the object is exactly as it was
  * before. Codes at or below SIPHB_ERR_FATAL mean the object (or ctx) can no

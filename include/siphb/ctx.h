@@ -25,26 +25,6 @@ extern "C" {
 
 typedef struct siphb_ctx siphb_ctx;
 
-/* Transport of a peer, as the integrator's socket uses it. */
-typedef enum siphb_transport {
-  SIPHB_TRANSPORT_UDP = 0,
-  SIPHB_TRANSPORT_TCP = 1,
-  SIPHB_TRANSPORT_TLS = 2,
-  SIPHB_TRANSPORT_SCTP = 3,
-  SIPHB_TRANSPORT_WS = 4,
-  SIPHB_TRANSPORT_WSS = 5,
-  SIPHB_TRANSPORT_DTLS = 6
-} siphb_transport;
-
-/* An opaque handle for the other end of a socket or connection: siphb never
- * parses addresses. Two peers are the same peer when id, ptr and transport
- * are all equal. */
-typedef struct siphb_peer {
-  uint64_t id;   /* e.g. a connection id or a hash of the remote address */
-  void *ptr;     /* e.g. the integrator's connection object; may be NULL */
-  siphb_transport transport;
-} siphb_peer;
-
 /* What a buffer handed to `send` holds. */
 typedef enum siphb_payload_kind {
   SIPHB_PAYLOAD_SIP_REQUEST = 0,
@@ -62,6 +42,8 @@ typedef struct siphb_send_info {
   siphb_object_kind object_kind;
   void *object;           /* the sending object */
   void *object_user_data; /* its user pointer */
+  uint32_t attempt;       /* 0 = first transmission, n = nth retransmission */
+  uint64_t ref;           /* object-specific reference (e.g. a probe's CSeq); else 0 */
 } siphb_send_info;
 
 typedef enum siphb_log_level {
@@ -167,12 +149,23 @@ typedef struct siphb_rx_result {
   siphb_rx_kind kind; /* what the first item in the bytes looked like */
   bool consumed;      /* true: siphb used these bytes; the integrator's SIP
                          stack should not process them */
-  size_t length;      /* bytes of input the first item spans */
+  size_t length;      /* bytes of input the first item spans (0 when need > 0) */
+  size_t need;        /* > 0: the first item is incomplete (stream); call
+                         again with at least this many more bytes */
+  int error;          /* 0, or the codec error that made siphb reject an item
+                         addressed to it */
+  siphb_object_kind object_kind; /* the consumer (when consumed) */
+  void *object;       /* the consuming object; NULL when not consumed */
+  uint64_t reserved_[3]; /* zeroed; later fields are carved from here so the
+                            caller-allocated struct keeps its size */
 } siphb_rx_result;
 
 /*
- * Offers bytes received from `peer` to the ctx: a whole datagram, or a
- * chunk of a stream for stream transports. The ctx classifies the first item
+ * Offers bytes received from `peer` to the ctx. They must start at an item
+ * boundary: a whole datagram, a WebSocket message, or the integrator's
+ * stream buffer from the current message boundary (siphb keeps no
+ * per-connection stream buffer; result->need says when an item is cut
+ * short). The ctx classifies the first item
  * and routes it to the object waiting for it (SIP responses by Via branch,
  * CSeq and Call-ID; STUN by transaction id; CRLF pongs by peer); the result
  * says whether siphb consumed it. `result` may be NULL.
