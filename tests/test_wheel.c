@@ -84,6 +84,14 @@ static void init_log(firelog *log, siphb_wheel *w) {
   LOG = log;
 }
 
+/* The usual start of a test: a wheel at `now`, an empty log bound to it, n
+ * disarmed nodes with ids 0..n-1. */
+static void wheel_start(siphb_wheel *w, firelog *log, tnode *nodes, size_t n, siphb_ms now) {
+  siphb_wheel_init(w, now);
+  init_log(log, w);
+  setup_nodes(nodes, n);
+}
+
 static uint64_t lcg_state;
 static uint64_t lcg(void) {
   lcg_state = lcg_state * 6364136223846793005u + 1442695040888963407u;
@@ -113,10 +121,8 @@ static void test_same_millisecond_fires_in_arm_order(void **state) {
   (void)state;
   static tnode nodes[300];
   siphb_wheel w;
-  siphb_wheel_init(&w, 0);
   firelog log;
-  init_log(&log, &w);
-  setup_nodes(nodes, 300);
+  wheel_start(&w, &log, nodes, 300, 0);
   const siphb_ms due = 300000; /* 5 minutes: several levels up at t=0 */
   for (int i = 0; i < 100; i++) siphb_wheel_arm(&w, &nodes[i].node, due);
   assert_int_equal(siphb_wheel_advance(&w, 299000, &log), 0);
@@ -141,10 +147,8 @@ static void test_range_1ms_to_beyond_49_days(void **state) {
   static tnode nodes[32];
   const siphb_ms start = 123456789; /* not aligned to any level */
   siphb_wheel w;
-  siphb_wheel_init(&w, start);
   firelog log;
-  init_log(&log, &w);
-  setup_nodes(nodes, n);
+  wheel_start(&w, &log, nodes, n, start);
   for (size_t i = 0; i < n; i++) siphb_wheel_arm(&w, &nodes[i].node, start + delays[i]);
   assert_int_equal(siphb_wheel_count(&w), n);
   size_t wakeups = 0;
@@ -171,10 +175,8 @@ static void test_late_advance_fires_all_due_in_order_once(void **state) {
   (void)state;
   static tnode nodes[5000];
   siphb_wheel w;
-  siphb_wheel_init(&w, 1000);
   firelog log;
-  init_log(&log, &w);
-  setup_nodes(nodes, 5000);
+  wheel_start(&w, &log, nodes, 5000, 1000);
   lcg_state = 42;
   for (int i = 0; i < 5000; i++) {
     siphb_ms d = 1000 + 1 + lcg() % (4 * 3600000); /* within 4 hours */
@@ -201,10 +203,8 @@ static void test_cancel_and_rearm(void **state) {
   (void)state;
   static tnode nodes[10];
   siphb_wheel w;
-  siphb_wheel_init(&w, 0);
   firelog log;
-  init_log(&log, &w);
-  setup_nodes(nodes, 10);
+  wheel_start(&w, &log, nodes, 10, 0);
   for (int i = 0; i < 10; i++) siphb_wheel_arm(&w, &nodes[i].node, 100 + (siphb_ms)i * 1000);
   siphb_wheel_cancel(&w, &nodes[0].node);
   siphb_wheel_cancel(&w, &nodes[0].node); /* disarmed: no effect */
@@ -230,10 +230,8 @@ static void test_changes_while_firing(void **state) {
   (void)state;
   static tnode nodes[5];
   siphb_wheel w;
-  siphb_wheel_init(&w, 0);
   firelog log;
-  init_log(&log, &w);
-  setup_nodes(nodes, 5);
+  wheel_start(&w, &log, nodes, 5, 0);
   for (int i = 0; i < 4; i++) siphb_wheel_arm(&w, &nodes[i].node, 500);
   log.cancel_id_on = 0;
   log.cancel_target = &nodes[2]; /* due in the same ms, not fired yet */
@@ -255,10 +253,8 @@ static void test_failure_stops_and_resumes(void **state) {
   (void)state;
   static tnode nodes[6];
   siphb_wheel w;
-  siphb_wheel_init(&w, 0);
   firelog log;
-  init_log(&log, &w);
-  setup_nodes(nodes, 6);
+  wheel_start(&w, &log, nodes, 6, 0);
   for (int i = 0; i < 3; i++) siphb_wheel_arm(&w, &nodes[i].node, 70);
   for (int i = 3; i < 6; i++) siphb_wheel_arm(&w, &nodes[i].node, 90000);
   log.fail_on_id = 1;
@@ -279,10 +275,8 @@ static void test_top_level_wraparound(void **state) {
   static tnode nodes[4];
   const siphb_ms start = ((siphb_ms)1 << 36) - 1000;
   siphb_wheel w;
-  siphb_wheel_init(&w, start);
   firelog log;
-  init_log(&log, &w);
-  setup_nodes(nodes, 4);
+  wheel_start(&w, &log, nodes, 4, start);
   siphb_wheel_arm(&w, &nodes[0].node, start + 999);
   siphb_wheel_arm(&w, &nodes[1].node, start + 1000);
   siphb_wheel_arm(&w, &nodes[2].node, start + 1001);
@@ -322,10 +316,8 @@ static void test_matches_reference_model(void **state) {
   static int expect[N];
   siphb_wheel w;
   siphb_ms now = 777;
-  siphb_wheel_init(&w, now);
   firelog log;
-  init_log(&log, &w);
-  setup_nodes(nodes, N);
+  wheel_start(&w, &log, nodes, N, now);
   memset(refs, 0, sizeof(refs));
   uint64_t seq = 0;
   lcg_state = 2024;
