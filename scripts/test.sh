@@ -47,28 +47,27 @@ ctest_run() {
   return "$rc"
 }
 
+# configure, build and test one build dir: build_and_test DIR CMAKE_ARGS...
+build_and_test() {
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" "${common_opts[@]}" -DSIPHB_BUILD_BENCH=OFF "$@"
+  cmake --build "$dir" -j"$jobs"
+  ctest_run "$dir"
+}
 stage_a() {
-  cmake -S . -B build/gcc "${common_opts[@]}" -DCMAKE_C_COMPILER=gcc -DCMAKE_C_STANDARD=11 \
-        -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIPHB_SANITIZE= -DSIPHB_ASSERTS=OFF \
-        -DSIPHB_BUILD_BENCH=OFF
-  cmake --build build/gcc -j"$jobs"
-  ctest_run build/gcc
+  build_and_test build/gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_C_STANDARD=11 \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIPHB_SANITIZE= -DSIPHB_ASSERTS=OFF
 }
 stage_b() {
   export ASAN_OPTIONS=detect_leaks=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  cmake -S . -B build/clang-asan "${common_opts[@]}" -DCMAKE_C_COMPILER=clang \
-        -DCMAKE_C_STANDARD=11 -DCMAKE_BUILD_TYPE=Debug \
-        -DSIPHB_SANITIZE=address,undefined -DSIPHB_ASSERTS=ON -DSIPHB_BUILD_BENCH=OFF
-  cmake --build build/clang-asan -j"$jobs"
-  ctest_run build/clang-asan
+  build_and_test build/clang-asan -DCMAKE_C_COMPILER=clang -DCMAKE_C_STANDARD=11 \
+    -DCMAKE_BUILD_TYPE=Debug -DSIPHB_SANITIZE=address,undefined -DSIPHB_ASSERTS=ON
 }
 stage_c() {
-  cmake -S . -B build/c99 "${common_opts[@]}" -DCMAKE_C_COMPILER=gcc -DCMAKE_C_STANDARD=99 \
-        -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIPHB_SANITIZE= -DSIPHB_ASSERTS=OFF \
-        -DSIPHB_BUILD_BENCH=OFF
-  cmake --build build/c99 -j"$jobs"
-  ctest_run build/c99
+  build_and_test build/c99 -DCMAKE_C_COMPILER=gcc -DCMAKE_C_STANDARD=99 \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIPHB_SANITIZE= -DSIPHB_ASSERTS=OFF
 }
 stage_d() {
   # The clang build of stage b compiles every target (library, tests,
