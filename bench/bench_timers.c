@@ -47,6 +47,7 @@ enum { LIB_SIPHB = 1, LIB_LIBEVENT = 2, LIB_LIBUV = 4 };
 #define MAX_ROWS 64
 static tb_result g_rows[MAX_ROWS];
 static int g_nrows;
+static tb_floor g_floor[4]; /* per N, in the order of ns[] */
 
 static void print_header(void) {
   printf("%-12s %-8s %10s %8s %8s %11s %8s %8s\n", "library", "spread", "N", "arm", "cancel",
@@ -122,6 +123,23 @@ static void check_ratio(const char *what, double peer, double ours) {
   }
   double x = peer / ours;
   printf("  %-46s %8.1f x     (target >= 10x) %s\n", what, x, x >= 10.0 ? "met" : "MISSED");
+}
+
+/* Puts the measured figures next to what memory allows at this N. */
+static void print_floor(size_t n, const tb_floor *f, const char *wide, const char *narrow) {
+  const tb_result *w = find_row("siphb wheel", wide, n);
+  const tb_result *nw = find_row("siphb wheel", narrow, n);
+  printf("memory floor, N=%zu (touch each of N 32-byte nodes once, random order):\n", n);
+  printf("  %-46s %8.1f ns\n", "independent addresses (prefetched)", f->independent_ns);
+  printf("  %-46s %8.1f ns\n", "dependent addresses (linked-list walk)", f->dependent_ns);
+  if (w && w->cancel_rand_ns > 0)
+    printf("  %-46s %8.1f x the independent floor\n", "siphb wheel cancel, random order",
+           w->cancel_rand_ns / f->independent_ns);
+  if (nw && nw->expire_ns > 0) {
+    char what[64];
+    snprintf(what, sizeof what, "siphb wheel expire (%s)", narrow);
+    printf("  %-46s %8.1f x the independent floor\n", what, nw->expire_ns / f->independent_ns);
+  }
 }
 
 static void print_targets(size_t n, const char *wide, const char *narrow) {
@@ -261,6 +279,15 @@ int main(int argc, char **argv) {
       perm[i] = perm[j];
       perm[j] = tmp;
     }
+    if (only & LIB_SIPHB) {
+      tb_workload fw = {0};
+      fw.n = n;
+      fw.perm = perm;
+      fw.reps = reps ? reps : (n <= 1000000 ? 5 : 3);
+      tb_measure_floor(&fw, &g_floor[k]);
+      printf("%-12s %-8s %10zu  independent %.1f ns/node, dependent %.1f ns/node\n",
+             "memory floor", "-", n, g_floor[k].independent_ns, g_floor[k].dependent_ns);
+    }
     for (int sp = 0; sp < 2; sp++) {
       uint64_t spread = sp == 0 ? wide_ms : narrow_ms;
       st = seed; /* the same stream for both spreads */
@@ -309,6 +336,9 @@ int main(int argc, char **argv) {
     print_scaling(ns[0], ns[1], narrow_name);
   }
   printf("\n");
-  for (int k = 0; k < n_count; k++) print_targets(ns[k], wide_name, narrow_name);
+  for (int k = 0; k < n_count; k++) {
+    print_targets(ns[k], wide_name, narrow_name);
+    if (only & LIB_SIPHB) print_floor(ns[k], &g_floor[k], wide_name, narrow_name);
+  }
   return 0;
 }

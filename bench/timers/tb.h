@@ -61,6 +61,13 @@ int tb_run_libuv(const tb_workload *wl, tb_result *r);
 const char *tb_libevent_version(void);
 const char *tb_libuv_version(void);
 
+/* The memory floor for N random-order node touches (tb_floor.c). */
+typedef struct tb_floor {
+  double independent_ns; /* per node, addresses known ahead (overlapped misses) */
+  double dependent_ns;   /* per node, each address read from the previous node */
+} tb_floor;
+void tb_measure_floor(const tb_workload *wl, tb_floor *out);
+
 /* Real-time expire: wait this long past the last arm before the one loop run. */
 #define TB_REAL_MARGIN_MS 50
 
