@@ -88,10 +88,44 @@ typedef enum siphb_error {
   SIPHB_ERR_UNSUPPORTED = -8,      /* feature not built in or not supported */
   SIPHB_ERR_SEND = -9,             /* returned by a send callback: this send failed,
                                       the ctx carries on and reports it */
+
+  /* SIP parser (siphb/sip.h). Each names what made an indexed field wrong
+   * or ambiguous; siphb_parse_error.offset says where. */
+  SIPHB_ERR_SIP_START_LINE = -100,     /* malformed request or status line */
+  SIPHB_ERR_SIP_VERSION = -101,        /* a version other than SIP/2.0 */
+  SIPHB_ERR_SIP_STATUS = -102,         /* status code not 100-699 */
+  SIPHB_ERR_SIP_HEADER = -103,         /* malformed header line (name, colon) */
+  SIPHB_ERR_SIP_TOO_LARGE = -104,      /* message or line above the size limit */
+  SIPHB_ERR_SIP_TOO_MANY_HEADERS = -105, /* more header lines than the limit */
+  SIPHB_ERR_SIP_MISSING_HEADER = -106, /* no Via, From, To, Call-ID or CSeq */
+  SIPHB_ERR_SIP_MULTIPLE_VALUES = -107, /* several values in a single-valued header */
+  SIPHB_ERR_SIP_CSEQ = -108,           /* CSeq malformed or its number >= 2^31 */
+  SIPHB_ERR_SIP_CSEQ_METHOD = -109,    /* CSeq method differs from the request's */
+  SIPHB_ERR_SIP_NUMBER = -110,         /* a numeric header malformed or overflowing */
+  SIPHB_ERR_SIP_CONTENT_LENGTH = -111, /* Content-Length malformed, negative,
+                                          conflicting or beyond the datagram */
+  SIPHB_ERR_SIP_NO_CONTENT_LENGTH = -112, /* stream mode without Content-Length */
+  SIPHB_ERR_SIP_QUOTE = -113,          /* unbalanced quotes */
+  SIPHB_ERR_SIP_ANGLE = -114,          /* unbalanced angle brackets */
+  SIPHB_ERR_SIP_ADDRESS = -115,        /* malformed From/To/Contact value */
+  SIPHB_ERR_SIP_VIA = -116,            /* malformed Via value */
+  SIPHB_ERR_SIP_PARAM = -117,          /* malformed header parameter */
   SIPHB_ERR_FATAL = -500,          /* boundary: codes <= this are fatal */
   SIPHB_ERR_NOMEM = -501,          /* allocation failed or byte budget exhausted */
   SIPHB_ERR_CALLBACK_FAILURE = -502 /* a callback returned an error */
 } siphb_error;
+
+/* Where and why a parser refused its input. Every parser takes an optional
+ * pointer to one; on failure it holds the same code the call returned, the
+ * byte offset into the input where the problem was found, and a short
+ * static message. For SIPHB_ERR_INCOMPLETE, `need` is the number of bytes
+ * still missing at least (exact once the length is known). */
+typedef struct siphb_parse_error {
+  int code;
+  size_t offset;
+  size_t need;
+  const char *message;
+} siphb_parse_error;
 
 /* A short English description of an error code; never NULL (unknown codes
  * give "unknown error"). The string is static. */

@@ -12,5 +12,7 @@
 #include <siphb/event.h>
 #include <siphb/ctx.h>
 #include <siphb/timer.h>
+#include <siphb/sip.h>
+#include <siphb/stream.h>
 
 #endif /* SIPHB_SIPHB_H */
