@@ -73,7 +73,7 @@ static void usage(FILE *f) {
         "  --allow V --accept V --supported V --server V   header values\n"
         "                            (defaults OPTIONS, application/sdp,\n"
         "                            outbound, siphb-interop-responder)\n"
-        "  --save FILE               append every encoded response to FILE\n"
+        "  --save PREFIX             write each encoded response to PREFIXnnn.sip\n"
         "  -v, --verbose             dump requests and responses on stderr\n",
         f);
 }
@@ -192,6 +192,16 @@ static siphb_ssize build_answer(responder *r, const siphb_sip_msg *req, int tcp,
   return n;
 }
 
+/* One file per response, so that the run script can turn each into one
+ * packet of a pcap for tshark. */
+static void save_answer(const responder *r, const uint8_t *tx, size_t len) {
+  char path[4096];
+  if (!r->a.save) return;
+  snprintf(path, sizeof path, "%s%03lu.sip", r->a.save, r->answered + r->send_errors);
+  if (interop_append_file(path, tx, len) != 0)
+    fprintf(stderr, "sip_options_responder: cannot write %s\n", path);
+}
+
 static void log_request(const responder *r, const siphb_sip_msg *req, const char *transport,
                         siphb_ssize answer_len, const uint8_t *answer) {
   unsigned status = 0;
@@ -247,7 +257,7 @@ static void handle_udp(responder *r, int fd) {
   an = build_answer(r, &req, 0, tx, sizeof tx);
   if (an > 0) {
     if (r->a.verbose) interop_dump(stderr, "  >> ", tx, (size_t)an);
-    if (r->a.save) (void)interop_append_file(r->a.save, tx, (size_t)an);
+    save_answer(r, tx, (size_t)an);
     /* Back to the source address and port: RFC 3581 behaviour, which on
      * loopback is also where the Via points. */
     if (sendto(fd, tx, (size_t)an, 0, (struct sockaddr *)&from, flen) != an) {
@@ -333,7 +343,7 @@ static void handle_conn(responder *r, conn *c) {
       an = build_answer(r, &req, 1, tx, sizeof tx);
       if (an > 0) {
         if (r->a.verbose) interop_dump(stderr, "  >> ", tx, (size_t)an);
-        if (r->a.save) (void)interop_append_file(r->a.save, tx, (size_t)an);
+        save_answer(r, tx, (size_t)an);
         if (send_all(c->fd, tx, (size_t)an) != 0) {
           perror("sip_options_responder: send");
           r->send_errors++;
