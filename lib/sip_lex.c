@@ -1,0 +1,79 @@
+/*
+ * sip_lex.c - the SIP character-class table and the scanning helpers that
+ * are too large to inline (see sip_lex.h).
+ */
+#include "sip_lex.h"
+
+/* Bits: 1 token, 2 SP/HTAB, 4 SP/HTAB/CR/LF, 8 digit, 16 word, 32 host.
+ * RFC 3261 section 25.1: token = alphanum / "-" / "." / "!" / "%" / "*" /
+ * "_" / "+" / "`" / "'" / "~"; word adds ( ) < > : \ DQUOTE / [ ] ? { }. */
+const uint8_t siphb_sip_cc[256] = {
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  6,  4,  0,  0,  4,  0,  0,  /* 0x00 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0x10 */
+     6, 17, 16,  0,  0, 17,  0, 17, 16, 16, 17, 17,  0, 49, 49, 16,  /* 0x20 */
+    57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 16,  0, 16,  0, 16, 16,  /* 0x30 */
+     0, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49,  /* 0x40 */
+    49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 16, 16, 16,  0, 49,  /* 0x50 */
+    17, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49,  /* 0x60 */
+    49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 16,  0, 16, 17,  0,  /* 0x70 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0x80 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0x90 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0xa0 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0xb0 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0xc0 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0xd0 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0xe0 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0xf0 */
+};
+
+const char *siphb_skip_quoted(const char *p, const char *end) {
+  for (p++; p < end; p++) {
+    if (*p == '"') return p + 1;
+    if (*p == '\\') {
+      /* quoted-pair: the escaped character may not be CR or LF (section 25.1) */
+      if (++p >= end || *p == '\r' || *p == '\n') return NULL;
+    }
+  }
+  return NULL;
+}
+
+const char *siphb_find_unquoted(const char *p, const char *end, char c, int *bad) {
+  bool in_angle = false;
+  const char *angle = NULL;
+  while (p < end) {
+    char ch = *p;
+    if (ch == '"') {
+      const char *q = siphb_skip_quoted(p, end);
+      if (!q) {
+        *bad = SIPHB_ERR_SIP_QUOTE;
+        return end;
+      }
+      p = q;
+      continue;
+    }
+    if (in_angle) {
+      if (ch == '>') in_angle = false;
+    } else if (ch == '<') {
+      in_angle = true;
+      angle = p;
+    } else if (ch == c) {
+      return p;
+    }
+    p++;
+  }
+  if (in_angle && angle) *bad = SIPHB_ERR_SIP_ANGLE;
+  return end;
+}
+
+const char *siphb_parse_u32(const char *p, const char *end, uint32_t max, uint32_t *out) {
+  const char *start = p;
+  uint64_t v = 0;
+  while (p < end && siphb_cc((uint8_t)*p, SIPHB_CC_DIGIT)) {
+    v = v * 10u + (uint64_t)(*p - '0');
+    if (v > max) return NULL;
+    p++;
+  }
+  if (p == start) return NULL;
+  *out = (uint32_t)v;
+  return p;
+}
