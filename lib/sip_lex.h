@@ -22,7 +22,10 @@ enum {
   SIPHB_CC_LWS = 1u << 2,   /* SP, HTAB, CR, LF (white space inside a value) */
   SIPHB_CC_DIGIT = 1u << 3, /* 0-9 */
   SIPHB_CC_WORD = 1u << 4,  /* RFC 3261 word (Call-ID): token plus ( ) < > : \ " / [ ] ? { } */
-  SIPHB_CC_HOST = 1u << 5   /* host name / IPv4 characters: alphanum - . _ */
+  SIPHB_CC_HOST = 1u << 5,  /* host name / IPv4 characters: alphanum - . _ */
+  SIPHB_CC_CALLID = 1u << 6, /* Call-ID: word or "@" */
+  SIPHB_CC_PVAL = 1u << 7    /* unquoted parameter value: printable or 8-bit,
+                                not ; , ? > DQUOTE */
 };
 
 extern const uint8_t siphb_sip_cc[256];

@@ -82,57 +82,70 @@ static const uint8_t compact_forms[26] = {
     SIPHB_SIP_HDR_OTHER, /* z */
 };
 
-/* Long names in lower case, grouped by length: entries of length L are
- * long_names[by_length[L] .. by_length[L + 1]). */
+/* Long names in lower case, found through a hash of the length and the
+ * first and last letters that has no collisions among them (checked when
+ * the table was generated): slot = index + 1 into long_names, 0 = none. */
 typedef struct hdr_entry {
   const char *lower;
+  uint8_t len;
   uint8_t id;
 } hdr_entry;
 
 static const hdr_entry long_names[] = {
-    {"to", SIPHB_SIP_HDR_TO},
-    {"via", SIPHB_SIP_HDR_VIA},
-    {"cseq", SIPHB_SIP_HDR_CSEQ},
-    {"from", SIPHB_SIP_HDR_FROM},
-    {"path", SIPHB_SIP_HDR_PATH},
-    {"allow", SIPHB_SIP_HDR_ALLOW},
-    {"event", SIPHB_SIP_HDR_EVENT},
-    {"route", SIPHB_SIP_HDR_ROUTE},
-    {"accept", SIPHB_SIP_HDR_ACCEPT},
-    {"min-se", SIPHB_SIP_HDR_MIN_SE},
-    {"server", SIPHB_SIP_HDR_SERVER},
-    {"call-id", SIPHB_SIP_HDR_CALL_ID},
-    {"contact", SIPHB_SIP_HDR_CONTACT},
-    {"expires", SIPHB_SIP_HDR_EXPIRES},
-    {"require", SIPHB_SIP_HDR_REQUIRE},
-    {"subject", SIPHB_SIP_HDR_SUBJECT},
-    {"identity", SIPHB_SIP_HDR_IDENTITY},
-    {"refer-to", SIPHB_SIP_HDR_REFER_TO},
-    {"supported", SIPHB_SIP_HDR_SUPPORTED},
-    {"flow-timer", SIPHB_SIP_HDR_FLOW_TIMER},
-    {"user-agent", SIPHB_SIP_HDR_USER_AGENT},
-    {"min-expires", SIPHB_SIP_HDR_MIN_EXPIRES},
-    {"referred-by", SIPHB_SIP_HDR_REFERRED_BY},
-    {"retry-after", SIPHB_SIP_HDR_RETRY_AFTER},
-    {"allow-events", SIPHB_SIP_HDR_ALLOW_EVENTS},
-    {"content-type", SIPHB_SIP_HDR_CONTENT_TYPE},
-    {"max-forwards", SIPHB_SIP_HDR_MAX_FORWARDS},
-    {"record-route", SIPHB_SIP_HDR_RECORD_ROUTE},
-    {"authorization", SIPHB_SIP_HDR_AUTHORIZATION},
-    {"identity-info", SIPHB_SIP_HDR_IDENTITY_INFO},
-    {"accept-contact", SIPHB_SIP_HDR_ACCEPT_CONTACT},
-    {"content-length", SIPHB_SIP_HDR_CONTENT_LENGTH},
-    {"reject-contact", SIPHB_SIP_HDR_REJECT_CONTACT},
-    {"session-expires", SIPHB_SIP_HDR_SESSION_EXPIRES},
-    {"content-encoding", SIPHB_SIP_HDR_CONTENT_ENCODING},
-    {"www-authenticate", SIPHB_SIP_HDR_WWW_AUTHENTICATE},
-    {"proxy-authenticate", SIPHB_SIP_HDR_PROXY_AUTHENTICATE},
-    {"proxy-authorization", SIPHB_SIP_HDR_PROXY_AUTHORIZATION},
-    {"request-disposition", SIPHB_SIP_HDR_REQUEST_DISPOSITION},
+    {"to", 2, SIPHB_SIP_HDR_TO},
+    {"via", 3, SIPHB_SIP_HDR_VIA},
+    {"cseq", 4, SIPHB_SIP_HDR_CSEQ},
+    {"from", 4, SIPHB_SIP_HDR_FROM},
+    {"path", 4, SIPHB_SIP_HDR_PATH},
+    {"allow", 5, SIPHB_SIP_HDR_ALLOW},
+    {"event", 5, SIPHB_SIP_HDR_EVENT},
+    {"route", 5, SIPHB_SIP_HDR_ROUTE},
+    {"accept", 6, SIPHB_SIP_HDR_ACCEPT},
+    {"min-se", 6, SIPHB_SIP_HDR_MIN_SE},
+    {"server", 6, SIPHB_SIP_HDR_SERVER},
+    {"call-id", 7, SIPHB_SIP_HDR_CALL_ID},
+    {"contact", 7, SIPHB_SIP_HDR_CONTACT},
+    {"expires", 7, SIPHB_SIP_HDR_EXPIRES},
+    {"require", 7, SIPHB_SIP_HDR_REQUIRE},
+    {"subject", 7, SIPHB_SIP_HDR_SUBJECT},
+    {"identity", 8, SIPHB_SIP_HDR_IDENTITY},
+    {"refer-to", 8, SIPHB_SIP_HDR_REFER_TO},
+    {"supported", 9, SIPHB_SIP_HDR_SUPPORTED},
+    {"flow-timer", 10, SIPHB_SIP_HDR_FLOW_TIMER},
+    {"user-agent", 10, SIPHB_SIP_HDR_USER_AGENT},
+    {"min-expires", 11, SIPHB_SIP_HDR_MIN_EXPIRES},
+    {"referred-by", 11, SIPHB_SIP_HDR_REFERRED_BY},
+    {"retry-after", 11, SIPHB_SIP_HDR_RETRY_AFTER},
+    {"allow-events", 12, SIPHB_SIP_HDR_ALLOW_EVENTS},
+    {"content-type", 12, SIPHB_SIP_HDR_CONTENT_TYPE},
+    {"max-forwards", 12, SIPHB_SIP_HDR_MAX_FORWARDS},
+    {"record-route", 12, SIPHB_SIP_HDR_RECORD_ROUTE},
+    {"authorization", 13, SIPHB_SIP_HDR_AUTHORIZATION},
+    {"identity-info", 13, SIPHB_SIP_HDR_IDENTITY_INFO},
+    {"accept-contact", 14, SIPHB_SIP_HDR_ACCEPT_CONTACT},
+    {"content-length", 14, SIPHB_SIP_HDR_CONTENT_LENGTH},
+    {"reject-contact", 14, SIPHB_SIP_HDR_REJECT_CONTACT},
+    {"session-expires", 15, SIPHB_SIP_HDR_SESSION_EXPIRES},
+    {"content-encoding", 16, SIPHB_SIP_HDR_CONTENT_ENCODING},
+    {"www-authenticate", 16, SIPHB_SIP_HDR_WWW_AUTHENTICATE},
+    {"proxy-authenticate", 18, SIPHB_SIP_HDR_PROXY_AUTHENTICATE},
+    {"proxy-authorization", 19, SIPHB_SIP_HDR_PROXY_AUTHORIZATION},
+    {"request-disposition", 19, SIPHB_SIP_HDR_REQUEST_DISPOSITION},
 };
 
 #define LONGEST_NAME 19
-static const uint8_t by_length[LONGEST_NAME + 2] = {0, 0, 0, 1, 2, 5, 8, 11, 16, 18, 19, 21, 24, 28, 30, 33, 34, 36, 36, 37, 39};
+#define NAME_HASH(len, first, last) (((len) + (first)*14u + (last)*7u) & 127u)
+
+static const uint8_t name_slots[128] = {
+     9,  0,  0,  0,  8,  3, 15,  0, 31,  0,  0, 28,  0,  0,  0, 19,
+     0,  0,  0,  4,  6, 17, 23,  0,  0,  0,  0,  0, 21, 13,  2,  0,
+     0,  0,  0,  0,  0,  0, 22, 27,  0,  0,  0,  0,  0, 12,  0,  0,
+     0,  0, 14,  0,  0, 38,  0,  7,  0, 26,  0,  0, 20,  0,  0, 10,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0, 35,  0, 18,  0,  0,
+    32, 39,  0,  0, 30, 36,  0,  0,  0,  0,  0,  0,  0, 29,  0,  0,
+     0,  0,  0,  1,  0, 24,  0,  0,  0,  0,  0,  0,  0,  0, 11,  0,
+     0,  0,  0,  0,  0, 37, 33,  0,  0,  0,  0,  0,  5, 16, 34, 25,
+};
 
 siphb_sip_hdr siphb_sip_hdr_from(siphb_str name) {
   if (!name.ptr) return SIPHB_SIP_HDR_OTHER;
@@ -141,12 +154,13 @@ siphb_sip_hdr siphb_sip_hdr_from(siphb_str name) {
     return c >= 'a' && c <= 'z' ? (siphb_sip_hdr)compact_forms[c - 'a'] : SIPHB_SIP_HDR_OTHER;
   }
   if (name.len > LONGEST_NAME) return SIPHB_SIP_HDR_OTHER;
-  uint8_t first = siphb_lower((uint8_t)name.ptr[0]);
-  for (unsigned i = by_length[name.len]; i < by_length[name.len + 1]; i++) {
-    const hdr_entry *e = &long_names[i];
-    if ((uint8_t)e->lower[0] == first && siphb_ieq_lower(name.ptr, e->lower, name.len))
-      return (siphb_sip_hdr)e->id;
-  }
+  unsigned first = siphb_lower((uint8_t)name.ptr[0]);
+  unsigned last = siphb_lower((uint8_t)name.ptr[name.len - 1]);
+  unsigned slot = name_slots[NAME_HASH((unsigned)name.len, first, last)];
+  if (!slot) return SIPHB_SIP_HDR_OTHER;
+  const hdr_entry *e = &long_names[slot - 1];
+  if (e->len == name.len && siphb_ieq_lower(name.ptr, e->lower, name.len))
+    return (siphb_sip_hdr)e->id;
   return SIPHB_SIP_HDR_OTHER;
 }
 
@@ -169,10 +183,11 @@ static const method_entry methods[] = {
 #define METHOD_COUNT (sizeof(methods) / sizeof(methods[0]))
 
 siphb_sip_method siphb_sip_method_from(siphb_str name) {
-  if (!name.ptr) return SIPHB_SIP_METHOD_OTHER;
+  if (!name.ptr || name.len < 3 || name.len > 9) return SIPHB_SIP_METHOD_OTHER;
   /* Methods are case-sensitive (RFC 3261 section 7.1). */
   for (unsigned m = 1; m < METHOD_COUNT; m++)
-    if (methods[m].len == name.len && memcmp(methods[m].name, name.ptr, name.len) == 0)
+    if (methods[m].len == name.len && methods[m].name[0] == name.ptr[0] &&
+        memcmp(methods[m].name, name.ptr, name.len) == 0)
       return (siphb_sip_method)m;
   return SIPHB_SIP_METHOD_OTHER;
 }

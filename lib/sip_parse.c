@@ -198,8 +198,8 @@ static siphb_ssize parse_single_addr(parser *ps, const char *p, const char *end,
 
 static siphb_ssize parse_call_id(parser *ps, const char *p, const char *end) {
   /* callid = word [ "@" word ] */
-  for (const char *c = p; c < end; c++) {
-    if (siphb_cc((uint8_t)*c, SIPHB_CC_WORD) || *c == '@') continue;
+  const char *c = siphb_skip_class(p, end, SIPHB_CC_CALLID);
+  if (c < end) {
     if (*c == ',') return refuse(ps, SIPHB_ERR_SIP_MULTIPLE_VALUES, c, "several Call-ID values");
     return refuse(ps, SIPHB_ERR_SIP_HEADER, c, "character not allowed in Call-ID");
   }

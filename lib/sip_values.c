@@ -26,14 +26,7 @@ static bool name_is(siphb_str s, const char *lower, size_t n) {
  * ::1 or [::1] keep their colons and brackets). */
 static const char *param_value_end(const char *p, const char *end) {
   if (p < end && *p == '"') return siphb_skip_quoted(p, end);
-  while (p < end) {
-    char c = *p;
-    if (c == ';' || c == ',' || c == '?' || c == '>' || c == '"' ||
-        siphb_cc((uint8_t)c, SIPHB_CC_LWS) || (uint8_t)c < 0x20 || (uint8_t)c == 0x7f)
-      break;
-    p++;
-  }
-  return p;
+  return siphb_skip_class(p, end, SIPHB_CC_PVAL);
 }
 
 const char *siphb_sip_next_param(const char *p, const char *end, siphb_sip_param *param,
