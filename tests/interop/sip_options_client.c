@@ -272,6 +272,7 @@ int main(int argc, char **argv) {
   size_t needed = 0;
   double t_start, t_sent, deadline, next_retx, interval = T1_MS;
   int fd, final_status = 0, sends = 0, v6;
+  const char *no_answer = "timeout"; /* why there was no final response */
 
   if (parse_args(argc, argv, &a) != 0) {
     usage(stderr);
@@ -369,6 +370,7 @@ int main(int argc, char **argv) {
     if (rc < 0) {
       if (errno == EINTR) continue;
       perror("sip_options_client: poll");
+      no_answer = "poll-failed";
       break;
     }
     if (rc == 0) continue;
@@ -383,6 +385,7 @@ int main(int argc, char **argv) {
         /* ICMP port unreachable from an earlier send: nobody listens yet. */
         if (errno == EINTR || errno == EAGAIN || errno == ECONNREFUSED) continue;
         perror("sip_options_client: recv");
+        no_answer = "recv-failed";
         break;
       }
       if (a.verbose) interop_dump(stderr, "  << ", rx, (size_t)n);
@@ -409,11 +412,13 @@ int main(int argc, char **argv) {
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
       perror("sip_options_client: recv");
+      no_answer = "recv-failed";
       break;
     }
     if (n == 0) {
       fprintf(stderr, "sip_options_client: connection closed by the server (%lu bytes pending)\n",
               (unsigned long)rx_len);
+      no_answer = "connection-closed";
       break;
     }
     if (a.verbose) interop_dump(stderr, "  << ", rx + rx_len, (size_t)n);
@@ -441,9 +446,9 @@ int main(int argc, char **argv) {
 done:
   close(fd);
   if (final_status == 0) {
-    printf("status=none reason=timeout rtt_ms=%.3f\n", interop_now_ms() - t_sent);
-    fprintf(stderr, "sip_options_client: no final response within %.0f ms (%d sends)\n",
-            a.timeout_ms, sends);
+    printf("status=none reason=%s rtt_ms=%.3f\n", no_answer, interop_now_ms() - t_sent);
+    fprintf(stderr, "sip_options_client: no final response (%s) after %.0f ms (%d sends)\n",
+            no_answer, interop_now_ms() - t_sent, sends);
     return 1;
   }
   if (final_status < 0) {
