@@ -6,45 +6,12 @@
 #include <string.h>
 
 #include "ctx_int.h"
-
-#define STUN_HEADER 20u
-#define STUN_MAGIC_COOKIE 0x2112A442u
-
-static bool is_token_char(uint8_t c) {
-  /* RFC 3261 section 25.1 token characters, enough to tell a method. */
-  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-    return true;
-  switch (c) {
-  case '-':
-  case '.':
-  case '!':
-  case '%':
-  case '*':
-  case '_':
-  case '+':
-  case '`':
-  case '\'':
-  case '~':
-    return true;
-  default:
-    return false;
-  }
-}
-
-static bool looks_like_stun(const uint8_t *d, size_t len, size_t *item_len) {
-  if (len < STUN_HEADER || (d[0] & 0xC0u) != 0)
-    return false;
-  uint32_t cookie = (uint32_t)d[4] << 24 | (uint32_t)d[5] << 16 | (uint32_t)d[6] << 8 | d[7];
-  size_t body = (size_t)d[2] << 8 | d[3];
-  if (cookie != STUN_MAGIC_COOKIE || body % 4 != 0)
-    return false;
-  *item_len = STUN_HEADER + body;
-  return true;
-}
+#include "sip_lex.h"
+#include "stun_frame.h"
 
 static bool looks_like_request(const uint8_t *d, size_t len) {
   size_t i = 0;
-  while (i < len && is_token_char(d[i]))
+  while (i < len && siphb_cc(d[i], SIPHB_CC_TOKEN))
     i++;
   return i > 0 && i < len && d[i] == ' ';
 }
@@ -60,8 +27,11 @@ siphb_rx_kind siphb_rx_classify(const uint8_t *d, size_t len, size_t *item_len) 
     *item_len = 2;
     return SIPHB_RX_CRLF_PONG;
   }
-  if (looks_like_stun(d, len, item_len))
+  /* A STUN message cut short still counts as STUN: item_len > len then
+   * tells the ctx how much is missing. */
+  if (siphb_stun_frame_check(d, len, item_len) != SIPHB_STUN_FRAME_NO)
     return SIPHB_RX_STUN;
+  *item_len = len;
   /* The SIP parser (its own module) finds where a message ends; until then
    * a SIP item spans the rest of the input. */
   if (len >= sizeof(sip_version) - 1 && memcmp(d, sip_version, sizeof(sip_version) - 1) == 0)

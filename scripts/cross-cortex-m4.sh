@@ -2,7 +2,7 @@
 # scripts/cross-cortex-m4.sh [BUILD_DIR] - cross-compile the freestanding core
 # for Cortex-M4 (cmake/arm-none-eabi.cmake, -DSIPHB_FREESTANDING=ON, -Werror),
 # print its size, and check that it needs nothing from the C library but
-#   memcpy memmove memset memcmp strlen
+#   memcpy memmove memset memcmp memchr strlen
 # (plus compiler helpers named __aeabi_* or __*). BUILD_DIR: build/cortex-m4.
 set -euo pipefail
 
@@ -29,7 +29,7 @@ text=$(awk '$NF == "(TOTALS)" { print $1 }' "$build/size.txt")
 
 # Undefined symbols of the library as a whole: referenced by some object and
 # defined by none.
-allowed=" memcpy memmove memset memcmp strlen "
+allowed=" memcpy memmove memset memcmp memchr strlen "
 defined=$(arm-none-eabi-nm -g --defined-only "$lib" | awk 'NF == 3 { print $3 }' | sort -u)
 offenders=$(arm-none-eabi-nm -A -u "$lib" | awk '{ print $NF, $1 }' | sort -u |
   while read -r sym where; do
@@ -44,7 +44,7 @@ needed=$(arm-none-eabi-nm -u "$lib" | awk '$1 == "U" { print $2 }' | sort -u |
 echo
 echo "undefined symbols of the library: ${needed:-none}"
 if [ -n "$offenders" ]; then
-  echo "cross-cortex-m4: FAILED: the core needs symbols outside memcpy memmove memset memcmp strlen:"
+  echo "cross-cortex-m4: FAILED: the core needs symbols outside memcpy memmove memset memcmp memchr strlen:"
   echo "$offenders"
   echo "core .text for Cortex-M4: $text bytes (check FAILED)"
   exit 1

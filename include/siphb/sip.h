@@ -171,6 +171,7 @@ typedef struct siphb_sip_session_expires {
  * only when siphb_sip_msg_has() says the header was present. */
 typedef struct siphb_sip_msg {
   bool is_request;
+  siphb_str start_line;   /* the whole first line, without its CRLF */
   /* request line */
   siphb_str method;
   siphb_sip_method method_id;
@@ -265,9 +266,11 @@ SIPHB_EXTERN siphb_ssize siphb_sip_parse(siphb_sip_msg *msg, const uint8_t *data
 
 /* Position of an iteration; start it with siphb_sip_iter_init(). */
 typedef struct siphb_sip_iter {
-  const char *pos_;  /* internal */
-  const char *line_; /* internal */
-  const char *end_;  /* internal */
+  const char *msg_start_; /* internal: offsets are counted from here */
+  const char *next_line_; /* internal: the next header line to look at */
+  const char *stop_;      /* internal: end of the header block */
+  const char *value_;     /* internal: rest of a comma list being walked */
+  const char *value_end_; /* internal: end of that list */
 } siphb_sip_iter;
 
 SIPHB_EXTERN void siphb_sip_iter_init(siphb_sip_iter *it, const siphb_sip_msg *msg);

@@ -1,0 +1,487 @@
+/*
+ * sip_parse.c - the SIP message parser: start line, header lines (folding,
+ * compact forms, lists), the indexed headers, framing by Content-Length
+ * (RFC 3261 sections 7, 18.3 and 20).
+ *
+ * One pass: each header line is found with memchr, its name looked up, and
+ * the value of an indexed header parsed by sip_values.c. Nothing is copied;
+ * the message points into the caller's buffer.
+ */
+#include <siphb/sip.h>
+
+#include <string.h>
+
+#include "sip_lex.h"
+#include "sip_values.h"
+
+void siphb_sip_parse_config_init(siphb_sip_parse_config *cfg) {
+  if (!cfg) return;
+  memset(cfg, 0, sizeof *cfg);
+  cfg->mode = SIPHB_SIP_DATAGRAM;
+  cfg->lenient = false;
+  cfg->max_size = 65535;
+  cfg->max_headers = 256;
+}
+
+bool siphb_sip_msg_has(const siphb_sip_msg *msg, siphb_sip_hdr hdr) {
+  return msg && (unsigned)hdr < SIPHB_SIP_HDR_COUNT_ && (msg->present >> hdr & 1u);
+}
+
+typedef struct parser {
+  const char *base; /* data[0]: offsets are counted from here */
+  const char *end;
+  const siphb_sip_parse_config *cfg;
+  siphb_parse_error *err;
+  siphb_sip_msg *msg;
+  bool stream;
+} parser;
+
+static siphb_ssize refuse(parser *ps, int code, const char *where, const char *why) {
+  if (ps->err) {
+    ps->err->code = code;
+    ps->err->offset = (size_t)(where - ps->base);
+    ps->err->need = 0;
+    ps->err->message = why;
+  }
+  return code;
+}
+
+/* Stream mode: the message is cut short. `need` is a lower bound of the
+ * bytes still missing. */
+static siphb_ssize incomplete(parser *ps, size_t need) {
+  if (ps->err) {
+    ps->err->code = SIPHB_ERR_INCOMPLETE;
+    ps->err->offset = (size_t)(ps->end - ps->base);
+    ps->err->need = need;
+    ps->err->message = "message incomplete";
+  }
+  return SIPHB_ERR_INCOMPLETE;
+}
+
+/* The header block has not ended: at least the rest of "\r\n\r\n". */
+static size_t need_for_blank_line(const char *p, const char *end) {
+  size_t have = 0;
+  static const char term[] = "\r\n\r\n";
+  for (size_t k = 3; k > 0; k--) {
+    if ((size_t)(end - p) >= k && memcmp(end - k, term, k) == 0) {
+      have = k;
+      break;
+    }
+  }
+  return 4 - have;
+}
+
+/* Data ran out before a line ended: incomplete on a stream, malformed in a
+ * datagram (or beyond the size limit on a stream). */
+static siphb_ssize ran_out(parser *ps, const char *msg_start, int code, const char *why) {
+  if (!ps->stream) return refuse(ps, code, ps->end, why);
+  if ((size_t)(ps->end - msg_start) >= ps->cfg->max_size)
+    return refuse(ps, SIPHB_ERR_SIP_TOO_LARGE, msg_start + ps->cfg->max_size,
+                  "header block larger than the size limit");
+  return incomplete(ps, need_for_blank_line(msg_start, ps->end));
+}
+
+static bool is_sip_version(const char *p, const char *end) {
+  return end - p == 7 && siphb_ieq_lower(p, "sip/2.0", 7);
+}
+
+/* "SIP/" followed by digits, a dot and digits: a SIP version, maybe not 2.0. */
+static bool looks_like_version(const char *p, const char *end) {
+  if (end - p < 7 || !siphb_ieq_lower(p, "sip/", 4)) return false;
+  const char *q = siphb_skip_class(p + 4, end, SIPHB_CC_DIGIT);
+  if (q == p + 4 || q >= end || *q != '.') return false;
+  const char *r = siphb_skip_class(q + 1, end, SIPHB_CC_DIGIT);
+  return r > q + 1 && r == end;
+}
+
+static siphb_ssize parse_status_line(parser *ps, const char *p, const char *eol) {
+  siphb_sip_msg *msg = ps->msg;
+  const char *sp = memchr(p, ' ', (size_t)(eol - p));
+  if (!sp) return refuse(ps, SIPHB_ERR_SIP_START_LINE, eol, "status line without a status code");
+  if (!is_sip_version(p, sp) && !(ps->cfg->lenient && looks_like_version(p, sp)))
+    return refuse(ps, SIPHB_ERR_SIP_VERSION, p, "version is not SIP/2.0");
+  const char *code = sp + 1;
+  if (eol - code < 3 || !siphb_cc((uint8_t)code[0], SIPHB_CC_DIGIT) ||
+      !siphb_cc((uint8_t)code[1], SIPHB_CC_DIGIT) || !siphb_cc((uint8_t)code[2], SIPHB_CC_DIGIT) ||
+      (eol - code > 3 && code[3] != ' '))
+    return refuse(ps, SIPHB_ERR_SIP_START_LINE, code, "status code is not three digits");
+  unsigned status = (unsigned)(code[0] - '0') * 100u + (unsigned)(code[1] - '0') * 10u +
+                    (unsigned)(code[2] - '0');
+  if (status < 100 || status > 699)
+    return refuse(ps, SIPHB_ERR_SIP_STATUS, code, "status code outside 100-699");
+  msg->is_request = false;
+  msg->status = (uint16_t)status;
+  const char *reason = eol - code > 3 ? code + 4 : eol;
+  msg->reason = siphb_mkstr(reason, eol);
+  return 0;
+}
+
+static siphb_ssize parse_request_line(parser *ps, const char *p, const char *eol) {
+  siphb_sip_msg *msg = ps->msg;
+  const char *q = siphb_skip_class(p, eol, SIPHB_CC_TOKEN);
+  if (q == p || q >= eol || *q != ' ')
+    return refuse(ps, SIPHB_ERR_SIP_START_LINE, q, "request line: method expected");
+  msg->method = siphb_mkstr(p, q);
+  const char *uri = q + 1;
+  const char *sp = memchr(uri, ' ', (size_t)(eol - uri));
+  if (!sp || sp == uri)
+    return refuse(ps, SIPHB_ERR_SIP_START_LINE, uri, "request line: Request-URI expected");
+  for (const char *c = uri; c < sp; c++)
+    if ((uint8_t)*c <= 0x20 || (uint8_t)*c == 0x7f)
+      return refuse(ps, SIPHB_ERR_SIP_START_LINE, c, "control character in Request-URI");
+  msg->request_uri = siphb_mkstr(uri, sp);
+  const char *version = sp + 1;
+  if (!is_sip_version(version, eol)) {
+    bool other_version = looks_like_version(version, eol);
+    if (!other_version && memchr(version, ' ', (size_t)(eol - version)))
+      return refuse(ps, SIPHB_ERR_SIP_START_LINE, version, "request line: too many fields");
+    if (!(other_version && ps->cfg->lenient))
+      return refuse(ps, SIPHB_ERR_SIP_VERSION, version, "version is not SIP/2.0");
+  }
+  msg->is_request = true;
+  msg->method_id = siphb_sip_method_from(msg->method);
+  return 0;
+}
+
+/* Single-valued headers: a second occurrence is refused, or ignored when
+ * lenient. Returns 1 to skip the value, 0 to parse it, < 0 on error. */
+static int second_occurrence(parser *ps, siphb_sip_hdr id, const char *name) {
+  if (!(ps->msg->present >> id & 1u)) return 0;
+  if (ps->cfg->lenient) return 1;
+  return (int)refuse(ps, SIPHB_ERR_SIP_MULTIPLE_VALUES, name, "single-valued header given twice");
+}
+
+static siphb_ssize value_error(parser *ps, const siphb_sip_verr *e) {
+  return refuse(ps, e->code, e->where, e->why);
+}
+
+static siphb_ssize parse_via_list(parser *ps, const char *p, const char *end) {
+  siphb_sip_msg *msg = ps->msg;
+  siphb_sip_verr e;
+  for (;;) {
+    siphb_sip_via via;
+    const char *next;
+    int rc = siphb_sip_parse_via(p, end, msg->via_count ? &via : &msg->via, &next, &e);
+    if (rc) return value_error(ps, &e);
+    msg->via_count++;
+    if (next >= end) return 0;
+    p = next + 1; /* past ',' */
+  }
+}
+
+static siphb_ssize parse_contact_list(parser *ps, const char *p, const char *end) {
+  siphb_sip_msg *msg = ps->msg;
+  siphb_sip_verr e;
+  for (;;) {
+    siphb_sip_addr addr;
+    const char *next;
+    siphb_sip_addr *out = msg->contact_count ? &addr : &msg->contact;
+    int rc = siphb_sip_parse_addr(p, end, true, out, &next, &e);
+    if (rc) return value_error(ps, &e);
+    if ((out->star || msg->contact.star) && msg->contact_count > 0)
+      return refuse(ps, SIPHB_ERR_SIP_ADDRESS, p, "Contact '*' together with other contacts");
+    msg->contact_count++;
+    if (next >= end) return 0;
+    p = next + 1;
+  }
+}
+
+static siphb_ssize parse_single_addr(parser *ps, const char *p, const char *end,
+                                     siphb_sip_addr *out) {
+  siphb_sip_verr e;
+  const char *next;
+  if (siphb_sip_parse_addr(p, end, false, out, &next, &e)) return value_error(ps, &e);
+  if (next < end && !ps->cfg->lenient)
+    return refuse(ps, SIPHB_ERR_SIP_MULTIPLE_VALUES, next, "several addresses in From or To");
+  return 0;
+}
+
+static siphb_ssize parse_call_id(parser *ps, const char *p, const char *end) {
+  /* callid = word [ "@" word ] */
+  const char *c = siphb_skip_class(p, end, SIPHB_CC_CALLID);
+  if (c < end) {
+    if (*c == ',') return refuse(ps, SIPHB_ERR_SIP_MULTIPLE_VALUES, c, "several Call-ID values");
+    return refuse(ps, SIPHB_ERR_SIP_HEADER, c, "character not allowed in Call-ID");
+  }
+  if (p == end) return refuse(ps, SIPHB_ERR_SIP_HEADER, p, "empty Call-ID");
+  ps->msg->call_id = siphb_mkstr(p, end);
+  return 0;
+}
+
+static siphb_ssize parse_content_length(parser *ps, const char *name, const char *p,
+                                        const char *end) {
+  siphb_sip_verr e;
+  uint32_t v;
+  if (siphb_sip_parse_number(p, end, UINT32_MAX, false, SIPHB_ERR_SIP_CONTENT_LENGTH, &v, &e))
+    return refuse(ps, SIPHB_ERR_SIP_CONTENT_LENGTH, e.where, e.why);
+  /* Repeating the same value is harmless; two different ones would make
+   * the message's end ambiguous, even for a lenient reader. */
+  if ((ps->msg->present >> SIPHB_SIP_HDR_CONTENT_LENGTH & 1u) && v != ps->msg->content_length)
+    return refuse(ps, SIPHB_ERR_SIP_CONTENT_LENGTH, name, "conflicting Content-Length values");
+  ps->msg->content_length = v;
+  return 0;
+}
+
+/* Parses the value [p, end) of header `id` into the message. */
+static siphb_ssize index_header(parser *ps, siphb_sip_hdr id, const char *name, const char *p,
+                                const char *end) {
+  siphb_sip_msg *msg = ps->msg;
+  siphb_sip_verr e;
+  int skip;
+  switch (id) {
+  case SIPHB_SIP_HDR_VIA:
+    return parse_via_list(ps, p, end);
+  case SIPHB_SIP_HDR_CONTACT:
+    return parse_contact_list(ps, p, end);
+  case SIPHB_SIP_HDR_CONTENT_LENGTH:
+    return parse_content_length(ps, name, p, end);
+  case SIPHB_SIP_HDR_SUPPORTED:
+  case SIPHB_SIP_HDR_REQUIRE:
+    return siphb_sip_parse_tokens(p, end, NULL, &e) ? value_error(ps, &e) : 0;
+  case SIPHB_SIP_HDR_ALLOW:
+    return siphb_sip_parse_tokens(p, end, &msg->allow, &e) ? value_error(ps, &e) : 0;
+  case SIPHB_SIP_HDR_FROM:
+  case SIPHB_SIP_HDR_TO:
+  case SIPHB_SIP_HDR_CALL_ID:
+  case SIPHB_SIP_HDR_CSEQ:
+  case SIPHB_SIP_HDR_MAX_FORWARDS:
+  case SIPHB_SIP_HDR_EXPIRES:
+  case SIPHB_SIP_HDR_MIN_EXPIRES:
+  case SIPHB_SIP_HDR_MIN_SE:
+  case SIPHB_SIP_HDR_FLOW_TIMER:
+  case SIPHB_SIP_HDR_RETRY_AFTER:
+  case SIPHB_SIP_HDR_SESSION_EXPIRES:
+  case SIPHB_SIP_HDR_SERVER:
+  case SIPHB_SIP_HDR_USER_AGENT:
+    break; /* single-valued: below */
+  default:
+    return 0; /* recognised by name, not indexed */
+  }
+  if ((skip = second_occurrence(ps, id, name)) != 0) return skip > 0 ? 0 : skip;
+  int rc = 0;
+  switch (id) {
+  case SIPHB_SIP_HDR_FROM:
+    return parse_single_addr(ps, p, end, &msg->from);
+  case SIPHB_SIP_HDR_TO:
+    return parse_single_addr(ps, p, end, &msg->to);
+  case SIPHB_SIP_HDR_CALL_ID:
+    return parse_call_id(ps, p, end);
+  case SIPHB_SIP_HDR_CSEQ:
+    rc = siphb_sip_parse_cseq(p, end, &msg->cseq, &msg->cseq_method, &e);
+    if (!rc) msg->cseq_method_id = siphb_sip_method_from(msg->cseq_method);
+    break;
+  case SIPHB_SIP_HDR_MAX_FORWARDS:
+    rc = siphb_sip_parse_number(p, end, 255, false, SIPHB_ERR_SIP_NUMBER, &msg->max_forwards, &e);
+    break;
+  case SIPHB_SIP_HDR_EXPIRES:
+    rc = siphb_sip_parse_number(p, end, UINT32_MAX, false, SIPHB_ERR_SIP_NUMBER, &msg->expires, &e);
+    break;
+  case SIPHB_SIP_HDR_MIN_EXPIRES:
+    rc = siphb_sip_parse_number(p, end, UINT32_MAX, false, SIPHB_ERR_SIP_NUMBER,
+                                &msg->min_expires, &e);
+    break;
+  case SIPHB_SIP_HDR_MIN_SE:
+    rc = siphb_sip_parse_number(p, end, UINT32_MAX, true, SIPHB_ERR_SIP_NUMBER, &msg->min_se, &e);
+    break;
+  case SIPHB_SIP_HDR_FLOW_TIMER:
+    rc = siphb_sip_parse_number(p, end, UINT32_MAX, false, SIPHB_ERR_SIP_NUMBER,
+                                &msg->flow_timer, &e);
+    break;
+  case SIPHB_SIP_HDR_RETRY_AFTER:
+    rc = siphb_sip_parse_retry_after(p, end, &msg->retry_after, &e);
+    break;
+  case SIPHB_SIP_HDR_SESSION_EXPIRES:
+    rc = siphb_sip_parse_session_expires(p, end, &msg->session_expires, &e);
+    break;
+  case SIPHB_SIP_HDR_SERVER:
+    msg->server = siphb_mkstr(p, end);
+    break;
+  case SIPHB_SIP_HDR_USER_AGENT:
+    msg->user_agent = siphb_mkstr(p, end);
+    break;
+  default:
+    break;
+  }
+  return rc ? value_error(ps, &e) : 0;
+}
+
+/* The end of a header line: the LF that ends it, past any folded
+ * continuation lines. NULL when the data ends first (including right after
+ * an LF: the next line could still be a fold), or with *bad_lf set when a
+ * line ends in LF without CR. */
+static const char *line_end(const char *p, const char *end, const char **bad_lf) {
+  for (;;) {
+    const char *lf = memchr(p, '\n', (size_t)(end - p));
+    if (!lf) return NULL;
+    if (lf == p || lf[-1] != '\r') {
+      *bad_lf = lf;
+      return NULL;
+    }
+    if (lf + 1 >= end) return NULL; /* is the next line a continuation? unknown */
+    if (lf[1] != ' ' && lf[1] != '\t') return lf;
+    p = lf + 1;
+  }
+}
+
+static siphb_ssize check_mandatory(parser *ps, const char *where) {
+  static const struct {
+    siphb_sip_hdr id;
+    const char *why;
+  } mandatory[] = {
+      {SIPHB_SIP_HDR_VIA, "no Via header"},         {SIPHB_SIP_HDR_FROM, "no From header"},
+      {SIPHB_SIP_HDR_TO, "no To header"},           {SIPHB_SIP_HDR_CALL_ID, "no Call-ID header"},
+      {SIPHB_SIP_HDR_CSEQ, "no CSeq header"},
+  };
+  siphb_sip_msg *msg = ps->msg;
+  if (ps->cfg->lenient) return 0;
+  for (size_t i = 0; i < sizeof mandatory / sizeof mandatory[0]; i++)
+    if (!(msg->present >> mandatory[i].id & 1u))
+      return refuse(ps, SIPHB_ERR_SIP_MISSING_HEADER, where, mandatory[i].why);
+  if (msg->is_request &&
+      (msg->cseq_method.len != msg->method.len ||
+       memcmp(msg->cseq_method.ptr, msg->method.ptr, msg->method.len) != 0))
+    return refuse(ps, SIPHB_ERR_SIP_CSEQ_METHOD, msg->cseq_method.ptr,
+                  "CSeq method differs from the request method");
+  return 0;
+}
+
+/* Header lines from `line` up to the blank line; *body_out gets the first
+ * byte after it. */
+static siphb_ssize parse_headers(parser *ps, const char *msg_start, const char *line,
+                                 const char **body_out) {
+  siphb_sip_msg *msg = ps->msg;
+  const char *end = ps->end;
+  for (;;) {
+    if (line >= end || (line[0] == '\r' && end - line < 2))
+      return ran_out(ps, msg_start, SIPHB_ERR_SIP_HEADER, "header block not ended by an empty line");
+    if (line[0] == '\r') {
+      if (line[1] != '\n') return refuse(ps, SIPHB_ERR_SIP_HEADER, line, "CR without LF");
+      *body_out = line + 2;
+      msg->headers = siphb_mkstr(msg->headers.ptr ? msg->headers.ptr : line, line);
+      return 0;
+    }
+    if (!msg->headers.ptr) msg->headers.ptr = line;
+    const char *name = line;
+    const char *name_end = siphb_skip_class(line, end, SIPHB_CC_TOKEN);
+    if (name_end == name) {
+      if (*name == ' ' || *name == '\t')
+        return refuse(ps, SIPHB_ERR_SIP_HEADER, name, "continuation line without a header");
+      return refuse(ps, SIPHB_ERR_SIP_HEADER, name, "header name expected");
+    }
+    const char *colon = name_end;
+    while (colon < end && (*colon == ' ' || *colon == '\t')) colon++;
+    if (colon >= end) return ran_out(ps, msg_start, SIPHB_ERR_SIP_HEADER, "header line cut short");
+    if (*colon != ':') return refuse(ps, SIPHB_ERR_SIP_HEADER, colon, "':' expected after the header name");
+    const char *bad_lf = NULL;
+    const char *lf = line_end(colon + 1, end, &bad_lf);
+    if (!lf) {
+      if (bad_lf) return refuse(ps, SIPHB_ERR_SIP_HEADER, bad_lf, "line ends in LF without CR");
+      return ran_out(ps, msg_start, SIPHB_ERR_SIP_HEADER, "header block not ended by an empty line");
+    }
+    if (ps->stream && (size_t)(lf - msg_start) >= ps->cfg->max_size)
+      return refuse(ps, SIPHB_ERR_SIP_TOO_LARGE, line, "header block larger than the size limit");
+    if (++msg->header_count > ps->cfg->max_headers)
+      return refuse(ps, SIPHB_ERR_SIP_TOO_MANY_HEADERS, line, "more header lines than the limit");
+    const char *v = siphb_skip_lws(colon + 1, lf - 1);
+    const char *v_end = siphb_trim_end(v, lf - 1);
+    siphb_sip_hdr id = siphb_sip_hdr_from(siphb_mkstr(name, name_end));
+    if (id != SIPHB_SIP_HDR_OTHER) {
+      siphb_ssize rc = index_header(ps, id, name, v, v_end);
+      if (rc < 0) return rc;
+      msg->present |= (uint64_t)1 << id;
+    }
+    line = lf + 1;
+  }
+}
+
+static siphb_ssize frame_body(parser *ps, const char *msg_start, const char *body) {
+  siphb_sip_msg *msg = ps->msg;
+  size_t avail = (size_t)(ps->end - body);
+  size_t header_len = (size_t)(body - msg_start);
+  bool has_cl = msg->present >> SIPHB_SIP_HDR_CONTENT_LENGTH & 1u;
+  size_t body_len;
+  if (ps->stream) {
+    if (!has_cl)
+      return refuse(ps, SIPHB_ERR_SIP_NO_CONTENT_LENGTH, msg_start, "no Content-Length on a stream");
+    if (msg->content_length > ps->cfg->max_size - header_len ||
+        header_len > ps->cfg->max_size)
+      return refuse(ps, SIPHB_ERR_SIP_TOO_LARGE, msg_start, "message larger than the size limit");
+    if (msg->content_length > avail) return incomplete(ps, msg->content_length - avail);
+    body_len = msg->content_length;
+  } else if (has_cl) {
+    if (msg->content_length > avail) {
+      if (!ps->cfg->lenient)
+        return refuse(ps, SIPHB_ERR_SIP_CONTENT_LENGTH, body,
+                      "Content-Length larger than the rest of the datagram");
+      body_len = avail;
+    } else {
+      body_len = msg->content_length;
+    }
+  } else {
+    body_len = avail;
+  }
+  msg->body = siphb_mkstr(body, body + body_len);
+  msg->length = header_len + body_len;
+  return 0;
+}
+
+siphb_ssize siphb_sip_parse(siphb_sip_msg *msg, const uint8_t *data, size_t len,
+                            const siphb_sip_parse_config *cfg, siphb_parse_error *err) {
+  siphb_sip_parse_config defaults;
+  if (!cfg) {
+    siphb_sip_parse_config_init(&defaults);
+    cfg = &defaults;
+  }
+  if (err) memset(err, 0, sizeof *err);
+  if (!msg || (!data && len)) {
+    if (err) {
+      err->code = SIPHB_ERR_INVALID_ARGUMENT;
+      err->message = "msg or data is NULL";
+    }
+    return SIPHB_ERR_INVALID_ARGUMENT;
+  }
+  memset(msg, 0, sizeof *msg);
+  parser ps;
+  ps.base = (const char *)data;
+  ps.end = data ? ps.base + len : ps.base; /* no arithmetic on NULL */
+  ps.cfg = cfg;
+  ps.err = err;
+  ps.msg = msg;
+  ps.stream = cfg->mode == SIPHB_SIP_STREAM;
+  if (len == 0)
+    return ps.stream ? incomplete(&ps, 1)
+                     : refuse(&ps, SIPHB_ERR_SIP_START_LINE, ps.base, "empty datagram");
+
+  const char *p = ps.base;
+  if (ps.stream) {
+    /* Section 7.5: CRLFs before the start line are ignored on streams. */
+    while (ps.end - p >= 2 && p[0] == '\r' && p[1] == '\n') p += 2;
+    if (p == ps.end || (ps.end - p == 1 && *p == '\r')) return incomplete(&ps, 1);
+  } else if (len > cfg->max_size) {
+    return refuse(&ps, SIPHB_ERR_SIP_TOO_LARGE, ps.base + cfg->max_size,
+                  "datagram larger than the size limit");
+  }
+  const char *msg_start = p;
+  const char *lf = memchr(p, '\n', (size_t)(ps.end - p));
+  if (!lf) return ran_out(&ps, msg_start, SIPHB_ERR_SIP_START_LINE, "start line not ended by CRLF");
+  if (lf == p || lf[-1] != '\r')
+    return refuse(&ps, SIPHB_ERR_SIP_START_LINE, lf, "start line ends in LF without CR");
+  const char *eol = lf - 1;
+  msg->start_line = siphb_mkstr(p, eol);
+  siphb_ssize rc;
+  if (eol - p >= 4 && siphb_ieq_lower(p, "sip/", 4))
+    rc = parse_status_line(&ps, p, eol);
+  else
+    rc = parse_request_line(&ps, p, eol);
+  if (rc < 0) return rc;
+
+  const char *body = NULL;
+  rc = parse_headers(&ps, msg_start, lf + 1, &body);
+  if (rc < 0) return rc;
+  rc = check_mandatory(&ps, body - 2);
+  if (rc < 0) return rc;
+  rc = frame_body(&ps, msg_start, body);
+  if (rc < 0) return rc;
+  if (!ps.stream) return (siphb_ssize)len;
+  return (siphb_ssize)((size_t)(msg_start - ps.base) + msg->length);
+}
