@@ -604,6 +604,147 @@ static void test_random_failure(void **state) {
   assert_int_equal(R.calls, 0);
 }
 
+/* ---- round trip through the parser ---------------------------------------- */
+
+static void assert_str(siphb_str got, const char *want) {
+  if (got.len != strlen(want) || (got.len && memcmp(got.ptr, want, got.len) != 0))
+    fail_msg("got \"%.*s\", want \"%s\"", (int)got.len, got.ptr ? got.ptr : "", want);
+}
+
+/* Encodes `o`, parses the bytes (in stream mode for reliable transports, as
+ * a receiver would) and checks every field the encoder wrote. */
+static void round_trip(const siphb_sip_options *o, const char *transport, const char *host,
+                       bool host_is_ipv6, const char *display) {
+  uint8_t buf[2048];
+  siphb_sip_ids ids;
+  siphb_ssize n = siphb_sip_encode_options(buf, sizeof(buf), o, &ids, NULL);
+  assert_true(n > 0);
+  siphb_sip_parse_config cfg;
+  siphb_sip_parse_config_init(&cfg);
+  if (o->transport != SIPHB_TRANSPORT_UDP && o->transport != SIPHB_TRANSPORT_SCTP)
+    cfg.mode = SIPHB_SIP_STREAM;
+  siphb_sip_msg m;
+  siphb_parse_error err;
+  memset(&err, 0, sizeof(err));
+  siphb_ssize used = siphb_sip_parse(&m, buf, (size_t)n, &cfg, &err);
+  if (used != n)
+    fail_msg("parse: %s at %zu: %s", siphb_errname((int)used), err.offset,
+             err.message ? err.message : "");
+  assert_int_equal(m.length, (size_t)n);
+  assert_true(m.is_request);
+  assert_int_equal(m.method_id, SIPHB_SIP_METHOD_OPTIONS);
+  assert_str(m.method, "OPTIONS");
+  assert_true(m.request_uri.len == o->request_uri.len &&
+              memcmp(m.request_uri.ptr, o->request_uri.ptr, o->request_uri.len) == 0);
+  /* Via */
+  assert_int_equal(m.via_count, 1);
+  assert_str(m.via.transport, transport);
+  assert_str(m.via.host, host);
+  assert_int_equal(m.via.host_is_ipv6, host_is_ipv6);
+  assert_int_equal(m.via.has_port, o->via_port != 0);
+  if (o->via_port) assert_int_equal(m.via.port, o->via_port);
+  assert_ptr_equal(m.via.branch.ptr, ids.branch.ptr);
+  assert_int_equal(m.via.branch.len, ids.branch.len);
+  assert_memory_equal(m.via.branch.ptr, "z9hG4bK", 7);
+  assert_int_equal(m.via.has_rport, o->rport);
+  assert_false(m.via.rport_has_value);
+  assert_int_equal(m.via.has_keep, o->keep);
+  assert_false(m.via.keep_has_value);
+  assert_int_equal(m.via.received.len, 0);
+  /* From, To */
+  assert_true(m.from.uri.len == o->from_uri.len &&
+              memcmp(m.from.uri.ptr, o->from_uri.ptr, o->from_uri.len) == 0);
+  assert_ptr_equal(m.from.tag.ptr, ids.from_tag.ptr);
+  assert_int_equal(m.from.tag.len, ids.from_tag.len);
+  assert_str(m.from.display_name, display);
+  siphb_str to = o->to_uri.len ? o->to_uri : o->request_uri;
+  assert_true(m.to.uri.len == to.len && memcmp(m.to.uri.ptr, to.ptr, to.len) == 0);
+  assert_int_equal(m.to.tag.len, 0);
+  assert_int_equal(m.to.display_name.len, 0);
+  /* Call-ID, CSeq, Max-Forwards */
+  assert_ptr_equal(m.call_id.ptr, ids.call_id.ptr);
+  assert_int_equal(m.call_id.len, ids.call_id.len);
+  assert_true(siphb_sip_msg_has(&m, SIPHB_SIP_HDR_CSEQ));
+  assert_int_equal(m.cseq, o->cseq);
+  assert_str(m.cseq_method, "OPTIONS");
+  assert_int_equal(m.cseq_method_id, SIPHB_SIP_METHOD_OPTIONS);
+  assert_true(siphb_sip_msg_has(&m, SIPHB_SIP_HDR_MAX_FORWARDS));
+  assert_int_equal(m.max_forwards, o->max_forwards);
+  /* Contact, Accept, Supported, Allow, User-Agent, Content-Length */
+  assert_int_equal(siphb_sip_msg_has(&m, SIPHB_SIP_HDR_CONTACT), o->contact_uri.len != 0);
+  if (o->contact_uri.len) {
+    assert_int_equal(m.contact_count, 1);
+    assert_true(m.contact.uri.len == o->contact_uri.len &&
+                memcmp(m.contact.uri.ptr, o->contact_uri.ptr, o->contact_uri.len) == 0);
+  } else {
+    assert_int_equal(m.contact_count, 0);
+  }
+  assert_int_equal(siphb_sip_msg_has(&m, SIPHB_SIP_HDR_ACCEPT), o->accept.len != 0);
+  assert_int_equal(siphb_sip_msg_has(&m, SIPHB_SIP_HDR_SUPPORTED), o->supported.len != 0);
+  assert_int_equal(siphb_sip_msg_has(&m, SIPHB_SIP_HDR_ALLOW), o->allow.len != 0);
+  assert_int_equal(siphb_sip_msg_has(&m, SIPHB_SIP_HDR_USER_AGENT), o->user_agent.len != 0);
+  if (o->user_agent.len)
+    assert_true(m.user_agent.len == o->user_agent.len &&
+                memcmp(m.user_agent.ptr, o->user_agent.ptr, o->user_agent.len) == 0);
+  assert_true(siphb_sip_msg_has(&m, SIPHB_SIP_HDR_CONTENT_LENGTH));
+  assert_int_equal(m.content_length, 0);
+  assert_int_equal(m.body.len, 0);
+}
+
+static void test_round_trip(void **state) {
+  (void)state;
+  siphb_sip_options o;
+  base_options(&o);
+  round_trip(&o, "UDP", "10.0.0.5", false, "");
+
+  base_options(&o);
+  o.transport = SIPHB_TRANSPORT_TCP;
+  o.via_host = S("phone7.example.net");
+  o.via_port = 0;
+  o.rport = false;
+  o.keep = true;
+  round_trip(&o, "TCP", "phone7.example.net", false, "");
+
+  base_options(&o);
+  o.transport = SIPHB_TRANSPORT_TLS;
+  o.via_host = S("2001:db8::5");
+  o.via_port = 5061;
+  o.keep = true;
+  o.from_display = S("Lobby Phone");
+  o.contact_uri = S("sips:phone@[2001:db8::5]:5061");
+  o.request_uri = S("sips:proxy.example.com");
+  o.from_uri = S("sips:phone@example.com");
+  round_trip(&o, "TLS", "2001:db8::5", true, "\"Lobby Phone\"");
+
+  base_options(&o);
+  o.transport = SIPHB_TRANSPORT_SCTP;
+  o.via_host = S("[::1]");
+  round_trip(&o, "SCTP", "::1", true, "");
+
+  base_options(&o);
+  o.transport = SIPHB_TRANSPORT_WS;
+  o.via_host = S("df7jal23ls0d.invalid");
+  o.via_port = 0;
+  o.request_uri = S("sip:proxy.example.com;transport=ws");
+  round_trip(&o, "WS", "df7jal23ls0d.invalid", false, "");
+
+  base_options(&o);
+  o.transport = SIPHB_TRANSPORT_WSS;
+  o.to_uri = S("sip:ping@example.org");
+  o.from_display = S("Say \"hi\" \\o/");
+  o.cseq = 2147483647u;
+  o.max_forwards = 0;
+  o.accept = S("");
+  o.supported = S("outbound, path");
+  o.allow = S("INVITE, ACK, BYE, CANCEL, OPTIONS");
+  o.user_agent = S("siphb-test/1.0");
+  o.contact_uri = S("sip:phone@10.0.0.5:5060;transport=wss");
+  o.branch = S("z9hG4bK-caller.1");
+  o.from_tag = S("t1");
+  o.call_id = S("abc@10.0.0.5");
+  round_trip(&o, "WSS", "10.0.0.5", false, "\"Say \\\"hi\\\" \\\\o/\"");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_options_init_defaults),
@@ -622,6 +763,7 @@ int main(void) {
       cmocka_unit_test(test_nobuf_every_short_capacity),
       cmocka_unit_test(test_invalid_arguments),
       cmocka_unit_test(test_random_failure),
+      cmocka_unit_test(test_round_trip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
