@@ -99,21 +99,30 @@ siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap, const siphb_sip_
   siphb_ob_put_str(&ob, reason);
   siphb_ob_put(&ob, SIPHB_LIT("\r\n"));
 
-  /* Every Via line, in message order, whatever lies between them. */
-  siphb_sip_iter it;
-  siphb_sip_header h;
-  siphb_sip_iter_init(&it, req);
-  size_t vias = 0;
-  while (siphb_sip_next_header(&it, &h)) {
-    if (h.id != SIPHB_SIP_HDR_VIA) continue;
+  /* Every Via line, in message order, whatever lies between them. With a
+   * single Via value (the usual OPTIONS straight from a proxy or a phone)
+   * the parser's top Via is that whole line, and walking the header block
+   * again would cost more than all the rest of the response. */
+  if (req->via_count == 1 && req->via.value.len) {
     siphb_ob_put(&ob, SIPHB_LIT("Via: "));
-    siphb_ob_put_unfolded(&ob, h.value);
+    siphb_ob_put_unfolded(&ob, req->via.value);
     siphb_ob_put(&ob, SIPHB_LIT("\r\n"));
-    vias++;
+  } else {
+    siphb_sip_iter it;
+    siphb_sip_header h;
+    siphb_sip_iter_init(&it, req);
+    size_t vias = 0;
+    while (siphb_sip_next_header(&it, &h)) {
+      if (h.id != SIPHB_SIP_HDR_VIA) continue;
+      siphb_ob_put(&ob, SIPHB_LIT("Via: "));
+      siphb_ob_put_unfolded(&ob, h.value);
+      siphb_ob_put(&ob, SIPHB_LIT("\r\n"));
+      vias++;
+    }
+    /* The parser said a Via is there; an iterator that disagrees is a bug,
+     * and a response without a Via must not go out. */
+    if (vias == 0) return SIPHB_ERR_INVALID_ARGUMENT;
   }
-  /* The parser said a Via is there; an iterator that disagrees is a bug,
-   * and a response without a Via must not go out. */
-  if (vias == 0) return SIPHB_ERR_INVALID_ARGUMENT;
 
   siphb_ob_put(&ob, SIPHB_LIT("From: "));
   siphb_ob_put_unfolded(&ob, req->from.value);
@@ -128,7 +137,7 @@ siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap, const siphb_sip_
       siphb_ob_put_str(&ob, rsp->to_tag);
   }
   siphb_ob_put(&ob, SIPHB_LIT("\r\nCall-ID: "));
-  siphb_ob_put_unfolded(&ob, req->call_id);
+  siphb_ob_put_str(&ob, req->call_id); /* a word, never folded (section 25.1) */
   /* Written from the parsed number and method: equal to the request's
    * CSeq as section 8.2.6.2 requires (CSeq compares numerically), without
    * its spacing or folds. */

@@ -194,6 +194,53 @@ static void test_folded_via_from_and_to(void **state) {
                   "Content-Length: 0\r\n\r\n");
 }
 
+/* A single Via value is written from the parsed top Via rather than by
+ * walking the headers again: the same bytes as the line, folds and odd
+ * spacing included. */
+static void test_single_via_spacing_and_fold(void **state) {
+  (void)state;
+  siphb_sip_response rsp;
+  base_response(&rsp);
+  expect_response(REQ_HEAD "Via:   SIP / 2.0 / UDP 10.0.0.1 : 5060 ;branch = z9hG4bK1 ; rport  \r\n"
+                           REQ_TAIL,
+                  &rsp,
+                  "SIP/2.0 200 OK\r\n"
+                  "Via: SIP / 2.0 / UDP 10.0.0.1 : 5060 ;branch = z9hG4bK1 ; rport\r\n" RSP_TAIL);
+  base_response(&rsp);
+  expect_response(REQ_HEAD "Via: SIP/2.0/UDP 10.0.0.1:5060 \r\n\t ;branch=z9hG4bK1\r\n\t;rport\r\n"
+                           REQ_TAIL,
+                  &rsp,
+                  "SIP/2.0 200 OK\r\n"
+                  "Via: SIP/2.0/UDP 10.0.0.1:5060 ;branch=z9hG4bK1 ;rport\r\n" RSP_TAIL);
+}
+
+/* The single-Via shortcut and the walk over the header lines agree (the
+ * walk forced by claiming a second Via value). */
+static void test_single_via_shortcut_matches_walk(void **state) {
+  (void)state;
+  static const char *const requests[] = {
+      ONE_VIA_REQUEST,
+      REQ_HEAD "v:SIP/2.0/TCP\r\n host.example.com;branch=z9hG4bKx;keep=30\r\n" REQ_TAIL,
+      REQ_HEAD "Via: SIP / 2.0 / UDP [::1] : 5060 ; branch = z9hG4bK1\r\n" REQ_TAIL,
+  };
+  for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
+    siphb_sip_msg req;
+    parse_ok(&req, requests[i]);
+    assert_int_equal(req.via_count, 1);
+    siphb_sip_response rsp;
+    uint8_t a[1024], b[1024];
+    base_response(&rsp);
+    siphb_ssize na = siphb_sip_encode_response(a, sizeof(a), &req, &rsp, NULL);
+    siphb_sip_msg walked = req;
+    walked.via_count = 2;
+    base_response(&rsp);
+    siphb_ssize nb = siphb_sip_encode_response(b, sizeof(b), &walked, &rsp, NULL);
+    assert_true(na > 0);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, (size_t)na);
+  }
+}
+
 /* A To that has a tag keeps it, gets no second one, and needs no random. */
 static void test_to_with_tag(void **state) {
   (void)state;
@@ -520,6 +567,8 @@ int main(void) {
       cmocka_unit_test(test_three_vias_on_separate_lines),
       cmocka_unit_test(test_three_vias_in_one_list),
       cmocka_unit_test(test_folded_via_from_and_to),
+      cmocka_unit_test(test_single_via_spacing_and_fold),
+      cmocka_unit_test(test_single_via_shortcut_matches_walk),
       cmocka_unit_test(test_to_with_tag),
       cmocka_unit_test(test_compact_forms),
       cmocka_unit_test(test_custom_status_reason_and_headers),
