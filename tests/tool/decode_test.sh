@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# tests/tool/decode_test.sh SIPHB DATA_DIR - checks `siphb decode` (ctest:
+# tool_decode). Runs the built tool on the files in DATA_DIR (tests/data/sip)
+# and compares, byte for byte, stdout with the expected .json files, stderr
+# with the expected text, and the exit status (0 decoded, 1 malformed
+# input, 2 usage or I/O error).
+#
+# SIPHB_UPDATE_EXPECTED=1 rewrites the expected .json files from the tool's
+# output instead of comparing: read every changed file against its input
+# before committing it.
+set -u
+
+# Absolute: the tests run inside the data directory.
+tool=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+data=$2
+update=${SIPHB_UPDATE_EXPECTED:-0}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/siphb-decode-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+cd "$data" || exit 1
+
+passed=0
+failed=0
+# say: one line per problem; a case counts once however many it has.
+say() { printf 'FAIL: %s\n' "$*"; }
+fail() {
+  failed=$((failed + 1))
+  say "$@"
+}
+
+# run ARGS...: runs the tool with stdin from $stdin (default /dev/null);
+# leaves the status in $rc and the output in $tmp/out and $tmp/err.
+stdin=/dev/null
+run() {
+  rc=0
+  "$tool" "$@" <"$stdin" >"$tmp/out" 2>"$tmp/err" || rc=$?
+}
+
+# check WHAT WANT_RC WANT_STDOUT WANT_STDERR: WANT_STDOUT is a file in the
+# data dir or '-' for empty; WANT_STDERR the exact text (without the final
+# newline; '' for empty).
+check() {
+  local what=$1 want_rc=$2 want_out=$3 want_err=$4 ok=1
+  if [ "$rc" -ne "$want_rc" ]; then
+    say "$what: exit status $rc, expected $want_rc"
+    ok=0
+  fi
+  if [ "$want_out" = - ]; then
+    if [ -s "$tmp/out" ]; then
+      say "$what: unexpected output on stdout:"
+      head -c 400 "$tmp/out"
+      ok=0
+    fi
+  elif [ "$update" = 1 ]; then
+    cp "$tmp/out" "$want_out"
+  elif ! cmp -s "$tmp/out" "$want_out"; then
+    say "$what: stdout differs from $want_out:"
+    diff -u "$want_out" "$tmp/out" | head -n 40
+    ok=0
+  fi
+  if [ -n "$want_err" ]; then
+    printf '%s\n' "$want_err" >"$tmp/want_err"
+  else
+    : >"$tmp/want_err"
+  fi
+  if ! cmp -s "$tmp/err" "$tmp/want_err"; then
+    say "$what: stderr differs:"
+    diff -u "$tmp/want_err" "$tmp/err" | head -n 20
+    ok=0
+  fi
+  # Whatever the tool printed on stdout must be one valid JSON document
+  # (python3 is optional: the byte comparison above is the real check).
+  if [ -s "$tmp/out" ] && command -v python3 >/dev/null 2>&1 &&
+     ! python3 -c 'import json, sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$tmp/out"; then
+    say "$what: stdout is not valid JSON"
+    ok=0
+  fi
+  if [ "$ok" = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+}
+
+# decodes ARGS... EXPECTED: exit 0, nothing on stderr, stdout == EXPECTED.
+decodes() {
+  local expected=${*: -1}
+  run decode "${@:1:$#-1}"
+  check "decode ${*:1:$#-1}" 0 "$expected" ''
+}
+
+# refuses WANT_RC WANT_STDOUT WANT_STDERR ARGS...
+refuses() {
+  local want_rc=$1 want_out=$2 want_err=$3
+  shift 3
+  run "$@"
+  check "$*" "$want_rc" "$want_out" "$want_err"
+}
+
+# ---- messages that decode ---------------------------------------------------
+for f in 01_options_200 02_register_200 03_401 04_503 05_422 06_compact 07_folded \
+         08_large 09_request_options 10_request_invite 11_423_min_expires \
+         12_register_star 13_compact_request 14_folded_request 15_escapes; do
+  decodes "$f.sip" "$f.json"
+done
+decodes --sip 10_request_invite.sip 10_request_invite.json
+decodes --compact 01_options_200.sip 01_options_200.compact.json
+decodes --compact --sip 15_escapes.sip 15_escapes.compact.json
+# standard input, as '-' and with no file at all
+stdin=06_compact.sip
+decodes - 06_compact.json
+stdin=07_folded.sip
+decodes --sip 07_folded.json
+stdin=/dev/null
+
+# lenient mode accepts what strict mode refuses (errors below)
+decodes --lenient missing_call_id.sip missing_call_id.lenient.json
+decodes --lenient bad_version.sip bad_version.lenient.json
+decodes --lenient bad_content_length.sip bad_content_length.lenient.json
+decodes --lenient bad_two_call_ids.sip bad_two_call_ids.lenient.json
+decodes --lenient bad_cseq_method.sip bad_cseq_method.lenient.json
+
+# ---- streams ------------------------------------------------------------------
+decodes --stream stream_mixed.bin stream_mixed.json
+decodes --stream --role=client stream_mixed.bin stream_mixed.json
+decodes --stream --role client stream_ping_sip_pong.bin stream_ping_sip_pong.client.json
+decodes --stream --compact 10_request_invite.sip 10_request_invite.stream.json
+decodes --stream --lenient missing_call_id.sip missing_call_id.stream.json
+decodes --stream empty.sip empty.stream.json
+
+# ---- malformed input: exit 1, the error on stderr -----------------------------
+refuses 1 - 'error: SIPHB_ERR_SIP_STATUS: status code outside 100-699 at offset 8' \
+  decode bad_status.sip
+refuses 1 - 'error: SIPHB_ERR_SIP_VERSION: version is not SIP/2.0 at offset 0' \
+  decode bad_version.sip
+refuses 1 - 'error: SIPHB_ERR_SIP_VIA: malformed IPv6 reference in Via sent-by at offset 45' \
+  decode bad_via.sip
+refuses 1 - 'error: SIPHB_ERR_SIP_QUOTE: unterminated quoted display name at offset 74' \
+  decode bad_quote.sip
+refuses 1 - 'error: SIPHB_ERR_SIP_CSEQ: CSeq number missing or above 2^31-1 at offset 154' \
+  decode bad_cseq.sip
+refuses 1 - 'error: SIPHB_ERR_SIP_CONTENT_LENGTH: Content-Length larger than the rest of the datagram at offset 187' \
+  decode bad_content_length.sip
+refuses 1 - 'error: SIPHB_ERR_SIP_HEADER: line ends in LF without CR at offset 66' \
+  decode bad_bare_lf.sip
+refuses 1 - 'error: SIPHB_ERR_SIP_CSEQ_METHOD: CSeq method differs from the request method at offset 193' \
+  decode bad_cseq_method.sip
+refuses 1 - 'error: SIPHB_ERR_SIP_MULTIPLE_VALUES: single-valued header given twice at offset 148' \
+  decode bad_two_call_ids.sip
+refuses 1 - 'error: SIPHB_ERR_SIP_MISSING_HEADER: no Call-ID header at offset 170' \
+  decode missing_call_id.sip
+refuses 1 - 'error: SIPHB_ERR_SIP_START_LINE: empty datagram at offset 0' \
+  decode empty.sip
+stdin=bad_status.sip
+refuses 1 - 'error: SIPHB_ERR_SIP_STATUS: status code outside 100-699 at offset 8' decode -
+stdin=/dev/null
+
+# A stream prints the items before the error (a complete JSON array).
+refuses 1 stream_ping_sip_pong.server.json \
+  'error: SIPHB_ERR_INCOMPLETE: keepalive incomplete (the item at offset 249 needs at least 2 more bytes) at offset 251' \
+  decode --stream stream_ping_sip_pong.bin
+refuses 1 stream_truncated.json \
+  'error: SIPHB_ERR_INCOMPLETE: message incomplete (the item at offset 245 needs at least 3 more bytes) at offset 517' \
+  decode --stream --role client stream_truncated.bin
+refuses 1 stream_no_content_length.json \
+  'error: SIPHB_ERR_SIP_NO_CONTENT_LENGTH: no Content-Length on a stream at offset 4' \
+  decode --stream stream_no_content_length.bin
+refuses 1 stream_junk.json \
+  'error: SIPHB_ERR_PARSE: neither SIP, STUN nor a CRLF keepalive at offset 245' \
+  decode --stream stream_junk.bin
+# the framer is lenient; the message is then decoded strictly unless --lenient
+refuses 1 empty.stream.json 'error: SIPHB_ERR_SIP_MISSING_HEADER: no Call-ID header at offset 170' \
+  decode --stream missing_call_id.sip
+
+# Input size: 1 MiB is read (and a datagram that big is too large for the
+# parser), one byte more is refused before parsing.
+head -c 1048576 /dev/zero | tr '\0' 'A' >"$tmp/1mib"
+refuses 1 - 'error: SIPHB_ERR_SIP_TOO_LARGE: datagram larger than the size limit at offset 65535' \
+  decode "$tmp/1mib"
+printf 'A' >>"$tmp/1mib"
+refuses 1 - 'error: SIPHB_ERR_LIMIT: input larger than 1 MiB (1048576 bytes), the most decode reads' \
+  decode --stream "$tmp/1mib"
+
+# ---- usage: exit 2 --------------------------------------------------------------
+decode_hint="Run 'siphb decode --help' for the options."
+refuses 2 - "siphb: decode --stun: not built yet (STUN codec issue)" decode --stun 01_options_200.sip
+refuses 2 - "siphb: decode: unknown option '--frob'
+$decode_hint" decode --frob 01_options_200.sip
+refuses 2 - "siphb: decode: --stream: --sip, --stream and --stun exclude each other
+$decode_hint" decode --sip --stream 01_options_200.sip
+refuses 2 - "siphb: decode: --stun: --sip, --stream and --stun exclude each other
+$decode_hint" decode --stream --stun 01_options_200.sip
+refuses 2 - "siphb: decode: --role must be 'client' or 'server', not 'sideways'
+$decode_hint" decode --stream --role sideways stream_mixed.bin
+refuses 2 - "siphb: decode: --role needs a value: client or server
+$decode_hint" decode --stream --role
+refuses 2 - "siphb: decode: --role applies to --stream only
+$decode_hint" decode --role client 01_options_200.sip
+refuses 2 - "siphb: decode: more than one input given ('02_register_200.sip')
+$decode_hint" decode 01_options_200.sip 02_register_200.sip
+refuses 2 - "siphb: decode: cannot open 'no-such-file.sip': No such file or directory" \
+  decode no-such-file.sip
+refuses 2 - "siphb: unknown command 'frobnicate'
+Run 'siphb --help' for the list of commands." frobnicate
+refuses 2 - "siphb: unknown option '--frob'
+Run 'siphb --help' for the list of commands." --frob
+# a file named like an option, after --
+cp 05_422.sip "$tmp/--sip"
+run decode -- "$tmp/--sip"
+check "decode -- --sip" 0 05_422.json ''
+
+# help and version: stdout, exit 0
+run
+if [ "$rc" -ne 2 ] || [ -s "$tmp/out" ] || ! head -n 1 "$tmp/err" | grep -q '^Usage: siphb '; then
+  fail "no arguments: expected the usage on stderr and exit 2 (got $rc)"
+else
+  passed=$((passed + 1))
+fi
+for args in "--help" "-h" "decode --help"; do
+  # shellcheck disable=SC2086  # the words are separate arguments
+  run $args
+  if [ "$rc" -ne 0 ] || [ -s "$tmp/err" ] || ! head -n 1 "$tmp/out" | grep -q '^Usage: siphb '; then
+    fail "$args: expected the usage on stdout and exit 0 (got $rc)"
+  else
+    passed=$((passed + 1))
+  fi
+done
+run --version
+if [ "$rc" -ne 0 ] || ! grep -Eqx 'siphb [0-9]+\.[0-9]+\.[0-9]+' "$tmp/out"; then
+  fail "--version: got '$(cat "$tmp/out")', status $rc"
+else
+  passed=$((passed + 1))
+fi
+
+# A failed write is an I/O error (exit 2), not a success.
+if [ -w /dev/full ]; then
+  rc=0
+  "$tool" decode 08_large.sip >/dev/full 2>"$tmp/err" || rc=$?
+  if [ "$rc" -ne 2 ] || ! grep -q 'writing the output failed' "$tmp/err"; then
+    fail "decode >/dev/full: status $rc, stderr '$(cat "$tmp/err")'"
+  else
+    passed=$((passed + 1))
+  fi
+fi
+
+echo "tool_decode: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
