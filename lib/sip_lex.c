@@ -4,6 +4,8 @@
  */
 #include "sip_lex.h"
 
+#include <string.h>
+
 /* Bits: 1 token, 2 SP/HTAB, 4 SP/HTAB/CR/LF, 8 digit, 16 word, 32 host,
  * 64 Call-ID (word or "@"), 128 unquoted parameter value (printable and
  * 8-bit bytes except ; , ? > DQUOTE). RFC 3261 section 25.1: token =
@@ -29,42 +31,17 @@ const uint8_t siphb_sip_cc[256] = {
 };
 
 const char *siphb_skip_quoted(const char *p, const char *end) {
-  for (p++; p < end; p++) {
-    if (*p == '"') return p + 1;
-    if (*p == '\\') {
-      /* quoted-pair: the escaped character may not be CR or LF (section 25.1) */
-      if (++p >= end || *p == '\r' || *p == '\n') return NULL;
-    }
+  /* memchr finds the candidates; most quoted strings have no escapes. */
+  const char *q = p + 1;
+  for (;;) {
+    const char *quote = memchr(q, '"', (size_t)(end - q));
+    if (!quote) return NULL;
+    const char *bs = memchr(q, '\\', (size_t)(quote - q));
+    if (!bs) return quote + 1;
+    /* quoted-pair: the escaped character may not be CR or LF (section 25.1) */
+    if (bs + 1 >= end || bs[1] == '\r' || bs[1] == '\n') return NULL;
+    q = bs + 2;
   }
-  return NULL;
-}
-
-const char *siphb_find_unquoted(const char *p, const char *end, char c, int *bad) {
-  bool in_angle = false;
-  const char *angle = NULL;
-  while (p < end) {
-    char ch = *p;
-    if (ch == '"') {
-      const char *q = siphb_skip_quoted(p, end);
-      if (!q) {
-        *bad = SIPHB_ERR_SIP_QUOTE;
-        return end;
-      }
-      p = q;
-      continue;
-    }
-    if (in_angle) {
-      if (ch == '>') in_angle = false;
-    } else if (ch == '<') {
-      in_angle = true;
-      angle = p;
-    } else if (ch == c) {
-      return p;
-    }
-    p++;
-  }
-  if (in_angle && angle) *bad = SIPHB_ERR_SIP_ANGLE;
-  return end;
 }
 
 const char *siphb_parse_u32(const char *p, const char *end, uint32_t max, uint32_t *out) {

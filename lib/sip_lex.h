@@ -72,10 +72,6 @@ static inline siphb_str siphb_mkstr(const char *p, const char *end) {
  * closed before end. */
 const char *siphb_skip_quoted(const char *p, const char *end);
 
-/* The first `c` in [p, end) outside quoted strings and outside <...>, or end.
- * *bad is set when a quote or angle bracket is left open (its code). */
-const char *siphb_find_unquoted(const char *p, const char *end, char c, int *bad);
-
 /* Reads a decimal number of at most max into *out. Returns the position after
  * the digits, or NULL when there are none or the value exceeds max. */
 const char *siphb_parse_u32(const char *p, const char *end, uint32_t max, uint32_t *out);

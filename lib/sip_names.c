@@ -86,51 +86,52 @@ static const uint8_t compact_forms[26] = {
  * first and last letters that has no collisions among them (checked when
  * the table was generated): slot = index + 1 into long_names, 0 = none. */
 typedef struct hdr_entry {
-  const char *lower;
+  char lower[24]; /* zero-padded, so 8-byte loads stay inside */
+  char fold[24];  /* 0x20 where a letter may come in either case, else 0 */
   uint8_t len;
   uint8_t id;
 } hdr_entry;
 
 static const hdr_entry long_names[] = {
-    {"to", 2, SIPHB_SIP_HDR_TO},
-    {"via", 3, SIPHB_SIP_HDR_VIA},
-    {"cseq", 4, SIPHB_SIP_HDR_CSEQ},
-    {"from", 4, SIPHB_SIP_HDR_FROM},
-    {"path", 4, SIPHB_SIP_HDR_PATH},
-    {"allow", 5, SIPHB_SIP_HDR_ALLOW},
-    {"event", 5, SIPHB_SIP_HDR_EVENT},
-    {"route", 5, SIPHB_SIP_HDR_ROUTE},
-    {"accept", 6, SIPHB_SIP_HDR_ACCEPT},
-    {"min-se", 6, SIPHB_SIP_HDR_MIN_SE},
-    {"server", 6, SIPHB_SIP_HDR_SERVER},
-    {"call-id", 7, SIPHB_SIP_HDR_CALL_ID},
-    {"contact", 7, SIPHB_SIP_HDR_CONTACT},
-    {"expires", 7, SIPHB_SIP_HDR_EXPIRES},
-    {"require", 7, SIPHB_SIP_HDR_REQUIRE},
-    {"subject", 7, SIPHB_SIP_HDR_SUBJECT},
-    {"identity", 8, SIPHB_SIP_HDR_IDENTITY},
-    {"refer-to", 8, SIPHB_SIP_HDR_REFER_TO},
-    {"supported", 9, SIPHB_SIP_HDR_SUPPORTED},
-    {"flow-timer", 10, SIPHB_SIP_HDR_FLOW_TIMER},
-    {"user-agent", 10, SIPHB_SIP_HDR_USER_AGENT},
-    {"min-expires", 11, SIPHB_SIP_HDR_MIN_EXPIRES},
-    {"referred-by", 11, SIPHB_SIP_HDR_REFERRED_BY},
-    {"retry-after", 11, SIPHB_SIP_HDR_RETRY_AFTER},
-    {"allow-events", 12, SIPHB_SIP_HDR_ALLOW_EVENTS},
-    {"content-type", 12, SIPHB_SIP_HDR_CONTENT_TYPE},
-    {"max-forwards", 12, SIPHB_SIP_HDR_MAX_FORWARDS},
-    {"record-route", 12, SIPHB_SIP_HDR_RECORD_ROUTE},
-    {"authorization", 13, SIPHB_SIP_HDR_AUTHORIZATION},
-    {"identity-info", 13, SIPHB_SIP_HDR_IDENTITY_INFO},
-    {"accept-contact", 14, SIPHB_SIP_HDR_ACCEPT_CONTACT},
-    {"content-length", 14, SIPHB_SIP_HDR_CONTENT_LENGTH},
-    {"reject-contact", 14, SIPHB_SIP_HDR_REJECT_CONTACT},
-    {"session-expires", 15, SIPHB_SIP_HDR_SESSION_EXPIRES},
-    {"content-encoding", 16, SIPHB_SIP_HDR_CONTENT_ENCODING},
-    {"www-authenticate", 16, SIPHB_SIP_HDR_WWW_AUTHENTICATE},
-    {"proxy-authenticate", 18, SIPHB_SIP_HDR_PROXY_AUTHENTICATE},
-    {"proxy-authorization", 19, SIPHB_SIP_HDR_PROXY_AUTHORIZATION},
-    {"request-disposition", 19, SIPHB_SIP_HDR_REQUEST_DISPOSITION},
+    {"to", "  ", 2, SIPHB_SIP_HDR_TO},
+    {"via", "   ", 3, SIPHB_SIP_HDR_VIA},
+    {"cseq", "    ", 4, SIPHB_SIP_HDR_CSEQ},
+    {"from", "    ", 4, SIPHB_SIP_HDR_FROM},
+    {"path", "    ", 4, SIPHB_SIP_HDR_PATH},
+    {"allow", "     ", 5, SIPHB_SIP_HDR_ALLOW},
+    {"event", "     ", 5, SIPHB_SIP_HDR_EVENT},
+    {"route", "     ", 5, SIPHB_SIP_HDR_ROUTE},
+    {"accept", "      ", 6, SIPHB_SIP_HDR_ACCEPT},
+    {"min-se", "   \0  ", 6, SIPHB_SIP_HDR_MIN_SE},
+    {"server", "      ", 6, SIPHB_SIP_HDR_SERVER},
+    {"call-id", "    \0  ", 7, SIPHB_SIP_HDR_CALL_ID},
+    {"contact", "       ", 7, SIPHB_SIP_HDR_CONTACT},
+    {"expires", "       ", 7, SIPHB_SIP_HDR_EXPIRES},
+    {"require", "       ", 7, SIPHB_SIP_HDR_REQUIRE},
+    {"subject", "       ", 7, SIPHB_SIP_HDR_SUBJECT},
+    {"identity", "        ", 8, SIPHB_SIP_HDR_IDENTITY},
+    {"refer-to", "     \0  ", 8, SIPHB_SIP_HDR_REFER_TO},
+    {"supported", "         ", 9, SIPHB_SIP_HDR_SUPPORTED},
+    {"flow-timer", "    \0     ", 10, SIPHB_SIP_HDR_FLOW_TIMER},
+    {"user-agent", "    \0     ", 10, SIPHB_SIP_HDR_USER_AGENT},
+    {"min-expires", "   \0       ", 11, SIPHB_SIP_HDR_MIN_EXPIRES},
+    {"referred-by", "        \0  ", 11, SIPHB_SIP_HDR_REFERRED_BY},
+    {"retry-after", "     \0     ", 11, SIPHB_SIP_HDR_RETRY_AFTER},
+    {"allow-events", "     \0      ", 12, SIPHB_SIP_HDR_ALLOW_EVENTS},
+    {"content-type", "       \0    ", 12, SIPHB_SIP_HDR_CONTENT_TYPE},
+    {"max-forwards", "   \0        ", 12, SIPHB_SIP_HDR_MAX_FORWARDS},
+    {"record-route", "      \0     ", 12, SIPHB_SIP_HDR_RECORD_ROUTE},
+    {"authorization", "             ", 13, SIPHB_SIP_HDR_AUTHORIZATION},
+    {"identity-info", "        \0    ", 13, SIPHB_SIP_HDR_IDENTITY_INFO},
+    {"accept-contact", "      \0       ", 14, SIPHB_SIP_HDR_ACCEPT_CONTACT},
+    {"content-length", "       \0      ", 14, SIPHB_SIP_HDR_CONTENT_LENGTH},
+    {"reject-contact", "      \0       ", 14, SIPHB_SIP_HDR_REJECT_CONTACT},
+    {"session-expires", "       \0       ", 15, SIPHB_SIP_HDR_SESSION_EXPIRES},
+    {"content-encoding", "       \0        ", 16, SIPHB_SIP_HDR_CONTENT_ENCODING},
+    {"www-authenticate", "   \0            ", 16, SIPHB_SIP_HDR_WWW_AUTHENTICATE},
+    {"proxy-authenticate", "     \0            ", 18, SIPHB_SIP_HDR_PROXY_AUTHENTICATE},
+    {"proxy-authorization", "     \0             ", 19, SIPHB_SIP_HDR_PROXY_AUTHORIZATION},
+    {"request-disposition", "       \0           ", 19, SIPHB_SIP_HDR_REQUEST_DISPOSITION},
 };
 
 #define LONGEST_NAME 19
@@ -159,9 +160,21 @@ siphb_sip_hdr siphb_sip_hdr_from(siphb_str name) {
   unsigned slot = name_slots[NAME_HASH((unsigned)name.len, first, last)];
   if (!slot) return SIPHB_SIP_HDR_OTHER;
   const hdr_entry *e = &long_names[slot - 1];
-  if (e->len == name.len && siphb_ieq_lower(name.ptr, e->lower, name.len))
-    return (siphb_sip_hdr)e->id;
-  return SIPHB_SIP_HDR_OTHER;
+  if (e->len != name.len) return SIPHB_SIP_HDR_OTHER;
+  /* c | fold == lower holds exactly for the letter in either case and for
+   * '-' itself, eight bytes at a time. */
+  size_t i = 0;
+  for (; i + 8 <= name.len; i += 8) {
+    uint64_t c, fold, lower;
+    memcpy(&c, name.ptr + i, 8);
+    memcpy(&fold, e->fold + i, 8);
+    memcpy(&lower, e->lower + i, 8);
+    if ((c | fold) != lower) return SIPHB_SIP_HDR_OTHER;
+  }
+  for (; i < name.len; i++)
+    if (((uint8_t)name.ptr[i] | (uint8_t)e->fold[i]) != (uint8_t)e->lower[i])
+      return SIPHB_SIP_HDR_OTHER;
+  return (siphb_sip_hdr)e->id;
 }
 
 const char *siphb_sip_hdr_name(siphb_sip_hdr hdr) {

@@ -60,6 +60,33 @@ const char *siphb_sip_next_param(const char *p, const char *end, siphb_sip_param
   return p;
 }
 
+/* Called for each ";name[=value]" of a value; returns 0 or an error code. */
+typedef int (*param_fn)(const siphb_sip_param *prm, void *out, siphb_sip_verr *e);
+
+/* Reads the parameters from p (each starting with ';'), handing each to
+ * on_param (NULL: only checked). *after is where they end, blanks skipped. */
+static int walk_params(const char *p, const char *end, param_fn on_param, void *out,
+                       const char **after, siphb_sip_verr *e) {
+  p = siphb_skip_lws(p, end);
+  while (p < end && *p == ';') {
+    siphb_sip_param prm;
+    const char *next = siphb_sip_next_param(p, end, &prm, e);
+    if (!next) return e->code;
+    int rc = on_param ? on_param(&prm, out, e) : 0;
+    if (rc) return rc;
+    p = siphb_skip_lws(next, end);
+  }
+  *after = p;
+  return 0;
+}
+
+/* A single-valued header's value must end at p: a ',' is a second value. */
+static int expect_end(const char *p, const char *end, const char *what, siphb_sip_verr *e) {
+  if (p >= end) return 0;
+  if (*p == ',') return fail(e, SIPHB_ERR_SIP_MULTIPLE_VALUES, p, "several values");
+  return fail(e, SIPHB_ERR_SIP_PARAM, p, what);
+}
+
 /* After a value's main part: LWS, then ';' params handled by the caller, a
  * ',' (next value) or the end. */
 static bool at_value_end(const char *p, const char *end) {
@@ -106,7 +133,8 @@ static const char *slash(const char *p, const char *end) {
   return siphb_skip_lws(p + 1, end);
 }
 
-static int via_param(const siphb_sip_param *prm, siphb_sip_via *via, siphb_sip_verr *e) {
+static int via_param(const siphb_sip_param *prm, void *out, siphb_sip_verr *e) {
+  siphb_sip_via *via = out;
   siphb_str n = prm->name;
   if (name_is(n, "branch", 6)) {
     if (!prm->has_value || prm->value.ptr[0] == '"')
@@ -161,14 +189,8 @@ int siphb_sip_parse_via(const char *p, const char *end, siphb_sip_via *via, cons
   }
   p = siphb_skip_lws(p, end);
   const char *params = p;
-  while (p < end && *p == ';') {
-    siphb_sip_param prm;
-    const char *after = siphb_sip_next_param(p, end, &prm, e);
-    if (!after) return e->code;
-    int rc = via_param(&prm, via, e);
-    if (rc) return rc;
-    p = siphb_skip_lws(after, end);
-  }
+  int rc = walk_params(p, end, via_param, via, &p, e);
+  if (rc) return rc;
   if (!at_value_end(p, end)) return fail(e, SIPHB_ERR_SIP_VIA, p, "unexpected character in Via");
   via->params = siphb_mkstr(params, siphb_trim_end(params, p));
   via->value = siphb_mkstr(start, siphb_trim_end(start, p));
@@ -193,20 +215,26 @@ static const char *addr_spec_end(const char *p, const char *end, siphb_sip_verr 
   return p;
 }
 
-static int addr_param(const siphb_sip_param *prm, bool contact, siphb_sip_addr *addr,
-                      siphb_sip_verr *e) {
+static int addr_param(const siphb_sip_param *prm, void *out, siphb_sip_verr *e) {
+  siphb_sip_addr *addr = out;
   if (name_is(prm->name, "tag", 3)) {
     if (!prm->has_value || prm->value.ptr[0] == '"')
       return fail(e, SIPHB_ERR_SIP_PARAM, prm->name.ptr, "tag without a token value");
     addr->tag = prm->value;
-  } else if (contact && name_is(prm->name, "expires", 7)) {
-    const char *v_end = prm->value.ptr + prm->value.len;
-    if (!prm->has_value ||
-        siphb_parse_u32(prm->value.ptr, v_end, UINT32_MAX, &addr->expires) != v_end)
-      return fail(e, SIPHB_ERR_SIP_NUMBER, prm->name.ptr,
-                  "Contact expires is not a number of seconds below 2^32");
-    addr->has_expires = true;
   }
+  return 0;
+}
+
+/* A Contact also reads expires= (RFC 3261 section 10.2.1.1). */
+static int contact_param(const siphb_sip_param *prm, void *out, siphb_sip_verr *e) {
+  siphb_sip_addr *addr = out;
+  if (!name_is(prm->name, "expires", 7)) return addr_param(prm, out, e);
+  const char *v_end = prm->value.ptr + prm->value.len;
+  if (!prm->has_value ||
+      siphb_parse_u32(prm->value.ptr, v_end, UINT32_MAX, &addr->expires) != v_end)
+    return fail(e, SIPHB_ERR_SIP_NUMBER, prm->name.ptr,
+                "Contact expires is not a number of seconds below 2^32");
+  addr->has_expires = true;
   return 0;
 }
 
@@ -256,14 +284,8 @@ int siphb_sip_parse_addr(const char *p, const char *end, bool contact, siphb_sip
   }
   p = siphb_skip_lws(p, end);
   const char *params = p;
-  while (p < end && *p == ';') {
-    siphb_sip_param prm;
-    const char *after = siphb_sip_next_param(p, end, &prm, e);
-    if (!after) return e->code;
-    int rc = addr_param(&prm, contact, addr, e);
-    if (rc) return rc;
-    p = siphb_skip_lws(after, end);
-  }
+  int rc = walk_params(p, end, contact ? contact_param : addr_param, addr, &p, e);
+  if (rc) return rc;
   if (p < end && *p != ',') {
     if (*p == '>') return fail(e, SIPHB_ERR_SIP_ANGLE, p, "'>' without '<'");
     if (*p == '<') return fail(e, SIPHB_ERR_SIP_ANGLE, p, "unexpected '<'");
@@ -296,18 +318,8 @@ int siphb_sip_parse_cseq(const char *p, const char *end, uint32_t *number, siphb
 
 /* ;params up to the end of the value; a ',' means a second value. */
 static int trailing_params(const char *p, const char *end, siphb_sip_verr *e) {
-  p = siphb_skip_lws(p, end);
-  while (p < end && *p == ';') {
-    siphb_sip_param prm;
-    const char *after = siphb_sip_next_param(p, end, &prm, e);
-    if (!after) return e->code;
-    p = siphb_skip_lws(after, end);
-  }
-  if (p < end) {
-    if (*p == ',') return fail(e, SIPHB_ERR_SIP_MULTIPLE_VALUES, p, "several values");
-    return fail(e, SIPHB_ERR_SIP_PARAM, p, "unexpected character after the value");
-  }
-  return 0;
+  int rc = walk_params(p, end, NULL, NULL, &p, e);
+  return rc ? rc : expect_end(p, end, "unexpected character after the value", e);
 }
 
 int siphb_sip_parse_number(const char *p, const char *end, uint32_t max, bool params,
@@ -344,6 +356,16 @@ static const char *skip_comment(const char *p, const char *end) {
   return NULL;
 }
 
+static int retry_param(const siphb_sip_param *prm, void *out, siphb_sip_verr *e) {
+  siphb_sip_retry_after *ra = out;
+  if (!name_is(prm->name, "duration", 8)) return 0;
+  const char *v_end = prm->value.ptr + prm->value.len;
+  if (!prm->has_value || siphb_parse_u32(prm->value.ptr, v_end, UINT32_MAX, &ra->duration) != v_end)
+    return fail(e, SIPHB_ERR_SIP_NUMBER, prm->name.ptr, "Retry-After duration is not a number");
+  ra->has_duration = true;
+  return 0;
+}
+
 int siphb_sip_parse_retry_after(const char *p, const char *end, siphb_sip_retry_after *ra,
                                 siphb_sip_verr *e) {
   memset(ra, 0, sizeof *ra);
@@ -357,22 +379,16 @@ int siphb_sip_parse_retry_after(const char *p, const char *end, siphb_sip_retry_
     ra->comment = siphb_mkstr(p + 1, q - 1);
     p = siphb_skip_lws(q, end);
   }
-  while (p < end && *p == ';') {
-    siphb_sip_param prm;
-    const char *after = siphb_sip_next_param(p, end, &prm, e);
-    if (!after) return e->code;
-    if (name_is(prm.name, "duration", 8)) {
-      const char *v_end = prm.value.ptr + prm.value.len;
-      if (!prm.has_value || siphb_parse_u32(prm.value.ptr, v_end, UINT32_MAX, &ra->duration) != v_end)
-        return fail(e, SIPHB_ERR_SIP_NUMBER, prm.name.ptr, "Retry-After duration is not a number");
-      ra->has_duration = true;
-    }
-    p = siphb_skip_lws(after, end);
-  }
-  if (p < end) {
-    if (*p == ',') return fail(e, SIPHB_ERR_SIP_MULTIPLE_VALUES, p, "several Retry-After values");
-    return fail(e, SIPHB_ERR_SIP_PARAM, p, "unexpected character in Retry-After");
-  }
+  int rc = walk_params(p, end, retry_param, ra, &p, e);
+  return rc ? rc : expect_end(p, end, "unexpected character in Retry-After", e);
+}
+
+static int session_expires_param(const siphb_sip_param *prm, void *out, siphb_sip_verr *e) {
+  siphb_sip_session_expires *se = out;
+  if (!name_is(prm->name, "refresher", 9)) return 0;
+  if (name_is(prm->value, "uac", 3)) se->refresher = SIPHB_SIP_REFRESHER_UAC;
+  else if (name_is(prm->value, "uas", 3)) se->refresher = SIPHB_SIP_REFRESHER_UAS;
+  else return fail(e, SIPHB_ERR_SIP_PARAM, prm->name.ptr, "refresher is neither uac nor uas");
   return 0;
 }
 
@@ -382,23 +398,8 @@ int siphb_sip_parse_session_expires(const char *p, const char *end,
   p = siphb_skip_lws(p, end);
   const char *q = siphb_parse_u32(p, end, UINT32_MAX, &se->delta);
   if (!q) return fail(e, SIPHB_ERR_SIP_NUMBER, p, "Session-Expires without delta-seconds");
-  p = siphb_skip_lws(q, end);
-  while (p < end && *p == ';') {
-    siphb_sip_param prm;
-    const char *after = siphb_sip_next_param(p, end, &prm, e);
-    if (!after) return e->code;
-    if (name_is(prm.name, "refresher", 9)) {
-      if (name_is(prm.value, "uac", 3)) se->refresher = SIPHB_SIP_REFRESHER_UAC;
-      else if (name_is(prm.value, "uas", 3)) se->refresher = SIPHB_SIP_REFRESHER_UAS;
-      else return fail(e, SIPHB_ERR_SIP_PARAM, prm.name.ptr, "refresher is neither uac nor uas");
-    }
-    p = siphb_skip_lws(after, end);
-  }
-  if (p < end) {
-    if (*p == ',') return fail(e, SIPHB_ERR_SIP_MULTIPLE_VALUES, p, "several Session-Expires values");
-    return fail(e, SIPHB_ERR_SIP_PARAM, p, "unexpected character in Session-Expires");
-  }
-  return 0;
+  int rc = walk_params(q, end, session_expires_param, se, &p, e);
+  return rc ? rc : expect_end(p, end, "unexpected character in Session-Expires", e);
 }
 
 int siphb_sip_parse_tokens(const char *p, const char *end, uint32_t *methods,
