@@ -114,6 +114,7 @@ bool siphb_sip_has_token(const siphb_sip_msg *msg, siphb_sip_hdr hdr, const char
 
 siphb_ssize siphb_sip_unfold(siphb_str value, char *out, size_t cap) {
   if ((!value.ptr && value.len) || (!out && cap)) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (value.len == 0) return 0; /* also keeps NULL + 0 out of the arithmetic below */
   const char *p = value.ptr, *end = value.ptr + value.len;
   size_t n = 0;
   while (p < end) {

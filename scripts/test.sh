@@ -11,6 +11,7 @@
 #   f  core include check                              scripts/check-core-includes.sh
 #   g  Cortex-M4 cross build of the core               scripts/cross-cortex-m4.sh
 #   h  build (not run) the bench in build/gcc          -DSIPHB_BUILD_BENCH=ON
+#   i  SIP interop on loopback (kamailio, sipp, tshark) tests/interop/run.sh build/gcc
 # Usage: scripts/test.sh [STAGE...]   e.g. `scripts/test.sh a e` (default: all)
 set -uo pipefail
 
@@ -23,6 +24,8 @@ SIPHB_TEST_PACKAGES=(
   libcmocka-dev libuv1-dev libevent-dev
   gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi
 )
+# Stage i's peers, installed when that stage runs (sipp is sip-tester).
+SIPHB_INTEROP_PACKAGES=(kamailio sip-tester tshark)
 
 # shellcheck source=SCRIPTDIR/deps.sh
 . "$root/scripts/deps.sh"
@@ -87,6 +90,12 @@ stage_h() {
   cmake --build build/gcc -j"$jobs"
 }
 
+stage_i() {
+  [ "${result[a]:-}" = ok ] || { echo "needs stage a (build/gcc)"; return 1; }
+  siphb_deps_ensure "${SIPHB_INTEROP_PACKAGES[@]}"
+  timeout 120 tests/interop/run.sh build/gcc
+}
+
 declare -A title=(
   [a]="gcc build, -Werror, ctest (build/gcc)"
   [b]="clang ASan+UBSan, asserts, -Werror, ctest (build/clang-asan)"
@@ -96,14 +105,15 @@ declare -A title=(
   [f]="core include check"
   [g]="Cortex-M4 cross build of the freestanding core"
   [h]="bench builds (build/gcc, not run)"
+  [i]="SIP interop on loopback (kamailio, sipp, tshark)"
 )
 declare -A result=() seconds=()
 stages=("$@")
-[ "${#stages[@]}" -gt 0 ] || stages=(a b c d e f g h)
+[ "${#stages[@]}" -gt 0 ] || stages=(a b c d e f g h i)
 
 for s in "${stages[@]}"; do
   if [ -z "${title[$s]:-}" ]; then
-    echo "unknown stage '$s' (stages: a b c d e f g h)" >&2
+    echo "unknown stage '$s' (stages: a b c d e f g h i)" >&2
     exit 2
   fi
   printf '\n########################################################################\n'

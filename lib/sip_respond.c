@@ -1,0 +1,175 @@
+/*
+ * sip_respond.c - the OPTIONS responder: a response to a parsed request,
+ * built as RFC 3261 section 8.2.6 says a UAS builds one.
+ *
+ *   SIP/2.0 <status> <reason>
+ *   Via: <each Via line of the request, in order>
+ *   From: <the request's From>
+ *   To: <the request's To>[;tag=<tag>]
+ *   Call-ID: <the request's Call-ID>
+ *   CSeq: <the request's CSeq number and method>
+ *   [Allow: ...] [Accept: ...] [Supported: ...] [Server: ...]
+ *   [Contact: <<contact_uri>>]
+ *   Content-Length: 0
+ *
+ * Section 8.2.6.2: From, Call-ID, CSeq and the Via values are copied, the
+ * Vias in their order (a proxy or the client transport matches on the top
+ * one, section 18.1.2); To is copied and gets a tag when it has none. Each
+ * Via line is copied as one line, so a comma list stays a comma list: the
+ * values and their order are what section 8.2.6.2 asks to keep.
+ *
+ * Values are copied as received but unfolded (section 7.3.1), so the
+ * response never carries a line break inside a header. Header names are
+ * written in their long form whatever form the request used (section 7.3.3
+ * lets either be sent).
+ *
+ * One pass with the bounded writer of outbuf.h, which keeps counting past
+ * the end of the buffer: it yields the message or the exact size. The To
+ * tag, when generated, is left as a hole and filled only once the response
+ * is known to fit, so a SIPHB_ERR_NOBUF costs no call to `random`.
+ *
+ * What the responder does not do: the received= and rport= values of the
+ * top Via (section 18.2.1, RFC 3581 section 4) need the request's source
+ * address, which siphb never sees (sans-I/O, no address parsing); the
+ * integrator's transport answers to the address the request came from.
+ */
+#include <siphb/sip.h>
+
+#include <string.h>
+
+#include "assert.h"
+#include "outbuf.h"
+
+#define RAND_TO_TAG ((size_t)SIPHB_SIP_TAG_BITS / 8)
+
+void siphb_sip_response_init(siphb_sip_response *rsp) {
+  if (!rsp) return;
+  memset(rsp, 0, sizeof(*rsp));
+  rsp->status = 200;
+}
+
+/* A "Name: value\r\n" line when the value is set. */
+static void opt_line(siphb_outbuf *ob, const char *name, size_t name_len, siphb_str v) {
+  if (!v.len) return;
+  siphb_ob_put(ob, name, name_len);
+  siphb_ob_put_str(ob, v);
+  siphb_ob_put(ob, SIPHB_LIT("\r\n"));
+}
+
+static siphb_str cstr(const char *s) {
+  siphb_str v;
+  v.ptr = s;
+  v.len = strlen(s);
+  return v;
+}
+
+/* The headers a response copies must all be there: a lenient parse lets a
+ * request through without them, but a response without them could not be
+ * matched to its transaction (sections 8.1.3.3 and 17.1.3). */
+static bool has_copied_headers(const siphb_sip_msg *req) {
+  return siphb_sip_msg_has(req, SIPHB_SIP_HDR_VIA) && siphb_sip_msg_has(req, SIPHB_SIP_HDR_FROM) &&
+         siphb_sip_msg_has(req, SIPHB_SIP_HDR_TO) &&
+         siphb_sip_msg_has(req, SIPHB_SIP_HDR_CALL_ID) &&
+         siphb_sip_msg_has(req, SIPHB_SIP_HDR_CSEQ) && req->cseq_method.len != 0;
+}
+
+siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap, const siphb_sip_msg *req,
+                                      const siphb_sip_response *rsp, size_t *needed) {
+  if (!req || !rsp || (!buf && cap)) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (!req->is_request || !has_copied_headers(req)) return SIPHB_ERR_INVALID_ARGUMENT;
+  /* Section 7.2: a status code is three digits, 100 to 699. */
+  if (rsp->status < 100 || rsp->status > 699) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (!siphb_out_value_ok(rsp->reason) || !siphb_out_value_ok(rsp->to_tag) ||
+      !siphb_out_value_ok(rsp->allow) || !siphb_out_value_ok(rsp->accept) ||
+      !siphb_out_value_ok(rsp->supported) || !siphb_out_value_ok(rsp->server) ||
+      !siphb_out_value_ok(rsp->contact_uri))
+    return SIPHB_ERR_INVALID_ARGUMENT;
+  /* Section 8.2.6.2: the UAS MUST add a tag to a To without one (it MAY
+   * for a 100, which gets one too: simpler, and allowed). */
+  const bool add_tag = req->to.tag.len == 0;
+  const bool gen_tag = add_tag && rsp->to_tag.len == 0;
+  if (gen_tag && !rsp->random) return SIPHB_ERR_INVALID_ARGUMENT;
+  const siphb_str reason = rsp->reason.len ? rsp->reason : cstr(siphb_sip_reason(rsp->status));
+
+  siphb_outbuf ob;
+  siphb_ob_init(&ob, buf, cap);
+  siphb_ob_put(&ob, SIPHB_LIT("SIP/2.0 "));
+  siphb_ob_put_dec(&ob, rsp->status);
+  siphb_ob_put(&ob, SIPHB_LIT(" "));
+  siphb_ob_put_str(&ob, reason);
+  siphb_ob_put(&ob, SIPHB_LIT("\r\n"));
+
+  /* Every Via line, in message order, whatever lies between them. With a
+   * single Via value (the usual OPTIONS straight from a proxy or a phone)
+   * the parser's top Via is that whole line, and walking the header block
+   * again would cost more than all the rest of the response. */
+  if (req->via_count == 1 && req->via.value.len) {
+    siphb_ob_put(&ob, SIPHB_LIT("Via: "));
+    siphb_ob_put_unfolded(&ob, req->via.value);
+    siphb_ob_put(&ob, SIPHB_LIT("\r\n"));
+  } else {
+    siphb_sip_iter it;
+    siphb_sip_header h;
+    siphb_sip_iter_init(&it, req);
+    size_t vias = 0;
+    while (siphb_sip_next_header(&it, &h)) {
+      if (h.id != SIPHB_SIP_HDR_VIA) continue;
+      siphb_ob_put(&ob, SIPHB_LIT("Via: "));
+      siphb_ob_put_unfolded(&ob, h.value);
+      siphb_ob_put(&ob, SIPHB_LIT("\r\n"));
+      vias++;
+    }
+    /* The parser said a Via is there; an iterator that disagrees is a bug,
+     * and a response without a Via must not go out. */
+    if (vias == 0) return SIPHB_ERR_INVALID_ARGUMENT;
+  }
+
+  siphb_ob_put(&ob, SIPHB_LIT("From: "));
+  siphb_ob_put_unfolded(&ob, req->from.value);
+  siphb_ob_put(&ob, SIPHB_LIT("\r\nTo: "));
+  siphb_ob_put_unfolded(&ob, req->to.value);
+  size_t tag_at = 0;
+  if (add_tag) {
+    siphb_ob_put(&ob, SIPHB_LIT(";tag="));
+    if (gen_tag)
+      tag_at = siphb_ob_reserve(&ob, 2 * RAND_TO_TAG);
+    else
+      siphb_ob_put_str(&ob, rsp->to_tag);
+  }
+  siphb_ob_put(&ob, SIPHB_LIT("\r\nCall-ID: "));
+  siphb_ob_put_str(&ob, req->call_id); /* a word, never folded (section 25.1) */
+  /* Written from the parsed number and method: equal to the request's
+   * CSeq as section 8.2.6.2 requires (CSeq compares numerically), without
+   * its spacing or folds. */
+  siphb_ob_put(&ob, SIPHB_LIT("\r\nCSeq: "));
+  siphb_ob_put_dec(&ob, req->cseq);
+  siphb_ob_put(&ob, SIPHB_LIT(" "));
+  siphb_ob_put_str(&ob, req->cseq_method);
+  siphb_ob_put(&ob, SIPHB_LIT("\r\n"));
+
+  /* Section 11.2: a 200 to OPTIONS SHOULD list Allow, Accept and
+   * Supported; which ones is the caller's choice. */
+  opt_line(&ob, SIPHB_LIT("Allow: "), rsp->allow);
+  opt_line(&ob, SIPHB_LIT("Accept: "), rsp->accept);
+  opt_line(&ob, SIPHB_LIT("Supported: "), rsp->supported);
+  opt_line(&ob, SIPHB_LIT("Server: "), rsp->server);
+  if (rsp->contact_uri.len) {
+    siphb_ob_put(&ob, SIPHB_LIT("Contact: <"));
+    siphb_ob_put_str(&ob, rsp->contact_uri);
+    siphb_ob_put(&ob, SIPHB_LIT(">\r\n"));
+  }
+  siphb_ob_put(&ob, SIPHB_LIT("Content-Length: 0\r\n\r\n"));
+
+  if (ob.len > cap) {
+    if (needed) *needed = ob.len;
+    return SIPHB_ERR_NOBUF;
+  }
+  if (gen_tag) {
+    uint8_t rnd[RAND_TO_TAG];
+    if (rsp->random(rnd, sizeof(rnd), rsp->random_user_data) != 0)
+      return SIPHB_ERR_CALLBACK_FAILURE;
+    siphb_put_hex(buf + tag_at, rnd, sizeof(rnd));
+  }
+  SIPHB_ASSERT(ob.len <= (size_t)PTRDIFF_MAX);
+  return (siphb_ssize)ob.len;
+}

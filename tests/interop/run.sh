@@ -1,0 +1,507 @@
+#!/usr/bin/env bash
+# tests/interop/run.sh - loopback interop of siphb's SIP codec with real peers.
+#
+#   tests/interop/run.sh BUILD_DIR      e.g. tests/interop/run.sh build/gcc
+#
+# Needs the Debian packages kamailio, sip-tester (sipp) and tshark (stage i
+# of scripts/test.sh installs them) and, for the live capture, root.
+#
+# What it checks, everything on 127.0.0.1 (and ::1 for Kamailio when the
+# loopback has it), on ports it picks, with configs it writes to a temp dir:
+#   1. sip_options_client (OPTIONS from siphb_sip_encode_options) gets a 200
+#      from Kamailio (sl module, no database) over UDP and TCP; sipp's own
+#      OPTIONS to the same Kamailio serve as the control;
+#   2. the client gets a 200 from sipp acting as a UAS (-t u1 and -t t1),
+#      whose scenario also checks the request's Via branch, From tag and CSeq;
+#   3. sipp as a UAC gets a 200 for every OPTIONS it sends to
+#      sip_options_responder (siphb_sip_parse + siphb_sip_encode_response),
+#      over UDP and TCP: sipp exits 0 only when all its calls succeeded;
+#   4. tshark dissects every message: the live capture of all the above and
+#      a pcap made from the exact bytes our programs encoded show no
+#      malformed packet and no SIP expert item of severity warning or error,
+#      and every message of ours has its branch, Call-ID, CSeq and tags.
+# One PASS/FAIL/SKIP line per check, a summary, exit 0 only if nothing
+# failed. Every process started here runs under `timeout`, and the EXIT trap
+# stops what is left by PID. SIPHB_INTEROP_KEEP=1 keeps the temp dir.
+set -uo pipefail
+
+if [ "$#" -ne 1 ]; then
+  echo "usage: $0 BUILD_DIR" >&2
+  exit 2
+fi
+build=$(cd "$1" 2>/dev/null && pwd) || { echo "run.sh: no build dir $1" >&2; exit 2; }
+client=$build/tests/interop/sip_options_client
+responder=$build/tests/interop/sip_options_responder
+for b in "$client" "$responder"; do
+  [ -x "$b" ] || { echo "run.sh: $b is not built" >&2; exit 2; }
+done
+for t in kamailio sipp tshark text2pcap ss timeout od; do
+  command -v "$t" >/dev/null 2>&1 || { echo "run.sh: $t not found (scripts/deps.sh kamailio sip-tester tshark)" >&2; exit 2; }
+done
+
+script_start=$SECONDS
+tmp=$(mktemp -d /tmp/siphb-interop.XXXXXX)
+mkdir -p "$tmp/msg"
+UA=siphb-interop-client
+SERVER=siphb-interop-responder
+
+# ---- bookkeeping ------------------------------------------------------------
+npass=0 nfail=0 nskip=0
+failed=()
+pass() { echo "PASS  $1"; npass=$((npass + 1)); }
+fail() { echo "FAIL  $1"; nfail=$((nfail + 1)); failed+=("$1"); }
+skip() { echo "SKIP  $1"; nskip=$((nskip + 1)); }
+# Shows the end of a log under a failed check.
+show() { [ -s "$1" ] && tail -n "${2:-25}" "$1" | sed 's/^/      | /'; }
+
+# Background processes: each one is `timeout ...`, which puts itself in a
+# process group of its own, so the group (named by timeout's PID) holds the
+# server and every child it forks.
+bg_pids=()
+start_bg() { # LOG CMD... ; sets BG
+  local log=$1
+  shift
+  "$@" >"$log" 2>&1 </dev/null &
+  BG=$!
+  bg_pids+=("$BG")
+}
+signal_bg() { # SIG PID
+  kill "-$1" -- "-$2" 2>/dev/null || kill "-$1" "$2" 2>/dev/null || true
+}
+# Waits up to SECS for PID to end; sets RC (124 if it had to be killed).
+wait_bg() { # PID SECS
+  local pid=$1 i n=$(($2 * 10))
+  for ((i = 0; i < n; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    signal_bg TERM "$pid"
+    sleep 0.3
+    signal_bg KILL "$pid"
+    wait "$pid" 2>/dev/null
+    RC=124
+    return
+  fi
+  wait "$pid" 2>/dev/null
+  RC=$?
+}
+stop_bg() { # SIG PID
+  kill -0 "$2" 2>/dev/null || { wait "$2" 2>/dev/null; return 0; }
+  signal_bg "$1" "$2"
+  wait_bg "$2" 3
+}
+cleanup() {
+  local pid
+  for pid in "${bg_pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null && stop_bg TERM "$pid"
+  done
+  if [ "${SIPHB_INTEROP_KEEP:-0}" = 1 ]; then
+    echo "run.sh: kept $tmp"
+  else
+    rm -rf "$tmp"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- ports ------------------------------------------------------------------
+# One block of 40 consecutive ports that no socket on this host uses, TCP or
+# UDP, from a random base; each server and each sipp gets its own ports
+# from it, so runs never wait for TIME_WAIT or a previous sipp.
+used=$(ss -Hantu 2>/dev/null | awk '{ n = split($5, a, ":"); print a[n] }' | sort -un)
+base=0
+for ((try = 0; try < 200; try++)); do
+  cand=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+  clash=$(awk -v lo="$cand" -v hi=$((cand + 40)) '$1 >= lo && $1 < hi' <<<"$used")
+  if [ -z "$clash" ]; then
+    base=$cand
+    break
+  fi
+done
+[ "$base" -ne 0 ] || { echo "run.sh: no free block of ports" >&2; exit 1; }
+next_port=$base
+port() { PORT=$next_port; next_port=$((next_port + 1)); }
+port; KAM=$PORT
+port; UAS_UDP=$PORT
+port; UAS_TCP=$PORT
+port; RESP=$PORT
+# sipp binds a local SIP port, a control port and media ports M and M+2.
+sipp_ports() { port; SP_LOCAL=$PORT; port; SP_CTRL=$PORT; port; SP_MEDIA=$PORT; port; port; }
+
+have_v6=0
+if [ -r /proc/net/if_inet6 ] && grep -qE '^0{31}1 ' /proc/net/if_inet6; then
+  have_v6=1
+fi
+
+# Waits up to 5 s until something listens on PROTO (t or u) HOST:PORT.
+wait_listen() { # PROTO HOST PORT PID
+  local i
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$4" 2>/dev/null || return 1
+    ss -Hln"$1" 2>/dev/null | awk '{ print $4 " " $5 }' | grep -qF "$2:$3 " && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+echo "run.sh: temp dir $tmp, ports $base..$((base + 39)), IPv6 loopback: $([ $have_v6 = 1 ] && echo yes || echo no)"
+echo "run.sh: $(kamailio -v 2>/dev/null | head -1 | sed 's/^version: //'); $(sipp -v 2>/dev/null | grep -o 'SIPp v[^ ]*'); $(tshark -v 2>/dev/null | head -1)"
+
+# ---- live capture -----------------------------------------------------------
+# Every message goes to or from one of the server ports.
+cap=$tmp/capture.pcapng
+capture_ok=0
+filter="port $KAM or port $UAS_UDP or port $UAS_TCP or port $RESP"
+start_bg "$tmp/tshark-capture.log" timeout 50 tshark -i lo -f "$filter" -w "$cap"
+cap_pid=$BG
+
+# ---- Kamailio -----------------------------------------------------------------
+mkdir -p "$tmp/kamailio"
+kam_listen="listen=udp:127.0.0.1:$KAM
+listen=tcp:127.0.0.1:$KAM"
+if [ "$have_v6" = 1 ]; then
+  kam_listen="$kam_listen
+listen=udp:[::1]:$KAM
+listen=tcp:[::1]:$KAM"
+fi
+modpath=$(dirname "$(dpkg -L kamailio 2>/dev/null | grep -m1 '/modules/sl\.so$')" 2>/dev/null)
+[ -n "$modpath" ] || modpath=/usr/lib/x86_64-linux-gnu/kamailio/modules
+cat >"$tmp/kamailio/kamailio.cfg" <<EOF
+#!KAMAILIO
+# Written by siphb tests/interop/run.sh: a stateless server that answers
+# OPTIONS with 200 and everything else with 501. No database, no DNS.
+debug=2
+log_stderror=yes
+fork=yes
+children=1
+tcp_children=1
+dns=no
+rev_dns=no
+auto_aliases=no
+$kam_listen
+mpath="$modpath"
+loadmodule "sl.so"
+
+request_route {
+  if (method == "OPTIONS") {
+    sl_send_reply("200", "OK");
+    exit;
+  }
+  sl_send_reply("501", "Not Implemented");
+}
+EOF
+start_bg "$tmp/kamailio/kamailio.log" timeout 45 kamailio -f "$tmp/kamailio/kamailio.cfg" \
+  -DD -E -Y "$tmp/kamailio" -P "$tmp/kamailio/kamailio.pid" -m 32 -M 4
+kam_pid=$BG
+
+# Both start in parallel; the capture has to be on before any traffic.
+for ((i = 0; i < 100; i++)); do
+  grep -q 'Capturing on' "$tmp/tshark-capture.log" 2>/dev/null && { capture_ok=1; break; }
+  kill -0 "$cap_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [ "$capture_ok" = 1 ]; then
+  pass "capture: tshark on lo, filter '$filter'"
+else
+  skip "capture: tshark could not capture on lo (the pcap made from the encoded bytes is still checked)"
+  show "$tmp/tshark-capture.log" 5
+fi
+
+kam_up=0
+if wait_listen t 127.0.0.1 "$KAM" "$kam_pid" && wait_listen u 127.0.0.1 "$KAM" "$kam_pid"; then
+  kam_up=1
+  [ "$have_v6" = 1 ] && ! wait_listen t '[::1]' "$KAM" "$kam_pid" && kam_up=0
+fi
+if [ "$kam_up" = 1 ]; then
+  pass "kamailio: started (pid $(cat "$tmp/kamailio/kamailio.pid" 2>/dev/null || echo '?')), udp+tcp on 127.0.0.1:$KAM$([ $have_v6 = 1 ] && echo " and [::1]:$KAM")"
+else
+  fail "kamailio: did not start"
+  show "$tmp/kamailio/kamailio.log"
+fi
+
+# ---- sipp scenarios -----------------------------------------------------------
+cat >"$tmp/uac.xml" <<'EOF'
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!-- siphb interop: sipp sends one OPTIONS per call and wants a 200. -->
+<scenario name="siphb interop OPTIONS UAC">
+  <send retrans="500">
+    <![CDATA[
+
+      OPTIONS sip:[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      Max-Forwards: 70
+      From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]uac[call_number]
+      To: <sip:[remote_ip]:[remote_port]>
+      Call-ID: [call_id]
+      CSeq: [cseq] OPTIONS
+      Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
+      Accept: application/sdp
+      User-Agent: sipp-uac
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200" timeout="3000"/>
+</scenario>
+EOF
+cat >"$tmp/uas.xml" <<'EOF'
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!-- siphb interop: sipp takes an OPTIONS, checks a few of its fields and
+     answers 200, echoing Via, From, To, Call-ID and CSeq. -->
+<scenario name="siphb interop OPTIONS UAS">
+  <recv request="OPTIONS">
+    <action>
+      <ereg regexp="branch=z9hG4bK[^;, ]+" search_in="hdr" header="Via:" check_it="true" assign_to="1"/>
+      <ereg regexp=";tag=[^;, ]+" search_in="hdr" header="From:" check_it="true" assign_to="2"/>
+      <ereg regexp="[0-9]+ OPTIONS" search_in="hdr" header="CSeq:" check_it="true" assign_to="3"/>
+      <ereg regexp="[0-9]+" search_in="hdr" header="Max-Forwards:" check_it="true" assign_to="4"/>
+    </action>
+  </recv>
+  <Reference variables="1,2,3,4"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]uas[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+      Allow: OPTIONS
+      Accept: application/sdp
+      Server: sipp-uas
+      Content-Length: 0
+
+    ]]>
+  </send>
+</scenario>
+EOF
+
+# sipp's cumulative "Successful call" and "Failed call" counts.
+sipp_calls() { # LOG
+  awk -F'|' '/Successful call/ { gsub(/ /, "", $3); ok = $3 }
+             /Failed call/ { gsub(/ /, "", $3); bad = $3 }
+             END { printf "successful=%s failed=%s", ok, bad }' "$1"
+}
+# sipp as a UAC: run_sipp_uac NAME TRANSPORT(u1|t1) TARGET CALLS
+run_sipp_uac() {
+  local name=$1 t=$2 target=$3 calls=$4 log=$tmp/sipp-$1.log rc
+  sipp_ports
+  timeout 15 sipp "$target" -sf "$tmp/uac.xml" -t "$t" -i 127.0.0.1 -p "$SP_LOCAL" \
+    -ci 127.0.0.1 -cp "$SP_CTRL" -mi 127.0.0.1 -mp "$SP_MEDIA" -bind_local \
+    -m "$calls" -r 50 -nostdin -timeout 10s -timeout_error \
+    -trace_err -error_file "$tmp/sipp-$name-errors.log" >"$log" 2>&1 </dev/null
+  rc=$?
+  SIPP_SUMMARY="sipp exit $rc, $(sipp_calls "$log")"
+  return "$rc"
+}
+
+# Our client: run_client NAME TARGET TRANSPORT ; sets CLIENT_LINE
+nclient_msgs=0
+run_client() {
+  local name=$1 target=$2 tr=$3 rc
+  timeout 8 "$client" --target "$target" --transport "$tr" --user-agent "$UA" \
+    --save "$tmp/msg/req-$name.sip" -v >"$tmp/client-$name.out" 2>"$tmp/client-$name.err"
+  rc=$?
+  [ -s "$tmp/msg/req-$name.sip" ] && nclient_msgs=$((nclient_msgs + 1))
+  CLIENT_LINE=$(head -1 "$tmp/client-$name.out")
+  [ "$rc" -eq 0 ] && grep -q '^status=200 ' "$tmp/client-$name.out"
+}
+
+# ---- 1. Kamailio --------------------------------------------------------------
+if [ "$kam_up" = 1 ]; then
+  for t in udp tcp; do
+    if run_sipp_uac "kamailio-$t" "${t:0:1}1" "127.0.0.1:$KAM" 2; then
+      pass "control: sipp UAC -> kamailio over $t: $SIPP_SUMMARY"
+    else
+      fail "control: sipp UAC -> kamailio over $t: $SIPP_SUMMARY"
+      show "$tmp/sipp-kamailio-$t.log" 12
+    fi
+  done
+  targets=("127.0.0.1:$KAM")
+  [ "$have_v6" = 1 ] && targets+=("[::1]:$KAM")
+  for target in "${targets[@]}"; do
+    for t in udp tcp; do
+      name=kamailio-$t$([[ $target == \[* ]] && echo -v6)
+      if run_client "$name" "$target" "$t"; then
+        pass "our OPTIONS -> kamailio $target over $t: $CLIENT_LINE"
+      else
+        fail "our OPTIONS -> kamailio $target over $t: ${CLIENT_LINE:-no output}"
+        show "$tmp/client-$name.err"
+        show "$tmp/kamailio/kamailio.log" 10
+      fi
+    done
+  done
+else
+  fail "our OPTIONS -> kamailio: not run (kamailio down)"
+fi
+
+# ---- 2. sipp as a UAS ---------------------------------------------------------
+for t in udp tcp; do
+  if [ "$t" = udp ]; then uport=$UAS_UDP; else uport=$UAS_TCP; fi
+  sipp_ports
+  start_bg "$tmp/sipp-uas-$t.log" timeout 15 sipp -sf "$tmp/uas.xml" -t "${t:0:1}1" \
+    -i 127.0.0.1 -p "$uport" -ci 127.0.0.1 -cp "$SP_CTRL" -mi 127.0.0.1 -mp "$SP_MEDIA" \
+    -bind_local -m 1 -nostdin -timeout 10s -timeout_error \
+    -trace_err -error_file "$tmp/sipp-uas-$t-errors.log"
+  uas_pid=$BG
+  if ! wait_listen "${t:0:1}" 127.0.0.1 "$uport" "$uas_pid"; then
+    fail "our OPTIONS -> sipp UAS over $t: sipp did not start"
+    show "$tmp/sipp-uas-$t.log"
+    stop_bg TERM "$uas_pid"
+    continue
+  fi
+  run_client "sipp-uas-$t" "127.0.0.1:$uport" "$t"
+  crc=$?
+  wait_bg "$uas_pid" 5
+  summary="sipp exit $RC, $(sipp_calls "$tmp/sipp-uas-$t.log")"
+  if [ "$crc" -eq 0 ] && [ "$RC" -eq 0 ]; then
+    pass "our OPTIONS -> sipp UAS over $t: $CLIENT_LINE; $summary"
+  else
+    fail "our OPTIONS -> sipp UAS over $t: ${CLIENT_LINE:-no output}; $summary"
+    show "$tmp/client-sipp-uas-$t.err"
+    show "$tmp/sipp-uas-$t.log" 15
+    show "$tmp/sipp-uas-$t-errors.log" 5
+  fi
+done
+
+# ---- 3. sipp as a UAC against our responder -----------------------------------
+calls=3
+start_bg "$tmp/responder.log" timeout 20 "$responder" --listen "127.0.0.1:$RESP" \
+  --count $((2 * calls)) --timeout 15 --server "$SERVER" --save "$tmp/msg/rsp-"
+resp_pid=$BG
+if wait_listen u 127.0.0.1 "$RESP" "$resp_pid" && wait_listen t 127.0.0.1 "$RESP" "$resp_pid"; then
+  for t in udp tcp; do
+    if run_sipp_uac "responder-$t" "${t:0:1}1" "127.0.0.1:$RESP" "$calls"; then
+      pass "sipp UAC -> our responder over $t: $SIPP_SUMMARY"
+    else
+      fail "sipp UAC -> our responder over $t: $SIPP_SUMMARY"
+      show "$tmp/sipp-responder-$t.log" 15
+      show "$tmp/sipp-responder-$t-errors.log" 8
+      show "$tmp/responder.log" 8
+    fi
+  done
+  wait_bg "$resp_pid" 5
+  resp_summary=$(grep '^requests=' "$tmp/responder.log" | tail -1)
+  if [ "$RC" -eq 0 ]; then
+    pass "our responder: exit 0, ${resp_summary:-no summary}"
+  else
+    fail "our responder: exit $RC, ${resp_summary:-no summary}"
+    show "$tmp/responder.log"
+  fi
+else
+  fail "sipp UAC -> our responder: the responder did not start"
+  show "$tmp/responder.log"
+fi
+
+# ---- stop the servers and the capture -------------------------------------------
+[ "$kam_up" = 1 ] && stop_bg TERM "$kam_pid"
+if [ "$capture_ok" = 1 ]; then
+  sleep 0.3 # let the last packets reach dumpcap
+  stop_bg INT "$cap_pid"
+fi
+
+# ---- 4. tshark ----------------------------------------------------------------
+# The pcap made from our own bytes: each saved message becomes one UDP
+# packet to or from port 5060, where tshark's SIP dissector sits.
+offline=$tmp/encoded.pcap
+: >"$tmp/req.hex"
+: >"$tmp/rsp.hex"
+nmsg_req=0 nmsg_rsp=0
+for f in "$tmp"/msg/req-*.sip; do
+  [ -s "$f" ] || continue
+  od -Ax -tx1 -v "$f" >>"$tmp/req.hex"
+  nmsg_req=$((nmsg_req + 1))
+done
+for f in "$tmp"/msg/rsp-*.sip; do
+  [ -s "$f" ] || continue
+  od -Ax -tx1 -v "$f" >>"$tmp/rsp.hex"
+  nmsg_rsp=$((nmsg_rsp + 1))
+done
+: >"$tmp/text2pcap.log"
+parts=()
+if [ "$nmsg_req" -gt 0 ]; then
+  text2pcap -q -u 40000,5060 "$tmp/req.hex" "$tmp/encoded-req.pcap" >>"$tmp/text2pcap.log" 2>&1 &&
+    parts+=("$tmp/encoded-req.pcap")
+fi
+if [ "$nmsg_rsp" -gt 0 ]; then
+  text2pcap -q -u 5060,40000 "$tmp/rsp.hex" "$tmp/encoded-rsp.pcap" >>"$tmp/text2pcap.log" 2>&1 &&
+    parts+=("$tmp/encoded-rsp.pcap")
+fi
+if [ "${#parts[@]}" -gt 0 ] && mergecap -F pcap -w "$offline" "${parts[@]}" >>"$tmp/text2pcap.log" 2>&1; then
+  :
+else
+  offline=
+fi
+
+# tshark_check NAME PCAP EXPECT_REQ EXPECT_RSP DECODE-AS-ARGS...
+tshark_check() {
+  local name=$1 pcap=$2 want_req=$3 want_rsp=$4 bad fields ours_req ours_rsp incomplete
+  shift 4
+  local -a dec=("$@")
+  tshark -r "$pcap" "${dec[@]}" -q -z expert,note >"$tmp/expert-$name.txt" 2>/dev/null
+  tshark -r "$pcap" "${dec[@]}" -V >"$tmp/verbose-$name.txt" 2>/dev/null
+  # Rows of the Errors and Warns tables that come from SIP or say Malformed.
+  bad=$(awk '/^(Errors|Warns|Notes|Chats) \(/ { sec = $1; next }
+             $1 !~ /^[0-9]+$/ { next }
+             $2 == "Malformed" || ((sec == "Errors" || sec == "Warns") && $3 == "SIP") { print sec ": " $0 }' \
+        "$tmp/expert-$name.txt")
+  if grep -q 'Malformed Packet' "$tmp/verbose-$name.txt"; then
+    bad="$bad
+-V: $(grep -c 'Malformed Packet' "$tmp/verbose-$name.txt") line(s) with 'Malformed Packet'"
+  fi
+  # Our messages, and whether tshark found their identifiers.
+  tshark -r "$pcap" "${dec[@]}" -Y sip -T fields -E separator='|' -E occurrence=f \
+    -e frame.number -e sip.Method -e sip.Status-Code -e sip.User-Agent -e sip.Server \
+    -e sip.Via.branch -e sip.Call-ID -e sip.CSeq.seq -e sip.CSeq.method -e sip.from.tag \
+    -e sip.to.tag >"$tmp/fields-$name.txt" 2>/dev/null
+  ours_req=$(awk -F'|' -v ua="$UA" '$2 == "OPTIONS" && $4 == ua' "$tmp/fields-$name.txt" | wc -l)
+  ours_rsp=$(awk -F'|' -v sv="$SERVER" '$3 != "" && $5 == sv' "$tmp/fields-$name.txt" | wc -l)
+  incomplete=$(awk -F'|' -v ua="$UA" -v sv="$SERVER" '
+      ($2 == "OPTIONS" && $4 == ua) || ($3 != "" && $5 == sv) {
+        if ($6 !~ /^z9hG4bK./ || $7 == "" || $8 == "" || $9 == "" || $10 == "" || ($3 != "" && $11 == ""))
+          print "frame " $1 ": " $0
+      }' "$tmp/fields-$name.txt")
+  if [ -n "$bad" ] || [ -n "$incomplete" ] || [ "$ours_req" -lt "$want_req" ] || [ "$ours_rsp" -lt "$want_rsp" ]; then
+    fail "tshark $name: our requests $ours_req (want >= $want_req), our responses $ours_rsp (want >= $want_rsp)"
+    [ -n "$bad" ] && printf '%s\n' "$bad" | sed 's/^/      | /'
+    [ -n "$incomplete" ] && printf 'missing fields: %s\n' "$incomplete" | sed 's/^/      | /'
+    tshark -r "$pcap" "${dec[@]}" -Y '_ws.malformed || _ws.expert.severity >= 6291456' \
+      -T fields -e frame.number -e _ws.expert.message 2>/dev/null | sed 's/^/      | frame /'
+  else
+    local total
+    total=$(wc -l <"$tmp/fields-$name.txt")
+    pass "tshark $name: $total SIP messages dissected ($ours_req OPTIONS and $ours_rsp responses of ours, each with branch, Call-ID, CSeq, tags), no malformed packet, no SIP expert warning/error"
+  fi
+}
+
+if [ -n "$offline" ]; then
+  tshark_check encoded-bytes "$offline" "$nmsg_req" "$nmsg_rsp"
+else
+  fail "tshark encoded-bytes: could not build a pcap from the saved messages"
+  show "$tmp/text2pcap.log"
+fi
+if [ "$capture_ok" = 1 ]; then
+  if [ -s "$cap" ]; then
+    dec=()
+    for p in "$KAM" "$UAS_UDP" "$UAS_TCP" "$RESP"; do
+      dec+=(-d "udp.port==$p,sip" -d "tcp.port==$p,sip")
+    done
+    tshark_check live-capture "$cap" "$nclient_msgs" "$nmsg_rsp" "${dec[@]}"
+  else
+    fail "tshark live-capture: the capture file is empty"
+    show "$tmp/tshark-capture.log"
+  fi
+fi
+
+# ---- summary ------------------------------------------------------------------
+echo "run.sh: $npass passed, $nfail failed, $nskip skipped ($((SECONDS - script_start)) s)"
+if [ "$nfail" -ne 0 ]; then
+  printf 'run.sh: failed: %s\n' "${failed[@]}"
+  echo "run.sh: FAIL (logs: rerun with SIPHB_INTEROP_KEEP=1 to keep $tmp)"
+  exit 1
+fi
+echo "run.sh: PASS"
+exit 0
