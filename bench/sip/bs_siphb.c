@@ -26,9 +26,7 @@ typedef struct siphb_ctx_ {
 static void *siphb_setup(void) {
   siphb_bctx *c = calloc(1, sizeof *c);
   if (!c) bs_fail("siphb", "out of memory");
-#ifndef BS_SIPHB_ENCODE_PENDING
   siphb_sip_options_init(&c->opt);
-#endif
   c->opt.request_uri = (siphb_str){BS_OPT_RURI, sizeof BS_OPT_RURI - 1};
   c->opt.from_uri = (siphb_str){BS_OPT_FROM_URI, sizeof BS_OPT_FROM_URI - 1};
   c->opt.contact_uri = (siphb_str){BS_OPT_CONTACT_URI, sizeof BS_OPT_CONTACT_URI - 1};
@@ -70,7 +68,6 @@ static int siphb_parse(void *ctx, const uint8_t *data, size_t len, bs_values *ou
   return 0;
 }
 
-#ifndef BS_SIPHB_ENCODE_PENDING
 static int siphb_encode(void *ctx, bs_rng *rng, const uint8_t **out, size_t *len, bs_ids *ids) {
   siphb_bctx *c = ctx;
   siphb_sip_ids got;
@@ -84,10 +81,6 @@ static int siphb_encode(void *ctx, bs_rng *rng, const uint8_t **out, size_t *len
   ids->call_id = sl(got.call_id);
   return 0;
 }
-#else
-/* TEMPORARY: the encoder is not on this branch yet (lib/sip_encode.c). */
-#define siphb_encode NULL
-#endif
 
 static const bs_lib g_siphb = {
     "siphb",
