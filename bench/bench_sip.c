@@ -292,6 +292,7 @@ int main(int argc, char **argv) {
   const bs_lib *libs[4] = {bs_lib_siphb(), bs_lib_osip(), bs_lib_sofia(), bs_lib_re()};
   static const char *const keys[4] = {"siphb", "osip", "sofia", "re"};
   static const char *const names[4] = {"siphb", "osip2", "sofia-sip", "libre"};
+  static const char *const modules[4] = {"siphb", "libosip2", "sofia-sip-ua", "libre"};
   unsigned only = 15;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -327,7 +328,7 @@ int main(int argc, char **argv) {
          cfg.reps, cfg.time_ms, cfg.seed);
   for (int k = 0; k < 4; k++) {
     if (!libs[k])
-      printf("%-10s not built in (pkg-config found no %s): skipped\n", names[k], names[k]);
+      printf("%-10s not built in (pkg-config found no %s): skipped\n", names[k], modules[k]);
     else if (!(only & (1u << k)))
       printf("%-10s %s: not selected (--only)\n", names[k], libs[k]->version);
     else
