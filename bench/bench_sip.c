@@ -3,7 +3,7 @@
  * Sofia-SIP and libre, in the same run, on the same corpus.
  *
  *   bench_sip [--corpus DIR] [--reps R] [--time-ms MS] [--only LIST]
- *             [--seed S] [--verbose]
+ *             [--op parse|encode] [--seed S] [--verbose]
  *
  * Parse: every library parses each of the 8 responses of bench/corpus/sip/
  * with its normal parse API and reads the top Via branch, CSeq number and
@@ -21,7 +21,8 @@
  * library's requests are parsed back with siphb's parser and compared field
  * by field first. Reported: ns per request and MB/s of request bytes.
  *
- * --only takes a comma-separated list of siphb, osip, sofia, re. --verbose
+ * --only takes a comma-separated list of siphb, osip, sofia, re; --op runs
+ * one operation only (e.g. under a profiler). --verbose
  * adds a row per message and library, and every repetition on stderr.
  * See docs/BENCHMARKS.md, section "SIP parsing and encoding".
  */
@@ -264,9 +265,40 @@ static void check_min(const char *what, bool have, double v, double limit, const
          v >= limit ? "met" : "MISSED");
 }
 
+/* The parse row of one library (and with --verbose, one row per message). */
+static void run_parse(const bs_lib *lib, void *ctx, const bs_corpus *c, const config *cfg) {
+  double lo, hi;
+  double ns = measure_parse(lib, ctx, c->msg, c->count, cfg, "corpus", &lo, &hi);
+  add_row(lib->name, OP_PARSE, ns, (double)c->bytes / (double)c->count / ns * 1e3, lo, hi);
+  if (!cfg->verbose) return;
+  for (size_t i = 0; i < c->count; i++) {
+    const bs_msg *m = &c->msg[i];
+    double mns = measure_parse(lib, ctx, m, 1, cfg, m->expect->file, &lo, &hi);
+    printf("  %-10s %-20s %5zu B %10.1f ns %10.1f MB/s\n", lib->name, m->expect->file, m->len,
+           mns, (double)m->len / mns * 1e3);
+  }
+  fflush(stdout);
+}
+
+/* The encode row of one library, after checking its requests. */
+static void run_encode(const bs_lib *lib, void *ctx, const config *cfg) {
+  if (!lib->encode) {
+    printf("%-10s %-7s  not available in this build\n", lib->name, op_name[OP_ENCODE]);
+    return;
+  }
+  const char *sample = NULL;
+  char sample_buf[1024];
+  double size = verify_encode(lib, ctx, cfg->seed, &sample, sample_buf, sizeof sample_buf);
+  double mbs, lo, hi;
+  double ns = measure_encode(lib, ctx, cfg, &mbs, &lo, &hi);
+  add_row(lib->name, OP_ENCODE, ns, mbs, lo, hi);
+  printf("    request %.0f B, checked with siphb's parser (1000 requests)\n", size);
+  if (cfg->verbose && sample) printf("%s", sample);
+}
+
 static void usage(void) {
   fprintf(stderr, "usage: bench_sip [--corpus DIR] [--reps R] [--time-ms MS] "
-                  "[--only siphb,osip,sofia,re] [--seed S] [--verbose]\n");
+                  "[--only siphb,osip,sofia,re] [--op parse|encode] [--seed S] [--verbose]\n");
   exit(2);
 }
 
@@ -294,6 +326,7 @@ int main(int argc, char **argv) {
   static const char *const names[4] = {"siphb", "osip2", "sofia-sip", "libre"};
   static const char *const modules[4] = {"siphb", "libosip2", "sofia-sip-ua", "libre"};
   unsigned only = 15;
+  unsigned ops = 3; /* bit OP_PARSE, bit OP_ENCODE */
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = (i + 1 < argc) ? argv[i + 1] : NULL;
@@ -308,6 +341,9 @@ int main(int argc, char **argv) {
       i++;
     } else if (strcmp(a, "--only") == 0 && v) {
       only = parse_only(v, keys, 4);
+      i++;
+    } else if (strcmp(a, "--op") == 0 && v) {
+      ops = parse_only(v, op_name, 2);
       i++;
     } else if (strcmp(a, "--seed") == 0 && v) {
       cfg.seed = strtoull(v, NULL, 0);
@@ -341,32 +377,9 @@ int main(int argc, char **argv) {
     const bs_lib *lib = libs[k];
     if (!lib || !(only & (1u << k))) continue;
     void *ctx = lib->setup();
-    verify_parse(lib, ctx, &corpus);
-    double lo, hi;
-    double ns = measure_parse(lib, ctx, corpus.msg, corpus.count, &cfg, "corpus", &lo, &hi);
-    add_row(lib->name, OP_PARSE, ns, (double)corpus.bytes / (double)corpus.count / ns * 1e3, lo,
-            hi);
-    if (cfg.verbose) {
-      for (size_t i = 0; i < corpus.count; i++) {
-        const bs_msg *m = &corpus.msg[i];
-        double mns = measure_parse(lib, ctx, m, 1, &cfg, m->expect->file, &lo, &hi);
-        printf("  %-10s %-20s %5zu B %10.1f ns %10.1f MB/s\n", lib->name, m->expect->file,
-               m->len, mns, (double)m->len / mns * 1e3);
-      }
-      fflush(stdout);
-    }
-    if (lib->encode) {
-      const char *sample = NULL;
-      char sample_buf[1024];
-      double size = verify_encode(lib, ctx, cfg.seed, &sample, sample_buf, sizeof sample_buf);
-      double mbs;
-      ns = measure_encode(lib, ctx, &cfg, &mbs, &lo, &hi);
-      add_row(lib->name, OP_ENCODE, ns, mbs, lo, hi);
-      printf("    request %.0f B, checked with siphb's parser (1000 requests)\n", size);
-      if (cfg.verbose && sample) printf("%s", sample);
-    } else {
-      printf("%-10s %-7s  not available in this build\n", lib->name, op_name[OP_ENCODE]);
-    }
+    verify_parse(lib, ctx, &corpus); /* always: no row without checked values */
+    if (ops & (1u << OP_PARSE)) run_parse(lib, ctx, &corpus, &cfg);
+    if (ops & (1u << OP_ENCODE)) run_encode(lib, ctx, &cfg);
     lib->teardown(ctx);
   }
 
