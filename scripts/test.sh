@@ -12,6 +12,8 @@
 #   g  Cortex-M4 cross build of the core               scripts/cross-cortex-m4.sh
 #   h  build (not run) the bench in build/gcc          -DSIPHB_BUILD_BENCH=ON
 #   i  SIP interop on loopback (kamailio, sipp, tshark) tests/interop/run.sh build/gcc
+#   j  fuzz smoke: libFuzzer, 30 s per harness        fuzz/smoke.sh build/fuzz
+#      (SIPHB_FUZZ_SECONDS overrides the 30)
 # Usage: scripts/test.sh [STAGE...]   e.g. `scripts/test.sh a e` (default: all)
 set -uo pipefail
 
@@ -96,6 +98,17 @@ stage_i() {
   timeout 120 tests/interop/run.sh build/gcc
 }
 
+stage_j() {
+  # Its own build: clang, libFuzzer plus ASan/UBSan on the harnesses and the
+  # library sources they link (fuzz/CMakeLists.txt), internal asserts on.
+  cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_C_STANDARD=11 \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIPHB_BUILD_FUZZ=ON -DSIPHB_WERROR=ON \
+    -DSIPHB_BUILD_TESTS=OFF -DSIPHB_BUILD_EXAMPLES=OFF -DSIPHB_BUILD_TOOLS=OFF \
+    -DSIPHB_BUILD_BENCH=OFF -DSIPHB_FREESTANDING=OFF -DSIPHB_SANITIZE= -DSIPHB_ASSERTS=OFF
+  cmake --build build/fuzz -j"$jobs" --target fuzz_sip_parse fuzz_stream
+  fuzz/smoke.sh build/fuzz "${SIPHB_FUZZ_SECONDS:-30}"
+}
+
 declare -A title=(
   [a]="gcc build, -Werror, ctest (build/gcc)"
   [b]="clang ASan+UBSan, asserts, -Werror, ctest (build/clang-asan)"
@@ -106,14 +119,15 @@ declare -A title=(
   [g]="Cortex-M4 cross build of the freestanding core"
   [h]="bench builds (build/gcc, not run)"
   [i]="SIP interop on loopback (kamailio, sipp, tshark)"
+  [j]="fuzz smoke (libFuzzer, ${SIPHB_FUZZ_SECONDS:-30} s per harness, in parallel)"
 )
 declare -A result=() seconds=()
 stages=("$@")
-[ "${#stages[@]}" -gt 0 ] || stages=(a b c d e f g h i)
+[ "${#stages[@]}" -gt 0 ] || stages=(a b c d e f g h i j)
 
 for s in "${stages[@]}"; do
   if [ -z "${title[$s]:-}" ]; then
-    echo "unknown stage '$s' (stages: a b c d e f g h i)" >&2
+    echo "unknown stage '$s' (stages: a b c d e f g h i j)" >&2
     exit 2
   fi
   printf '\n########################################################################\n'
