@@ -77,12 +77,21 @@ static const char *contact_item(const char *p, const char *end, void *out) {
   return siphb_sip_parse_addr(p, end, true, out, &next, &e) ? NULL : next;
 }
 
+/* One element of a comma list: a token (Supported, Allow) or anything up
+ * to the next comma outside quotes (Accept: application/sdp;q=0.5). */
 static const char *token_item(const char *p, const char *end, void *out) {
   p = siphb_skip_lws(p, end);
-  const char *q = siphb_skip_class(p, end, SIPHB_CC_TOKEN);
-  *(siphb_str *)out = siphb_mkstr(p, q);
-  q = siphb_skip_lws(q, end);
-  return q < end && *q != ',' ? NULL : q;
+  const char *q = p;
+  while (q < end && *q != ',') {
+    if (*q == '"') {
+      const char *closed = siphb_skip_quoted(q, end);
+      q = closed ? closed : end;
+    } else {
+      q++;
+    }
+  }
+  *(siphb_str *)out = siphb_mkstr(p, siphb_trim_end(p, q));
+  return q;
 }
 
 bool siphb_sip_next_via(siphb_sip_iter *it, siphb_sip_via *out) {

@@ -285,8 +285,9 @@ SIPHB_EXTERN bool siphb_sip_next_via(siphb_sip_iter *it, siphb_sip_via *out);
 /* The next Contact value, in message order. */
 SIPHB_EXTERN bool siphb_sip_next_contact(siphb_sip_iter *it, siphb_sip_addr *out);
 
-/* The next comma-separated token of every line of header `hdr` (Supported,
- * Require, Allow, Allow-Events, ...), without surrounding blanks. */
+/* The next comma-separated element of every line of header `hdr`, without
+ * surrounding blanks: a token for Supported, Require, Allow, Allow-Events;
+ * a whole element such as "application/sdp;q=0.5" for Accept. */
 SIPHB_EXTERN bool siphb_sip_next_token(siphb_sip_iter *it, siphb_sip_hdr hdr, siphb_str *out);
 
 /* true if `token` (case-insensitive) is among the values of header `hdr`,
