@@ -1,18 +1,17 @@
 /*
- * test_sip_parse.c - siphb_sip_parse(): start lines, header lines (names,
- * colons, folding, line endings), the indexed values (Via, From/To/Contact,
- * CSeq, numbers, Content-Length, Retry-After, Session-Expires), mandatory
- * and single-valued headers, lenient mode, limits, datagram and stream
- * framing with every split point, and hostile bytes. Every input is parsed
- * from a heap block of exactly its length (tests/support/siptest.c), so
- * ASan reports any read past the end.
+ * test_sip_parse.c - siphb_sip_parse(), the message's content: start lines,
+ * header lines (names, colons, blanks, folding), the indexed values (Via,
+ * From/To/Contact, CSeq, numbers, Retry-After,
+ * Session-Expires), mandatory and single-valued headers, lenient mode.
+ * Framing, limits and hostile bytes are in test_sip_frame.c; names,
+ * iterators and the corpus in test_sip_iter.c.
  *
- * Error offsets are given as the first occurrence of a needle in the input
- * (plus a delta), so each case states where the parser must point.
- *
- * Tests of behaviour the parser gets wrong today (see the report on the
- * sip-tests branch) are inside SIPHB_TEST_KNOWN_PARSER_BUGS; build with
- * -DSIPHB_TEST_KNOWN_PARSER_BUGS=1 to run them.
+ * Every input is parsed from a heap block of exactly its length
+ * (tests/support/siptest.c), so ASan reports any read past the end. Error
+ * offsets are given as the first occurrence of a needle in the input (plus
+ * a delta), so each case states where the parser must point. Tests of
+ * behaviour the parser gets wrong today are inside
+ * SIPHB_TEST_KNOWN_PARSER_BUGS (see siptest.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,38 +27,7 @@
 
 #include "siptest.h"
 
-#ifndef SIPHB_TEST_KNOWN_PARSER_BUGS
-#define SIPHB_TEST_KNOWN_PARSER_BUGS 0
-#endif
-
-/* The default header block of siptest.h, for raw messages. */
-#define HDRS                                                                   \
-  "Via: " SIPT_DEFAULT_VIA "\r\nFrom: " SIPT_DEFAULT_FROM "\r\nTo: " SIPT_DEFAULT_TO \
-  "\r\nCall-ID: " SIPT_DEFAULT_CALL_ID "\r\nCSeq: " SIPT_DEFAULT_CSEQ "\r\n"
-#define REQ_LINE "OPTIONS sip:pbx@example.com SIP/2.0\r\n"
-
 static const siphb_sip_msg *const M = &sipt.msg;
-
-static int teardown(void **state) {
-  (void)state;
-  sipt_reset();
-  return 0;
-}
-
-/* A malformed input, the code it must get and where. */
-typedef struct err_case {
-  sipt_spec s;
-  int code;
-  const char *at; /* needle; NULL: the end of the input */
-  size_t delta;
-} err_case;
-
-static void run_err_cases(const err_case *c, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (!sipt_refused(&c[i].s, c[i].code, c[i].at, c[i].delta)) fail_msg("error case %zu", i);
-}
-
-#define RUN_ERR_CASES(cases) run_err_cases(cases, sizeof(cases) / sizeof(cases[0]))
 
 /* A uint32_t field of siphb_sip_msg and the value it must have. */
 typedef struct num_case {
@@ -191,36 +159,36 @@ static void test_response_fields_and_reason(void **state) {
 
 static void test_start_line_errors(void **state) {
   (void)state;
-  static const err_case cases[] = {
+  static const sipt_err_case cases[] = {
       {{.raw = "SIP/2.0 200 OK"}, SIPHB_ERR_SIP_START_LINE, NULL, 0},
-      {{.raw = "OPTIONS sip:a@b SIP/2.0\n" HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "\n", 0},
-      {{.raw = "OPTIONS  sip:a@b SIP/2.0\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "  ", 1},
-      {{.raw = "OPTIONS sip:a@b\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "sip:a@b", 0},
-      {{.raw = "OPTIONS sip:a@b SIP/2.0 x\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "SIP/2.0 x", 0},
-      {{.raw = " OPTIONS sip:a@b SIP/2.0\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, " OPTIONS", 0},
-      {{.raw = "OPT@ONS sip:a@b SIP/2.0\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "@ONS", 0},
-      {{.raw = "OPTIONS sip:a\tb SIP/2.0\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "\t", 0},
-      {{.raw = "OPTIONS sip:a\x7f SIP/2.0\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "\x7f", 0},
-      {{.raw = "\r\n" REQ_LINE HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "\r\nOPTIONS", 0},
-      {{.raw = "SIP/2.0 2000 OK\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "2000", 0},
-      {{.raw = "SIP/2.0 20 OK\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "20 OK", 0},
-      {{.raw = "SIP/2.0  200 OK\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "  200", 1},
-      {{.raw = "SIP/2.0 200\tOK\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "200\t", 0},
-      {{.raw = "SIP/2.0\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "\r\n", 0},
-      {{.raw = "SIP/2.0 099 Low\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_STATUS, "099", 0},
-      {{.raw = "SIP/2.0 700 High\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_STATUS, "700", 0},
-      {{.raw = "SIP/2.0 000 Zero\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_STATUS, "000", 0},
-      {{.raw = "SIP/3.0 200 OK\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_VERSION, "SIP/3.0", 0},
-      {{.raw = "OPTIONS sip:a@b SIP/3.0\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_VERSION, "SIP/3.0", 0},
-      {{.raw = "OPTIONS sip:a@b SIP/2\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_VERSION, "SIP/2\r", 0},
-      {{.raw = "OPTIONS sip:a@b HTTP/1.1\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_VERSION, "HTTP", 0},
+      {{.raw = "OPTIONS sip:a@b SIP/2.0\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "\n", 0},
+      {{.raw = "OPTIONS  sip:a@b SIP/2.0\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "  ", 1},
+      {{.raw = "OPTIONS sip:a@b\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "sip:a@b", 0},
+      {{.raw = "OPTIONS sip:a@b SIP/2.0 x\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "SIP/2.0 x", 0},
+      {{.raw = " OPTIONS sip:a@b SIP/2.0\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, " OPTIONS", 0},
+      {{.raw = "OPT@ONS sip:a@b SIP/2.0\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "@ONS", 0},
+      {{.raw = "OPTIONS sip:a\tb SIP/2.0\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "\t", 0},
+      {{.raw = "OPTIONS sip:a\x7f SIP/2.0\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "\x7f", 0},
+      {{.raw = "\r\n" SIPT_REQ_LINE SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "\r\nOPTIONS", 0},
+      {{.raw = "SIP/2.0 2000 OK\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "2000", 0},
+      {{.raw = "SIP/2.0 20 OK\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "20 OK", 0},
+      {{.raw = "SIP/2.0  200 OK\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "  200", 1},
+      {{.raw = "SIP/2.0 200\tOK\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "200\t", 0},
+      {{.raw = "SIP/2.0\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_START_LINE, "\r\n", 0},
+      {{.raw = "SIP/2.0 099 Low\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_STATUS, "099", 0},
+      {{.raw = "SIP/2.0 700 High\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_STATUS, "700", 0},
+      {{.raw = "SIP/2.0 000 Zero\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_STATUS, "000", 0},
+      {{.raw = "SIP/3.0 200 OK\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_VERSION, "SIP/3.0", 0},
+      {{.raw = "OPTIONS sip:a@b SIP/3.0\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_VERSION, "SIP/3.0", 0},
+      {{.raw = "OPTIONS sip:a@b SIP/2\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_VERSION, "SIP/2\r", 0},
+      {{.raw = "OPTIONS sip:a@b HTTP/1.1\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_VERSION, "HTTP", 0},
       /* lenient mode accepts other SIP versions, nothing else */
-      {{.raw = "OPTIONS sip:a@b HTTP/1.1\r\n" HDRS "\r\n", .lenient = true}, SIPHB_ERR_SIP_VERSION, "HTTP", 0},
-      {{.raw = "OPTIONS sip:a@b SIP/2.\r\n" HDRS "\r\n", .lenient = true}, SIPHB_ERR_SIP_VERSION, "SIP/2.", 0},
-      {{.raw = "SIP/X.0 200 OK\r\n" HDRS "\r\n", .lenient = true}, SIPHB_ERR_SIP_VERSION, "SIP/X", 0},
-      {{.raw = "SIP/2.0 700 High\r\n" HDRS "\r\n", .lenient = true}, SIPHB_ERR_SIP_STATUS, "700", 0},
+      {{.raw = "OPTIONS sip:a@b HTTP/1.1\r\n" SIPT_HDRS "\r\n", .lenient = true}, SIPHB_ERR_SIP_VERSION, "HTTP", 0},
+      {{.raw = "OPTIONS sip:a@b SIP/2.\r\n" SIPT_HDRS "\r\n", .lenient = true}, SIPHB_ERR_SIP_VERSION, "SIP/2.", 0},
+      {{.raw = "SIP/X.0 200 OK\r\n" SIPT_HDRS "\r\n", .lenient = true}, SIPHB_ERR_SIP_VERSION, "SIP/X", 0},
+      {{.raw = "SIP/2.0 700 High\r\n" SIPT_HDRS "\r\n", .lenient = true}, SIPHB_ERR_SIP_STATUS, "700", 0},
   };
-  RUN_ERR_CASES(cases);
+  SIPT_ERR_CASES(cases);
 }
 
 static void test_other_sip_versions_when_lenient(void **state) {
@@ -263,37 +231,25 @@ static void test_header_name_colon_and_blanks(void **state) {
 
 static void test_header_line_errors(void **state) {
   (void)state;
-  static const err_case cases[] = {
+  static const sipt_err_case cases[] = {
       {{.extra = "Subject value\r\n"}, SIPHB_ERR_SIP_HEADER, "value", 0},
       {{.extra = ": value\r\n"}, SIPHB_ERR_SIP_HEADER, ": value", 0},
       {{.extra = "Sub@ject: x\r\n"}, SIPHB_ERR_SIP_HEADER, "@ject", 0},
       {{.extra = "Subject\r\n : x\r\n"}, SIPHB_ERR_SIP_HEADER, "\r\n : x", 0}, /* no fold before ':' */
       {{.extra = "Subject: x\n"}, SIPHB_ERR_SIP_HEADER, "x\n", 1},
-      {{.raw = "SIP/2.0 200 OK\r\nVia: " SIPT_DEFAULT_VIA "\n" HDRS "\r\n"}, SIPHB_ERR_SIP_HEADER, "t1\n", 2},
+      {{.raw = "SIP/2.0 200 OK\r\nVia: " SIPT_DEFAULT_VIA "\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_HEADER, "t1\n", 2},
       {{.extra = "\rSubject: x\r\n"}, SIPHB_ERR_SIP_HEADER, "\rSubject", 0},
-      {{.raw = "SIP/2.0 200 OK\r\n" HDRS "\n"}, SIPHB_ERR_SIP_HEADER, NULL, (size_t)-1},
-      {{.raw = "SIP/2.0 200 OK\r\n" HDRS "\r"}, SIPHB_ERR_SIP_HEADER, NULL, 0},
-      {{.raw = "SIP/2.0 200 OK\r\n" HDRS}, SIPHB_ERR_SIP_HEADER, NULL, 0},
-      {{.raw = "SIP/2.0 200 OK\r\n" HDRS "Subject: x\r\n \r\n"}, SIPHB_ERR_SIP_HEADER, NULL, 0},
+      {{.raw = "SIP/2.0 200 OK\r\n" SIPT_HDRS "\n"}, SIPHB_ERR_SIP_HEADER, NULL, (size_t)-1},
+      {{.raw = "SIP/2.0 200 OK\r\n" SIPT_HDRS "\r"}, SIPHB_ERR_SIP_HEADER, NULL, 0},
+      {{.raw = "SIP/2.0 200 OK\r\n" SIPT_HDRS}, SIPHB_ERR_SIP_HEADER, NULL, 0},
+      {{.raw = "SIP/2.0 200 OK\r\n" SIPT_HDRS "Subject: x\r\n \r\n"}, SIPHB_ERR_SIP_HEADER, NULL, 0},
       {{.raw = "SIP/2.0 200 OK\r\nVia"}, SIPHB_ERR_SIP_HEADER, NULL, 0},
       {{.raw = "SIP/2.0 200 OK\r\nVia: x"}, SIPHB_ERR_SIP_HEADER, NULL, 0},
       /* a continuation line with nothing to continue */
-      {{.raw = "SIP/2.0 200 OK\r\n ;branch=z9hG4bK1\r\n" HDRS "\r\n"}, SIPHB_ERR_SIP_HEADER, " ;branch", 0},
-      {{.raw = "SIP/2.0 200 OK\r\n\t" HDRS "\r\n"}, SIPHB_ERR_SIP_HEADER, "\tVia", 0},
+      {{.raw = "SIP/2.0 200 OK\r\n ;branch=z9hG4bK1\r\n" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_HEADER, " ;branch", 0},
+      {{.raw = "SIP/2.0 200 OK\r\n\t" SIPT_HDRS "\r\n"}, SIPHB_ERR_SIP_HEADER, "\tVia", 0},
   };
-  RUN_ERR_CASES(cases);
-}
-
-static void test_bare_lf_everywhere_is_refused(void **state) {
-  (void)state;
-  assert_true(sipt_refused(&(sipt_spec){.raw = "SIP/2.0 200 OK\nVia: SIP/2.0/UDP h\nFrom: <sip:a>\n\n"},
-                           SIPHB_ERR_SIP_START_LINE, "\n", 0));
-  assert_true(sipt_refused(&(sipt_spec){.raw = "SIP/2.0 200 OK\n", .stream = true},
-                           SIPHB_ERR_SIP_START_LINE, "\n", 0));
-  assert_true(sipt_refused(&(sipt_spec){.raw = "\n", .stream = true}, SIPHB_ERR_SIP_START_LINE, "\n", 0));
-  assert_true(sipt_refused(&(sipt_spec){.extra = "Subject: a\r\n b\n c\r\n"}, SIPHB_ERR_SIP_HEADER, "b\n", 1));
-  assert_true(sipt_refused(&(sipt_spec){.extra = "Content-Length: 0\r\n\n", .stream = true},
-                           SIPHB_ERR_SIP_HEADER, "\r\n\n", 2));
+  SIPT_ERR_CASES(cases);
 }
 
 /* ---- folding -------------------------------------------------------------- */
@@ -328,6 +284,11 @@ static void test_folded_values_parse_like_unfolded(void **state) {
   assert_true(siphb_sip_has_token(M, SIPHB_SIP_HDR_SUPPORTED, "path"));
   assert_true(siphb_sip_has_token(M, SIPHB_SIP_HDR_SUPPORTED, "outbound"));
   assert_int_equal(M->header_count, 8); /* a folded line is one header line */
+  /* a continuation of blanks only, right before the empty line */
+  assert_true(sipt_ok(&(sipt_spec){.extra = "Server: s1\r\n \t\r\n"}));
+  assert_true(sipt_slice(M->server, "s1"));
+  assert_true(sipt_ok(&(sipt_spec){.extra = "Content-Length: 2\r\n \r\n", .body = "ok", .stream = true}));
+  assert_true(sipt_slice(M->body, "ok"));
 }
 
 /* ---- Via ------------------------------------------------------------------ */
@@ -384,7 +345,7 @@ static void test_via_ipv6_host_points_inside_the_brackets(void **state) {
 
 static void test_via_errors(void **state) {
   (void)state;
-  static const err_case cases[] = {
+  static const sipt_err_case cases[] = {
       {{.via = "SIP/2.0/UDP [2001:db8::1:5060;branch=z9hG4bK1"}, SIPHB_ERR_SIP_VIA, ";branch=z9hG4bK1", 0},
       {{.via = "SIP/2.0/UDP [2001:db8::g]:5060"}, SIPHB_ERR_SIP_VIA, "g]", 0},
       {{.via = "SIP/2.0/UDP []:5060"}, SIPHB_ERR_SIP_VIA, "]:5060", 0},
@@ -418,7 +379,7 @@ static void test_via_errors(void **state) {
       /* still refused when lenient: the top Via would be wrong */
       {{.via = "SIP/2.0/UDP h:70000", .lenient = true}, SIPHB_ERR_SIP_VIA, "70000", 0},
   };
-  RUN_ERR_CASES(cases);
+  SIPT_ERR_CASES(cases);
 }
 
 static void test_via_lists_across_lines(void **state) {
@@ -517,7 +478,7 @@ static void test_contact_lists(void **state) {
   assert_true(sipt_addr_is(&M->contact, &(sipt_addr_want){.uri = "sip:a@b", .params = ";expires=10",
                                                             .has_expires = true, .expires = 10,
                                                             .value = "<sip:a@b>;expires=10"}));
-  static const err_case star_mixed[] = {
+  static const sipt_err_case star_mixed[] = {
       {{.extra = "Contact: *, <sip:a@b>\r\n"}, SIPHB_ERR_SIP_ADDRESS, ", <sip:a@b>", 0},
       {{.extra = "Contact: * ;expires=0\r\n"}, SIPHB_ERR_SIP_ADDRESS, ";expires=0", 0},
       {{.extra = "Contact: <sip:a@b>,*\r\n"}, SIPHB_ERR_SIP_ADDRESS, "*\r\n", 0},
@@ -530,7 +491,7 @@ static void test_contact_lists(void **state) {
       {{.extra = "Contact: <sip:a@b>, \r\n"}, SIPHB_ERR_SIP_ADDRESS, ", \r\n", 1},
       {{.extra = "Contact: <sip:a@b>,,<sip:c@d>\r\n"}, SIPHB_ERR_SIP_ADDRESS, ",<sip:c@d>", 0},
   };
-  RUN_ERR_CASES(star_mixed);
+  SIPT_ERR_CASES(star_mixed);
 }
 
 /* Each malformed value, in From, To and Contact, strict and lenient. */
@@ -610,7 +571,7 @@ static void test_cseq(void **state) {
     assert_true(sipt_slice(M->cseq_method, ok[i].method));
     assert_int_equal(M->cseq_method_id, ok[i].id);
   }
-  static const err_case cases[] = {
+  static const sipt_err_case cases[] = {
       {{.cseq = "2147483648 OPTIONS"}, SIPHB_ERR_SIP_CSEQ, "2147483648", 0},
       {{.cseq = "99999999999999999999 OPTIONS"}, SIPHB_ERR_SIP_CSEQ, "9999", 0},
       {{.cseq = "-1 OPTIONS"}, SIPHB_ERR_SIP_CSEQ, "-1 OPTIONS", 0},
@@ -624,18 +585,18 @@ static void test_cseq(void **state) {
       {{.cseq = "1 OPTIONS, 2 OPTIONS"}, SIPHB_ERR_SIP_MULTIPLE_VALUES, ", 2", 0},
       {{.cseq = "2147483648 OPTIONS", .lenient = true}, SIPHB_ERR_SIP_CSEQ, "2147483648", 0},
   };
-  RUN_ERR_CASES(cases);
+  SIPT_ERR_CASES(cases);
 }
 
 static void test_cseq_method_must_match_the_request(void **state) {
   (void)state;
-  static const err_case cases[] = {
+  static const sipt_err_case cases[] = {
       {{.start = "OPTIONS sip:a@b SIP/2.0", .cseq = "1 INVITE"}, SIPHB_ERR_SIP_CSEQ_METHOD, "INVITE", 0},
       {{.start = "OPTIONS sip:a@b SIP/2.0", .cseq = "1 options"}, SIPHB_ERR_SIP_CSEQ_METHOD, "options", 0},
       {{.start = "OPTIONS sip:a@b SIP/2.0", .cseq = "1 OPTIONSX"}, SIPHB_ERR_SIP_CSEQ_METHOD, "OPTIONSX", 0},
       {{.start = "ACK sip:a@b SIP/2.0", .cseq = "1 INVITE"}, SIPHB_ERR_SIP_CSEQ_METHOD, "INVITE", 0},
   };
-  RUN_ERR_CASES(cases);
+  SIPT_ERR_CASES(cases);
   assert_true(sipt_ok(&(sipt_spec){.start = "OPTIONS sip:a@b SIP/2.0", .cseq = "1 INVITE", .lenient = true}));
   assert_int_equal(M->method_id, SIPHB_SIP_METHOD_OPTIONS);
   assert_int_equal(M->cseq_method_id, SIPHB_SIP_METHOD_INVITE);
@@ -660,7 +621,7 @@ static void test_numeric_headers(void **state) {
       {"Content-Length: 0000000000000000000000\r\n", FIELD(content_length), 0},
   };
   RUN_NUM_CASES(ok);
-  static const err_case bad[] = {
+  static const sipt_err_case bad[] = {
       {{.extra = "Max-Forwards: 256\r\n"}, SIPHB_ERR_SIP_NUMBER, "256", 0},
       {{.extra = "Max-Forwards: -1\r\n"}, SIPHB_ERR_SIP_NUMBER, ": -1", 2},
       {{.extra = "Max-Forwards: 7O\r\n"}, SIPHB_ERR_SIP_NUMBER, "7O", 1},
@@ -679,40 +640,7 @@ static void test_numeric_headers(void **state) {
       {{.extra = "Min-SE: 90, 120\r\n"}, SIPHB_ERR_SIP_MULTIPLE_VALUES, ", 120", 0},
       {{.extra = "Max-Forwards: 256\r\n", .lenient = true}, SIPHB_ERR_SIP_NUMBER, "256", 0},
   };
-  RUN_ERR_CASES(bad);
-}
-
-static void test_content_length(void **state) {
-  (void)state;
-  static const err_case bad[] = {
-      {{.extra = "Content-Length: -1\r\n"}, SIPHB_ERR_SIP_CONTENT_LENGTH, ": -1", 2},
-      {{.extra = "Content-Length: 4294967296\r\n"}, SIPHB_ERR_SIP_CONTENT_LENGTH, "4294967296", 0},
-      {{.extra = "Content-Length: x\r\n"}, SIPHB_ERR_SIP_CONTENT_LENGTH, "x\r\n", 0},
-      {{.extra = "Content-Length: 1 2\r\n"}, SIPHB_ERR_SIP_CONTENT_LENGTH, "1 2\r\n", 2},
-      {{.extra = "Content-Length: 0\r\nl: 1\r\n"}, SIPHB_ERR_SIP_CONTENT_LENGTH, "l: 1", 0},
-      {{.extra = "Content-Length: 0\r\nl: 1\r\n", .lenient = true}, SIPHB_ERR_SIP_CONTENT_LENGTH, "l: 1", 0},
-      {{.extra = "Content-Length: 10\r\n", .body = "abc"}, SIPHB_ERR_SIP_CONTENT_LENGTH, "abc", 0},
-      {{.extra = "Content-Length: 4294967295\r\n"}, SIPHB_ERR_SIP_CONTENT_LENGTH, NULL, 0},
-  };
-  RUN_ERR_CASES(bad);
-  /* equal duplicates are harmless */
-  assert_true(sipt_ok(&(sipt_spec){.extra = "Content-Length: 3\r\nl: 003\r\n", .body = "abc"}));
-  assert_int_equal(M->content_length, 3);
-  assert_true(sipt_slice_at(M->body, "abc", sipt.len - 3));
-  /* beyond the datagram when lenient: the body is cut at its end */
-  assert_true(sipt_ok(&(sipt_spec){.extra = "Content-Length: 10\r\n", .body = "abc", .lenient = true}));
-  assert_int_equal(M->content_length, 10);
-  assert_true(sipt_slice_at(M->body, "abc", sipt.len - 3));
-  assert_int_equal(M->length, sipt.len);
-  /* bytes after Content-Length are not part of the message (section 18.3) */
-  assert_true(sipt_ok(&(sipt_spec){.extra = "Content-Length: 3\r\n", .body = "abcdef"}));
-  assert_true(sipt_slice_at(M->body, "abc", sipt.len - 6));
-  assert_int_equal(M->length, sipt.len - 3);
-  /* without Content-Length the body is the rest of the datagram */
-  assert_true(sipt_ok(&(sipt_spec){.body = "v=0\r\n\r\nx"}));
-  assert_false(siphb_sip_msg_has(M, SIPHB_SIP_HDR_CONTENT_LENGTH));
-  assert_true(sipt_slice_at(M->body, "v=0\r\n\r\nx", sipt.len - 8));
-  assert_int_equal(M->length, sipt.len);
+  SIPT_ERR_CASES(bad);
 }
 
 static void test_retry_after(void **state) {
@@ -731,7 +659,7 @@ static void test_retry_after(void **state) {
   assert_int_equal(M->retry_after.comment.len, 0);
   assert_true(M->retry_after.has_duration);
   assert_int_equal(M->retry_after.duration, 0);
-  static const err_case bad[] = {
+  static const sipt_err_case bad[] = {
       {{.extra = "Retry-After: 120 (open\r\n"}, SIPHB_ERR_SIP_PARAM, "(open", 0},
       {{.extra = "Retry-After: 120 ((one)\r\n"}, SIPHB_ERR_SIP_PARAM, "((one", 0},
       {{.extra = "Retry-After: 120 (x\\)\r\n"}, SIPHB_ERR_SIP_PARAM, "(x", 0},
@@ -744,7 +672,7 @@ static void test_retry_after(void **state) {
       {{.extra = "Retry-After: 120 junk\r\n"}, SIPHB_ERR_SIP_PARAM, "junk", 0},
       {{.extra = "Retry-After: 120 (a) (b)\r\n"}, SIPHB_ERR_SIP_PARAM, "(b)", 0},
   };
-  RUN_ERR_CASES(bad);
+  SIPT_ERR_CASES(bad);
 }
 
 static void test_session_expires(void **state) {
@@ -764,7 +692,7 @@ static void test_session_expires(void **state) {
     assert_int_equal(M->session_expires.delta, ok[i].delta);
     assert_int_equal(M->session_expires.refresher, ok[i].refresher);
   }
-  static const err_case bad[] = {
+  static const sipt_err_case bad[] = {
       {{.extra = "Session-Expires: 1800;refresher=bad\r\n"}, SIPHB_ERR_SIP_PARAM, "refresher", 0},
       {{.extra = "Session-Expires: 1800;refresher\r\n"}, SIPHB_ERR_SIP_PARAM, "refresher", 0},
       {{.extra = "Session-Expires: 1800;refresher=\"uac\"\r\n"}, SIPHB_ERR_SIP_PARAM, "refresher", 0},
@@ -773,23 +701,23 @@ static void test_session_expires(void **state) {
       {{.extra = "Session-Expires: 1800, 90\r\n"}, SIPHB_ERR_SIP_MULTIPLE_VALUES, ", 90", 0},
       {{.extra = "Session-Expires: 1800 junk\r\n"}, SIPHB_ERR_SIP_PARAM, "junk", 0},
   };
-  RUN_ERR_CASES(bad);
+  SIPT_ERR_CASES(bad);
 }
 
 /* ---- mandatory and single-valued headers ---------------------------------- */
 
 static void test_missing_mandatory_headers(void **state) {
   (void)state;
-  static const err_case cases[] = {
+  static const sipt_err_case cases[] = {
       {{.via = SIPT_OMIT}, SIPHB_ERR_SIP_MISSING_HEADER, "\r\n\r\n", 2},
       {{.from = SIPT_OMIT}, SIPHB_ERR_SIP_MISSING_HEADER, "\r\n\r\n", 2},
       {{.to = SIPT_OMIT}, SIPHB_ERR_SIP_MISSING_HEADER, "\r\n\r\n", 2},
       {{.call_id = SIPT_OMIT}, SIPHB_ERR_SIP_MISSING_HEADER, "\r\n\r\n", 2},
       {{.cseq = SIPT_OMIT}, SIPHB_ERR_SIP_MISSING_HEADER, "\r\n\r\n", 2},
-      {{.start = REQ_LINE "Subject: y", .cseq = SIPT_OMIT}, SIPHB_ERR_SIP_MISSING_HEADER, "\r\n\r\n", 2},
+      {{.start = SIPT_REQ_LINE "Subject: y", .cseq = SIPT_OMIT}, SIPHB_ERR_SIP_MISSING_HEADER, "\r\n\r\n", 2},
       {{.cseq = SIPT_OMIT, .stream = true, .extra = "l: 0\r\n"}, SIPHB_ERR_SIP_MISSING_HEADER, "\r\n\r\n", 2},
   };
-  RUN_ERR_CASES(cases);
+  SIPT_ERR_CASES(cases);
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     sipt_spec s = cases[i].s;
     s.lenient = true;
@@ -801,7 +729,7 @@ static void test_missing_mandatory_headers(void **state) {
   assert_int_equal(M->header_count, 0);
   assert_int_equal(M->via_count, 0);
   assert_int_equal(M->headers.len, 0);
-  assert_true(sipt_ok(&(sipt_spec){.raw = REQ_LINE "\r\n", .lenient = true}));
+  assert_true(sipt_ok(&(sipt_spec){.raw = SIPT_REQ_LINE "\r\n", .lenient = true}));
   assert_int_equal(M->cseq_method.len, 0);
 }
 
@@ -873,294 +801,14 @@ static void test_call_id_server_user_agent(void **state) {
   assert_true(sipt_slice(M->user_agent, "Phone/1.0\r\n  (folded)"));
   assert_true(sipt_ok(&(sipt_spec){.call_id = "!%*_+`'~-.()<>:\\\"/[]?{}@x"}));
   assert_true(sipt_slice(M->call_id, "!%*_+`'~-.()<>:\\\"/[]?{}@x"));
-  static const err_case bad[] = {
+  static const sipt_err_case bad[] = {
       {{.call_id = "abc def"}, SIPHB_ERR_SIP_HEADER, " def", 0},
       {{.call_id = "abc;def"}, SIPHB_ERR_SIP_HEADER, ";def", 0},
       {{.call_id = "abc, def"}, SIPHB_ERR_SIP_MULTIPLE_VALUES, ", def", 0},
       {{.call_id = ""}, SIPHB_ERR_SIP_HEADER, "Call-ID: \r\n", 9},
       {{.call_id = "abc\r\n def"}, SIPHB_ERR_SIP_HEADER, "\r\n def", 0},
   };
-  RUN_ERR_CASES(bad);
-}
-
-/* ---- limits --------------------------------------------------------------- */
-
-static void test_max_headers(void **state) {
-  (void)state;
-  assert_true(sipt_ok(&(sipt_spec){.max_headers = 5}));
-  assert_true(sipt_refused(&(sipt_spec){.max_headers = 5, .extra = "Max-Forwards: 70\r\n"},
-                           SIPHB_ERR_SIP_TOO_MANY_HEADERS, "Max-Forwards", 0));
-  assert_true(sipt_ok(&(sipt_spec){.max_headers = 6, .extra = "Subject: a\r\n b\r\n c\r\n"}));
-  assert_int_equal(M->header_count, 6);
-  assert_true(sipt_refused(&(sipt_spec){.max_headers = 6, .extra = "Subject: a\r\nZ: 1\r\n", .stream = true},
-                           SIPHB_ERR_SIP_TOO_MANY_HEADERS, "Z: 1", 0));
-  /* the default is 256 */
-  char extra[300 * 10];
-  size_t n = 0;
-  for (int i = 0; i < 251; i++) n += (size_t)sprintf(extra + n, "P-H: %d\r\n", i % 10);
-  assert_true(sipt_ok(&(sipt_spec){.extra = extra}));
-  assert_int_equal(M->header_count, 256);
-  sprintf(extra + n, "P-Last: 1\r\n");
-  assert_true(sipt_refused(&(sipt_spec){.extra = extra}, SIPHB_ERR_SIP_TOO_MANY_HEADERS, "P-Last", 0));
-}
-
-static void test_max_size_datagram(void **state) {
-  (void)state;
-  assert_true(sipt_ok(&(sipt_spec){.body = "hello"}));
-  size_t len = sipt.len;
-  assert_true(sipt_ok(&(sipt_spec){.body = "hello", .max_size = len}));
-  assert_true(sipt_refused(&(sipt_spec){.body = "hello", .max_size = len - 1},
-                           SIPHB_ERR_SIP_TOO_LARGE, NULL, (size_t)-1));
-  /* the default is 65535 */
-  static char big[65536];
-  memset(big, 'b', sizeof big - 1);
-  big[65535 - len + 5] = '\0';
-  assert_true(sipt_ok(&(sipt_spec){.body = big}));
-  assert_int_equal(sipt.len, 65535);
-  big[65535 - len + 5] = 'b';
-  big[65536 - len + 5] = '\0';
-  assert_true(sipt_refused(&(sipt_spec){.body = big}, SIPHB_ERR_SIP_TOO_LARGE, NULL, (size_t)-1));
-}
-
-static void test_max_size_stream(void **state) {
-  (void)state;
-  const sipt_spec base = {.extra = "Content-Length: 5\r\n", .body = "hello", .stream = true};
-  assert_true(sipt_ok(&base));
-  size_t len = sipt.len;
-  sipt_spec s = base;
-  s.max_size = len;
-  assert_true(sipt_ok(&s));
-  s.max_size = len - 1; /* the header block fits, the body does not */
-  assert_true(sipt_refused(&s, SIPHB_ERR_SIP_TOO_LARGE, "SIP/2.0", 0));
-  s.max_size = 40; /* the Via line ends past the limit */
-  assert_true(sipt_refused(&s, SIPHB_ERR_SIP_TOO_LARGE, "Via:", 0));
-  /* cut short with the limit already reached: no point waiting for more */
-  assert_true(sipt_parse(&base) > 0);
-  uint8_t *full = malloc(len);
-  assert_non_null(full);
-  memcpy(full, sipt.buf, len);
-  sipt_parse_bytes(full, 50, &(sipt_spec){.stream = true, .max_size = 30});
-  assert_true(sipt_failed_at(SIPHB_ERR_SIP_TOO_LARGE, 30));
-  sipt_parse_bytes(full, 29, &(sipt_spec){.stream = true, .max_size = 30});
-  assert_int_equal(sipt.rc, SIPHB_ERR_INCOMPLETE);
-  free(full);
-  /* a Content-Length beyond the limit is refused before the body arrives */
-  assert_true(sipt_refused(&(sipt_spec){.extra = "Content-Length: 65536\r\n", .stream = true},
-                           SIPHB_ERR_SIP_TOO_LARGE, "SIP/2.0", 0));
-}
-
-static void test_very_long_lines(void **state) {
-  (void)state;
-  size_t n = 60000;
-  char *extra = malloc(n + 64);
-  assert_non_null(extra);
-  memcpy(extra, "User-Agent: ", 12);
-  memset(extra + 12, 'u', n);
-  strcpy(extra + 12 + n, "\r\nContent-Length: 0\r\n");
-  for (int stream = 0; stream < 2; stream++) {
-    assert_true(sipt_ok(&(sipt_spec){.extra = extra, .stream = stream != 0}));
-    assert_int_equal(M->user_agent.len, n);
-    assert_ptr_equal(M->user_agent.ptr, (const char *)sipt.buf + sipt_off("uuu"));
-  }
-  char *call_id = malloc(n + 1);
-  assert_non_null(call_id);
-  memset(call_id, 'c', n);
-  call_id[n] = '\0';
-  assert_true(sipt_ok(&(sipt_spec){.call_id = call_id}));
-  assert_true(sipt_slice(M->call_id, call_id));
-  free(call_id);
-  /* 70,000 bytes: above the default limit in both modes */
-  char *huge = malloc(70064);
-  assert_non_null(huge);
-  memcpy(huge, "Subject: ", 9);
-  memset(huge + 9, 's', 70000);
-  strcpy(huge + 9 + 70000, "\r\nContent-Length: 0\r\n");
-  sipt_parse(&(sipt_spec){.extra = huge});
-  assert_true(sipt_failed_at(SIPHB_ERR_SIP_TOO_LARGE, 65535));
-  assert_true(sipt_refused(&(sipt_spec){.extra = huge, .stream = true}, SIPHB_ERR_SIP_TOO_LARGE, "Subject", 0));
-  free(huge);
-  free(extra);
-}
-
-/* ---- framing -------------------------------------------------------------- */
-
-static void test_stream_requires_content_length(void **state) {
-  (void)state;
-  assert_true(sipt_refused(&(sipt_spec){.stream = true}, SIPHB_ERR_SIP_NO_CONTENT_LENGTH, "SIP/2.0", 0));
-  assert_true(sipt_refused(&(sipt_spec){.raw = "\r\n\r\nSIP/2.0 200 OK\r\n" HDRS "\r\n", .stream = true},
-                           SIPHB_ERR_SIP_NO_CONTENT_LENGTH, "SIP/2.0", 0));
-  assert_true(sipt_refused(&(sipt_spec){.stream = true, .lenient = true},
-                           SIPHB_ERR_SIP_NO_CONTENT_LENGTH, "SIP/2.0", 0));
-}
-
-static void test_stream_skips_leading_crlfs(void **state) {
-  (void)state;
-  static const char text[] = "\r\n\r\n\r\nSIP/2.0 200 OK\r\n" HDRS "Content-Length: 2\r\n\r\nhi";
-  assert_int_equal(sipt_parse(&(sipt_spec){.raw = text, .stream = true}), sizeof text - 1);
-  assert_int_equal(M->length, sizeof text - 7);
-  assert_true(sipt_slice_at(M->start_line, "SIP/2.0 200 OK", 6));
-  assert_true(sipt_slice_at(M->body, "hi", sizeof text - 3));
-  assert_int_equal(sipt.err.code, 0);
-  /* only CRLF pairs are skipped; a datagram skips nothing */
-  assert_true(sipt_refused(&(sipt_spec){.raw = "\r\r\nSIP/2.0 200 OK\r\n" HDRS "l: 0\r\n\r\n", .stream = true},
-                           SIPHB_ERR_SIP_START_LINE, "\r\r", 0));
-  assert_true(sipt_refused(&(sipt_spec){.raw = "\r\nSIP/2.0 200 OK\r\n" HDRS "\r\n"},
-                           SIPHB_ERR_SIP_START_LINE, "\r\nSIP", 0));
-}
-
-static void test_stream_consumes_exactly_one_message(void **state) {
-  (void)state;
-  static const char one[] = REQ_LINE HDRS "Content-Length: 5\r\n\r\nhello";
-  static const char two[] = "SIP/2.0 200 OK\r\n" HDRS "l: 0\r\n\r\n";
-  static const char both[] = REQ_LINE HDRS "Content-Length: 5\r\n\r\nhello" "\r\n" "SIP/2.0 200 OK\r\n" HDRS "l: 0\r\n\r\n";
-  assert_int_equal(sipt_parse(&(sipt_spec){.raw = both, .stream = true}), sizeof one - 1);
-  assert_true(M->is_request);
-  assert_true(sipt_slice(M->body, "hello"));
-  assert_int_equal(M->length, sizeof one - 1);
-  siphb_ssize rest = sipt_parse_bytes(both + sizeof one - 1, sizeof both - sizeof one, &(sipt_spec){.stream = true});
-  assert_int_equal(rest, 2 + sizeof two - 1);
-  assert_int_equal(M->status, 200);
-  assert_int_equal(M->length, sizeof two - 1);
-  /* the same bytes as a datagram: one message, the rest is ignored */
-  assert_int_equal(sipt_parse(&(sipt_spec){.raw = both}), sizeof both - 1);
-  assert_int_equal(M->length, sizeof one - 1);
-}
-
-static void test_stream_incomplete_need(void **state) {
-  (void)state;
-  static const struct {
-    const char *text;
-    size_t need;
-  } cases[] = {
-      {"", 1},
-      {"\r", 1},
-      {"\r\n", 1},
-      {"\r\n\r\n\r", 1},
-      {"S", 4},
-      {"SIP/2.0 200 OK\r", 3},
-      {"SIP/2.0 200 OK\r\n", 2},
-      {"SIP/2.0 200 OK\r\nVia", 4},
-      {"SIP/2.0 200 OK\r\nVia:", 4},
-      {"SIP/2.0 200 OK\r\n" HDRS, 2},
-      {"SIP/2.0 200 OK\r\n" HDRS "\r", 1},
-      {"\r\n\r\nSIP/2.0 200 OK\r\n" HDRS "\r", 1},
-      {"SIP/2.0 200 OK\r\n" HDRS "Content-Length: 10\r\n\r\n", 10},
-      {"SIP/2.0 200 OK\r\n" HDRS "Content-Length: 10\r\n\r\n12345678", 2},
-      {"\r\nSIP/2.0 200 OK\r\n" HDRS "Content-Length: 10\r\n\r\n1", 9},
-  };
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    size_t len = strlen(cases[i].text);
-    sipt_parse_bytes(cases[i].text, len, &(sipt_spec){.stream = true});
-    if (sipt.rc != SIPHB_ERR_INCOMPLETE || sipt.err.code != SIPHB_ERR_INCOMPLETE ||
-        sipt.err.need != cases[i].need || sipt.err.offset != len || !sipt.err.message)
-      fail_msg("case %zu: rc %td need %zu offset %zu, expected need %zu", i, sipt.rc, sipt.err.need,
-               sipt.err.offset, cases[i].need);
-  }
-}
-
-/* Stream mode, every prefix of `text`: incomplete with a need that is at
- * least 1, never more than what is missing, and exactly what is missing
- * once the header block is complete; the whole text parses to the same
- * message as at once. */
-static void check_every_split(const char *text, size_t len) {
-  assert_int_equal(sipt_parse_bytes(text, len, &(sipt_spec){.stream = true}), len);
-  size_t header_end = (size_t)(sipt.msg.body.ptr - (const char *)sipt.buf);
-  size_t length = sipt.msg.length;
-  for (size_t k = 0; k < len; k++) {
-    sipt_parse_bytes(text, k, &(sipt_spec){.stream = true});
-    if (sipt.rc != SIPHB_ERR_INCOMPLETE || sipt.err.offset != k || sipt.err.need < 1 ||
-        sipt.err.need > len - k || (k >= header_end && sipt.err.need != len - k))
-      fail_msg("prefix %zu of %zu (header block %zu): rc %td need %zu offset %zu", k, len,
-               header_end, sipt.rc, sipt.err.need, sipt.err.offset);
-  }
-  assert_int_equal(sipt_parse_bytes(text, len, &(sipt_spec){.stream = true}), len);
-  assert_int_equal(sipt.msg.length, length);
-}
-
-static void test_every_split_point(void **state) {
-  (void)state;
-  static const char *const corpus[] = {"01_options_200.sip", "02_register_200.sip", "03_401.sip",
-                                       "04_503.sip", "05_422.sip", "06_compact.sip",
-                                       "07_folded.sip", "08_large.sip"};
-  for (size_t i = 0; i < sizeof corpus / sizeof corpus[0]; i++) {
-    size_t len;
-    uint8_t *data = sipt_load(corpus[i], &len);
-    check_every_split((const char *)data, len);
-    free(data);
-  }
-  static const char with_body[] = "\r\n\r\n" REQ_LINE HDRS "Subject: a\r\n\tb\r\nContent-Length: 13\r\n\r\nv=0\r\n\r\n\r\nabcd";
-  check_every_split(with_body, sizeof with_body - 1);
-}
-
-/* ---- hostile input and arguments ------------------------------------------ */
-
-#define RAW_N(text) .raw = (text), .raw_len = sizeof(text) - 1
-
-static void test_nul_bytes(void **state) {
-  (void)state;
-  static const err_case cases[] = {
-      {{RAW_N("OPTIONS sip:a\0b SIP/2.0\r\n" HDRS "\r\n")}, SIPHB_ERR_SIP_START_LINE, "", 13},
-      {{RAW_N("OPT\0ONS sip:a@b SIP/2.0\r\n" HDRS "\r\n")}, SIPHB_ERR_SIP_START_LINE, "", 3},
-      {{RAW_N("SIP/2.0 200 OK\r\nSub\0ject: x\r\n" HDRS "\r\n")}, SIPHB_ERR_SIP_HEADER, "", 19},
-      {{RAW_N("SIP/2.0 200 OK\r\nCall-ID: a\0b\r\n" HDRS "\r\n")}, SIPHB_ERR_SIP_HEADER, "", 26},
-      {{RAW_N("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h\0\r\n" HDRS "\r\n")}, SIPHB_ERR_SIP_VIA, "", 34},
-      {{RAW_N("\0IP/2.0 200 OK\r\n" HDRS "\r\n")}, SIPHB_ERR_SIP_START_LINE, "", 0},
-  };
-  RUN_ERR_CASES(cases);
-  /* a body may hold anything */
-  static const char body[] = "SIP/2.0 200 OK\r\n" HDRS "Content-Length: 3\r\n\r\na\0b";
-  assert_true(sipt_ok(&(sipt_spec){RAW_N(body)}));
-  assert_int_equal(M->body.len, 3);
-  assert_int_equal(memcmp(M->body.ptr, "a\0b", 3), 0);
-}
-
-static void test_empty_input(void **state) {
-  (void)state;
-  assert_true(sipt_refused(&(sipt_spec){RAW_N("")}, SIPHB_ERR_SIP_START_LINE, NULL, 0));
-  sipt_parse_bytes("", 0, &(sipt_spec){.stream = true});
-  assert_int_equal(sipt.rc, SIPHB_ERR_INCOMPLETE);
-  assert_int_equal(sipt.err.need, 1);
-  assert_true(sipt_refused(&(sipt_spec){.raw = "\r\n"}, SIPHB_ERR_SIP_START_LINE, NULL, (size_t)-2));
-  assert_true(sipt_refused(&(sipt_spec){.raw = "\r\n\r\n"}, SIPHB_ERR_SIP_START_LINE, NULL, (size_t)-4));
-}
-
-static void test_null_arguments(void **state) {
-  (void)state;
-  static const uint8_t text[] = "SIP/2.0 200 OK\r\n" HDRS "\r\n";
-  siphb_sip_msg msg;
-  siphb_parse_error err;
-  siphb_sip_parse_config cfg;
-  siphb_sip_parse_config_init(&cfg);
-  memset(&err, 0x5a, sizeof err);
-  assert_int_equal(siphb_sip_parse(NULL, text, sizeof text - 1, &cfg, &err), SIPHB_ERR_INVALID_ARGUMENT);
-  assert_int_equal(err.code, SIPHB_ERR_INVALID_ARGUMENT);
-  assert_non_null(err.message);
-  assert_int_equal(siphb_sip_parse(&msg, NULL, 10, &cfg, &err), SIPHB_ERR_INVALID_ARGUMENT);
-  assert_int_equal(err.code, SIPHB_ERR_INVALID_ARGUMENT);
-  assert_int_equal(siphb_sip_parse(NULL, NULL, 0, NULL, NULL), SIPHB_ERR_INVALID_ARGUMENT);
-  /* NULL data with length 0 is empty input */
-  assert_int_equal(siphb_sip_parse(&msg, NULL, 0, &cfg, &err), SIPHB_ERR_SIP_START_LINE);
-  assert_int_equal(err.offset, 0);
-  cfg.mode = SIPHB_SIP_STREAM;
-  assert_int_equal(siphb_sip_parse(&msg, NULL, 0, &cfg, &err), SIPHB_ERR_INCOMPLETE);
-  assert_int_equal(err.need, 1);
-  /* cfg NULL: datagram defaults; err NULL on success and on failure */
-  assert_int_equal(siphb_sip_parse(&msg, text, 5, NULL, NULL), SIPHB_ERR_SIP_START_LINE);
-  assert_int_equal(siphb_sip_parse(&msg, text, sizeof text - 1, NULL, NULL), sizeof text - 1);
-  assert_int_equal(msg.status, 200);
-  /* the configuration defaults */
-  memset(&cfg, 0x5a, sizeof cfg);
-  siphb_sip_parse_config_init(&cfg);
-  assert_int_equal(cfg.mode, SIPHB_SIP_DATAGRAM);
-  assert_false(cfg.lenient);
-  assert_int_equal(cfg.max_size, 65535);
-  assert_int_equal(cfg.max_headers, 256);
-  siphb_sip_parse_config_init(NULL);
-  assert_false(siphb_sip_msg_has(NULL, SIPHB_SIP_HDR_VIA));
-  assert_true(siphb_sip_msg_has(&msg, SIPHB_SIP_HDR_VIA));
-  assert_false(siphb_sip_msg_has(&msg, SIPHB_SIP_HDR_OTHER));
-  assert_false(siphb_sip_msg_has(&msg, SIPHB_SIP_HDR_COUNT_));
-  assert_false(siphb_sip_msg_has(&msg, (siphb_sip_hdr)-1));
+  SIPT_ERR_CASES(bad);
 }
 
 /* ---- behaviour the parser gets wrong today -------------------------------- */
@@ -1196,18 +844,6 @@ static void test_bug_lone_cr_inside_a_line(void **state) {
   assert_true(sipt_refused(&(sipt_spec){.extra = "Max-Forwards: 70\r\r\n"}, SIPHB_ERR_SIP_HEADER, "\r\r", 0));
 }
 
-/* RFC 3261 section 25.1: Reason-Phrase and header values (TEXT-UTF8char,
- * LWS) have no NUL; indexed slices (reason, server) must not carry one. */
-static void test_bug_nul_in_reason_and_values(void **state) {
-  (void)state;
-  static const err_case cases[] = {
-      {{RAW_N("SIP/2.0 200 O\0K\r\n" HDRS "\r\n")}, SIPHB_ERR_SIP_START_LINE, "", 13},
-      {{RAW_N("SIP/2.0 200 OK\r\nServer: a\0b\r\n" HDRS "\r\n")}, SIPHB_ERR_SIP_HEADER, "", 25},
-      {{RAW_N("SIP/2.0 200 OK\r\nSubject: a\0b\r\n" HDRS "\r\n")}, SIPHB_ERR_SIP_HEADER, "", 26},
-  };
-  RUN_ERR_CASES(cases);
-}
-
 /* The offset of "Contact '*' together with other contacts" is the byte
  * after the comma (a blank), not the '*'. */
 static void test_bug_contact_star_offset(void **state) {
@@ -1225,7 +861,6 @@ int main(void) {
       cmocka_unit_test(test_other_sip_versions_when_lenient),
       cmocka_unit_test(test_header_name_colon_and_blanks),
       cmocka_unit_test(test_header_line_errors),
-      cmocka_unit_test(test_bare_lf_everywhere_is_refused),
       cmocka_unit_test(test_folded_values_parse_like_unfolded),
       cmocka_unit_test(test_via_forms),
       cmocka_unit_test(test_via_ipv6_host_points_inside_the_brackets),
@@ -1240,32 +875,18 @@ int main(void) {
       cmocka_unit_test(test_cseq),
       cmocka_unit_test(test_cseq_method_must_match_the_request),
       cmocka_unit_test(test_numeric_headers),
-      cmocka_unit_test(test_content_length),
       cmocka_unit_test(test_retry_after),
       cmocka_unit_test(test_session_expires),
       cmocka_unit_test(test_missing_mandatory_headers),
       cmocka_unit_test(test_single_valued_headers_given_twice),
       cmocka_unit_test(test_multi_valued_headers_may_repeat),
       cmocka_unit_test(test_call_id_server_user_agent),
-      cmocka_unit_test(test_max_headers),
-      cmocka_unit_test(test_max_size_datagram),
-      cmocka_unit_test(test_max_size_stream),
-      cmocka_unit_test(test_very_long_lines),
-      cmocka_unit_test(test_stream_requires_content_length),
-      cmocka_unit_test(test_stream_skips_leading_crlfs),
-      cmocka_unit_test(test_stream_consumes_exactly_one_message),
-      cmocka_unit_test(test_stream_incomplete_need),
-      cmocka_unit_test(test_every_split_point),
-      cmocka_unit_test(test_nul_bytes),
-      cmocka_unit_test(test_empty_input),
-      cmocka_unit_test(test_null_arguments),
 #if SIPHB_TEST_KNOWN_PARSER_BUGS
       cmocka_unit_test(test_bug_status_letters),
       cmocka_unit_test(test_bug_lenient_comma_lists_in_single_valued_headers),
       cmocka_unit_test(test_bug_lone_cr_inside_a_line),
-      cmocka_unit_test(test_bug_nul_in_reason_and_values),
       cmocka_unit_test(test_bug_contact_star_offset),
 #endif
   };
-  return cmocka_run_group_tests(tests, NULL, teardown);
+  return cmocka_run_group_tests(tests, NULL, sipt_teardown);
 }

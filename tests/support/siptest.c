@@ -115,6 +115,17 @@ bool sipt_refused(const sipt_spec *s, int code, const char *needle, size_t delta
   return sipt_failed_at(code, at + delta);
 }
 
+void sipt_err_cases(const sipt_err_case *c, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!sipt_refused(&c[i].s, c[i].code, c[i].at, c[i].delta)) fail_msg("error case %zu", i);
+}
+
+int sipt_teardown(void **state) {
+  (void)state;
+  sipt_reset();
+  return 0;
+}
+
 bool sipt_slice(siphb_str s, const char *want) {
   size_t n = want ? strlen(want) : 0;
   if (s.len != n || (n && memcmp(s.ptr, want, n) != 0)) {
