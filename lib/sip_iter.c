@@ -103,7 +103,12 @@ bool siphb_sip_next_contact(siphb_sip_iter *it, siphb_sip_addr *out) {
 }
 
 bool siphb_sip_next_token(siphb_sip_iter *it, siphb_sip_hdr hdr, siphb_str *out) {
-  return it && out && hdr != SIPHB_SIP_HDR_OTHER && next_item(it, hdr, token_item, out);
+  if (!it || !out || hdr == SIPHB_SIP_HDR_OTHER) return false;
+  /* Empty elements ("a, , b", a trailing comma in a header the parser does
+   * not check) are skipped. */
+  while (next_item(it, hdr, token_item, out))
+    if (out->len) return true;
+  return false;
 }
 
 bool siphb_sip_has_token(const siphb_sip_msg *msg, siphb_sip_hdr hdr, const char *token) {

@@ -149,7 +149,7 @@ static const uint8_t name_slots[128] = {
 };
 
 siphb_sip_hdr siphb_sip_hdr_from(siphb_str name) {
-  if (!name.ptr) return SIPHB_SIP_HDR_OTHER;
+  if (!name.ptr || name.len == 0) return SIPHB_SIP_HDR_OTHER;
   if (name.len == 1) {
     uint8_t c = siphb_lower((uint8_t)name.ptr[0]);
     return c >= 'a' && c <= 'z' ? (siphb_sip_hdr)compact_forms[c - 'a'] : SIPHB_SIP_HDR_OTHER;

@@ -179,7 +179,8 @@ static siphb_ssize parse_contact_list(parser *ps, const char *p, const char *end
     int rc = siphb_sip_parse_addr(p, end, true, out, &next, &e);
     if (rc) return value_error(ps, &e);
     if ((out->star || msg->contact.star) && msg->contact_count > 0)
-      return refuse(ps, SIPHB_ERR_SIP_ADDRESS, p, "Contact '*' together with other contacts");
+      return refuse(ps, SIPHB_ERR_SIP_ADDRESS, out->value.ptr,
+                    "Contact '*' together with other contacts");
     msg->contact_count++;
     if (next >= end) return 0;
     p = next + 1;
@@ -258,6 +259,14 @@ static siphb_ssize index_header(parser *ps, siphb_sip_hdr id, const char *name, 
     return 0; /* recognised by name, not indexed */
   }
   if ((skip = second_occurrence(ps, id, name)) != 0) return skip > 0 ? 0 : skip;
+  if (ps->cfg->lenient && id != SIPHB_SIP_HDR_FROM && id != SIPHB_SIP_HDR_TO &&
+      id != SIPHB_SIP_HDR_SERVER && id != SIPHB_SIP_HDR_USER_AGENT &&
+      id != SIPHB_SIP_HDR_RETRY_AFTER) {
+    /* Numbers, Call-ID, CSeq, Session-Expires: no comma inside a value, so
+     * the first comma starts a second value, which lenient mode drops. */
+    const char *comma = memchr(p, ',', (size_t)(end - p));
+    if (comma) end = siphb_trim_end(p, comma);
+  }
   int rc = 0;
   switch (id) {
   case SIPHB_SIP_HDR_FROM:
@@ -323,6 +332,17 @@ static const char *line_end(const char *p, const char *end, const char **bad_lf)
   }
 }
 
+/* The first NUL, or CR that is not part of a fold, in [p, end): value
+ * parsers treat CR as white space because inside a line it can only start
+ * a fold (RFC 3261 section 25.1 allows neither byte elsewhere). */
+static const char *stray_control(const char *p, const char *end) {
+  const char *nul = memchr(p, '\0', (size_t)(end - p));
+  if (nul) end = nul;
+  for (const char *cr = p; (cr = memchr(cr, '\r', (size_t)(end - cr))) != NULL; cr += 2)
+    if (end - cr < 2 || cr[1] != '\n') return cr;
+  return nul;
+}
+
 static siphb_ssize check_mandatory(parser *ps, const char *where) {
   static const struct {
     siphb_sip_hdr id;
@@ -378,6 +398,8 @@ static siphb_ssize parse_headers(parser *ps, const char *msg_start, const char *
       if (bad_lf) return refuse(ps, SIPHB_ERR_SIP_HEADER, bad_lf, "line ends in LF without CR");
       return ran_out(ps, msg_start, SIPHB_ERR_SIP_HEADER, "header block not ended by an empty line");
     }
+    const char *bad = stray_control(colon + 1, lf - 1);
+    if (bad) return refuse(ps, SIPHB_ERR_SIP_HEADER, bad, "CR without LF, or NUL, in a header line");
     if (ps->stream && (size_t)(lf - msg_start) >= ps->cfg->max_size)
       return refuse(ps, SIPHB_ERR_SIP_TOO_LARGE, line, "header block larger than the size limit");
     if (++msg->header_count > ps->cfg->max_headers)
@@ -467,6 +489,8 @@ siphb_ssize siphb_sip_parse(siphb_sip_msg *msg, const uint8_t *data, size_t len,
   if (lf == p || lf[-1] != '\r')
     return refuse(&ps, SIPHB_ERR_SIP_START_LINE, lf, "start line ends in LF without CR");
   const char *eol = lf - 1;
+  const char *bad = stray_control(p, eol);
+  if (bad) return refuse(&ps, SIPHB_ERR_SIP_START_LINE, bad, "CR or NUL in the start line");
   msg->start_line = siphb_mkstr(p, eol);
   siphb_ssize rc;
   if (eol - p >= 4 && siphb_ieq_lower(p, "sip/", 4))

@@ -413,6 +413,7 @@ int siphb_sip_parse_tokens(const char *p, const char *end, uint32_t *methods,
     if (p < end) {
       if (*p != ',') return fail(e, SIPHB_ERR_SIP_HEADER, p, "',' expected between tokens");
       p = siphb_skip_lws(p + 1, end);
+      if (p == end) return fail(e, SIPHB_ERR_SIP_HEADER, p, "token expected after ','");
     }
   }
   return 0;
