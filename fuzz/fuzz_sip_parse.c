@@ -24,8 +24,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#ifndef FUZZ_TOLERATE_EMPTY_TOKEN
-#define FUZZ_TOLERATE_EMPTY_TOKEN 1
+#ifndef FUZZ_TOLERATE_LENIENT_QUOTED_COMMA
+#define FUZZ_TOLERATE_LENIENT_QUOTED_COMMA 1
 #endif
 
 /* The bounds every slice of one parsed message must respect. */
@@ -100,17 +100,7 @@ static void check_tokens(const bounds *b, const siphb_sip_msg *m, siphb_sip_hdr 
     FUZZ_CHECK(++n <= m->length);
     check_slice(b, t);
     FUZZ_CHECK(siphb_sip_msg_has(m, hdr));
-    if (validated) {
-#if FUZZ_TOLERATE_EMPTY_TOKEN
-      /* Open library issue, tolerated so that fuzzing goes on past it: a
-       * list ending in ',' ("Allow: INVITE,") is accepted by the parser,
-       * and the iterator then yields an empty token (a leading ',' is
-       * refused). Reproducer: fuzz/regressions/sip_parse/open-empty-token-*.
-       * Set FUZZ_TOLERATE_EMPTY_TOKEN to 0 once lib/ is fixed. */
-      if (t.len == 0) continue;
-#endif
-      FUZZ_CHECK(t.len > 0);
-    }
+    if (validated) FUZZ_CHECK(t.len > 0);
     if (t.len && memchr(t.ptr, '\0', t.len)) continue; /* not expressible as a C string */
     char *z = malloc(t.len + 1);
     FUZZ_CHECK(z != NULL);
@@ -273,6 +263,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* Lenient only relaxes: what strict accepts, lenient accepts the same. */
   for (int i = 0; i < 4; i += 2)
     if (o[i].rc >= 0) {
+#if FUZZ_TOLERATE_LENIENT_QUOTED_COMMA
+      /* Open library issue, tolerated so that fuzzing goes on past it:
+       * lenient mode cuts a single-valued header at its first comma, also
+       * inside a quoted parameter value, so `Session-Expires: 90;x="a,b"`
+       * (or Min-SE) is refused with SIPHB_ERR_SIP_QUOTE where strict mode
+       * accepts it. Reproducer: fuzz/regressions/sip_parse/open-lenient-*.
+       * Set FUZZ_TOLERATE_LENIENT_QUOTED_COMMA to 0 once lib/ is fixed. */
+      if (o[i + 1].rc == SIPHB_ERR_SIP_QUOTE &&
+          (siphb_sip_msg_has(&o[i].msg, SIPHB_SIP_HDR_SESSION_EXPIRES) ||
+           siphb_sip_msg_has(&o[i].msg, SIPHB_SIP_HDR_MIN_SE)))
+        continue;
+#endif
       FUZZ_CHECK(o[i + 1].rc == o[i].rc);
       check_same_msg(&o[i].msg, &o[i + 1].msg);
     }

@@ -146,6 +146,8 @@ refuses 1 - 'error: SIPHB_ERR_SIP_MISSING_HEADER: no Call-ID header at offset 17
   decode missing_call_id.sip
 refuses 1 - 'error: SIPHB_ERR_SIP_START_LINE: empty datagram at offset 0' \
   decode empty.sip
+refuses 1 - 'error: SIPHB_ERR_SIP_HEADER: CR without LF, or NUL, in a header line at offset 198' \
+  decode bad_nul.sip
 stdin=bad_status.sip
 refuses 1 - 'error: SIPHB_ERR_SIP_STATUS: status code outside 100-699 at offset 8' decode -
 stdin=/dev/null
