@@ -24,10 +24,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#ifndef FUZZ_TOLERATE_LENIENT_QUOTED_COMMA
-#define FUZZ_TOLERATE_LENIENT_QUOTED_COMMA 1
-#endif
-
 /* The bounds every slice of one parsed message must respect. */
 typedef struct bounds {
   const char *lo; /* start of the message */
@@ -263,18 +259,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* Lenient only relaxes: what strict accepts, lenient accepts the same. */
   for (int i = 0; i < 4; i += 2)
     if (o[i].rc >= 0) {
-#if FUZZ_TOLERATE_LENIENT_QUOTED_COMMA
-      /* Open library issue, tolerated so that fuzzing goes on past it:
-       * lenient mode cuts a single-valued header at its first comma, also
-       * inside a quoted parameter value, so `Session-Expires: 90;x="a,b"`
-       * (or Min-SE) is refused with SIPHB_ERR_SIP_QUOTE where strict mode
-       * accepts it. Reproducer: fuzz/regressions/sip_parse/open-lenient-*.
-       * Set FUZZ_TOLERATE_LENIENT_QUOTED_COMMA to 0 once lib/ is fixed. */
-      if (o[i + 1].rc == SIPHB_ERR_SIP_QUOTE &&
-          (siphb_sip_msg_has(&o[i].msg, SIPHB_SIP_HDR_SESSION_EXPIRES) ||
-           siphb_sip_msg_has(&o[i].msg, SIPHB_SIP_HDR_MIN_SE)))
-        continue;
-#endif
       FUZZ_CHECK(o[i + 1].rc == o[i].rc);
       check_same_msg(&o[i].msg, &o[i + 1].msg);
     }

@@ -223,6 +223,21 @@ static siphb_ssize parse_content_length(parser *ps, const char *name, const char
   return 0;
 }
 
+/* The first ',' in [p, end) outside quoted strings, or end. An unclosed
+ * quote hides nothing: the value parser reports it. */
+static const char *first_unquoted_comma(const char *p, const char *end) {
+  while (p < end && *p != ',') {
+    if (*p == '"') {
+      const char *closed = siphb_skip_quoted(p, end);
+      if (!closed) return end;
+      p = closed;
+    } else {
+      p++;
+    }
+  }
+  return p;
+}
+
 /* Parses the value [p, end) of header `id` into the message. */
 static siphb_ssize index_header(parser *ps, siphb_sip_hdr id, const char *name, const char *p,
                                 const char *end) {
@@ -262,10 +277,10 @@ static siphb_ssize index_header(parser *ps, siphb_sip_hdr id, const char *name, 
   if (ps->cfg->lenient && id != SIPHB_SIP_HDR_FROM && id != SIPHB_SIP_HDR_TO &&
       id != SIPHB_SIP_HDR_SERVER && id != SIPHB_SIP_HDR_USER_AGENT &&
       id != SIPHB_SIP_HDR_RETRY_AFTER) {
-    /* Numbers, Call-ID, CSeq, Session-Expires: no comma inside a value, so
-     * the first comma starts a second value, which lenient mode drops. */
-    const char *comma = memchr(p, ',', (size_t)(end - p));
-    if (comma) end = siphb_trim_end(p, comma);
+    /* Numbers, Call-ID, CSeq, Session-Expires, Min-SE: a comma outside a
+     * quoted parameter value starts a second value, which lenient mode
+     * drops. */
+    end = siphb_trim_end(p, first_unquoted_comma(p, end));
   }
   int rc = 0;
   switch (id) {
