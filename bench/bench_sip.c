@@ -68,7 +68,7 @@ static double parse_passes(const bs_lib *lib, void *ctx, const bs_msg *msgs, siz
                            uint64_t passes) {
   bs_values v;
   uint64_t sink = 0;
-  uint64_t t0 = bs_now_ns();
+  uint64_t t0 = bench_now_ns();
   for (uint64_t it = 0; it < passes; it++) {
     for (size_t i = 0; i < count; i++) {
       if (lib->parse(ctx, msgs[i].data, msgs[i].len, &v) != 0)
@@ -78,7 +78,7 @@ static double parse_passes(const bs_lib *lib, void *ctx, const bs_msg *msgs, siz
       if (lib->release) lib->release(ctx);
     }
   }
-  uint64_t t1 = bs_now_ns();
+  uint64_t t1 = bench_now_ns();
   g_sink += sink;
   return (double)(t1 - t0);
 }
@@ -109,7 +109,7 @@ static double measure_parse(const bs_lib *lib, void *ctx, const bs_msg *msgs, si
       fprintf(stderr, "  [%s parse %s rep %d] %.1f ns/msg (%" PRIu64 " passes)\n", lib->name,
               what, r + 1, s[r], passes);
   }
-  double m = bs_median(s, cfg->reps); /* sorts s */
+  double m = bench_median(s, cfg->reps); /* sorts s */
   *lo = s[0];
   *hi = s[cfg->reps - 1];
   return m;
@@ -132,13 +132,13 @@ static double encode_n(const bs_lib *lib, void *ctx, bs_rng *rng, uint64_t n, si
   const uint8_t *out;
   size_t len, total = 0;
   bs_ids ids;
-  uint64_t t0 = bs_now_ns();
+  uint64_t t0 = bench_now_ns();
   for (uint64_t i = 0; i < n; i++) {
     if (lib->encode(ctx, rng, &out, &len, &ids) != 0) bs_fail(lib->name, "encode failed");
     total += len + out[len - 1];
     if (lib->encode_release) lib->encode_release(ctx);
   }
-  uint64_t t1 = bs_now_ns();
+  uint64_t t1 = bench_now_ns();
   g_sink += total;
   if (bytes) *bytes = total;
   return (double)(t1 - t0);
@@ -218,8 +218,8 @@ static double measure_encode(const bs_lib *lib, void *ctx, const config *cfg, do
       fprintf(stderr, "  [%s encode rep %d] %.1f ns/request (%" PRIu64 " requests)\n",
               lib->name, r + 1, s[r], n);
   }
-  *mbs = bs_median(rate, cfg->reps);
-  double m = bs_median(s, cfg->reps);
+  *mbs = bench_median(rate, cfg->reps);
+  double m = bench_median(s, cfg->reps);
   *lo = s[0];
   *hi = s[cfg->reps - 1];
   return m;

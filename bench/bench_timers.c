@@ -31,16 +31,9 @@
 
 #include "timers/tb.h"
 
-/* splitmix64: a fixed-seed generator, the same stream for every library. */
-static uint64_t sm64(uint64_t *state) {
-  uint64_t z = (*state += 0x9E3779B97F4A7C15u);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-  return z ^ (z >> 31);
-}
-
-/* Uniform in [0, bound): modulo bias is below bound / 2^64, negligible here. */
-static uint64_t uniform(uint64_t *state, uint64_t bound) { return sm64(state) % bound; }
+/* Uniform in [0, bound) from the fixed-seed stream every library shares;
+ * modulo bias is below bound / 2^64, negligible here. */
+static uint64_t uniform(uint64_t *state, uint64_t bound) { return bench_splitmix64(state) % bound; }
 
 enum { LIB_SIPHB = 1, LIB_LIBEVENT = 2, LIB_LIBUV = 4 };
 
@@ -195,7 +188,7 @@ static void add_row(const tb_result *r, uint64_t t_start) {
   if (g_nrows >= MAX_ROWS) return;
   g_rows[g_nrows++] = *r;
   print_row(r);
-  printf("    %s  [%.1f s]\n", r->note, (double)(tb_now_ns() - t_start) / 1e9);
+  printf("    %s  [%.1f s]\n", r->note, (double)(bench_now_ns() - t_start) / 1e9);
   fflush(stdout);
 }
 
@@ -304,19 +297,19 @@ int main(int argc, char **argv) {
       tb_result r;
       uint64_t t;
       if (only & LIB_SIPHB) {
-        t = tb_now_ns();
+        t = bench_now_ns();
         tb_run_siphb_wheel(&wl, &r);
         add_row(&r, t);
-        t = tb_now_ns();
+        t = bench_now_ns();
         tb_run_siphb_timer(&wl, &r);
         add_row(&r, t);
       }
       if (only & LIB_LIBEVENT) {
-        t = tb_now_ns();
+        t = bench_now_ns();
         if (tb_run_libevent(&wl, &r) == 0) add_row(&r, t);
       }
       if (only & LIB_LIBUV) {
-        t = tb_now_ns();
+        t = bench_now_ns();
         if (tb_run_libuv(&wl, &r) == 0) add_row(&r, t);
       }
     }

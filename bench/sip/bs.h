@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/bench_util.h"
+
 /* A string as a library hands it out: a pointer and a length, or, for the
  * libraries that return NUL-terminated strings, the pointer alone with
  * n == BS_CSTR (its length is taken only when values are checked, so the
@@ -154,8 +156,6 @@ void bs_fail(const char *lib, const char *fmt, ...)
 
 /* ---- timing ---------------------------------------------------------------- */
 
-uint64_t bs_now_ns(void);
-double bs_median(double *v, int n);
 
 #define BS_REPS_MAX 64
 

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/bench_util.h"
+
 /* One workload: N timers, their delays in arm order, and a random order for
  * the second cancel variant. Every library gets the same arrays. */
 typedef struct tb_workload {
@@ -34,14 +36,10 @@ typedef struct tb_result {
   bool ok;
 } tb_result;
 
-/* Monotonic time in ns (CLOCK_MONOTONIC). */
-uint64_t tb_now_ns(void);
-/* Sleeps until tb_now_ns() >= t. */
+/* Sleeps until bench_now_ns() >= t. */
 void tb_sleep_until_ns(uint64_t t);
 /* Bytes currently held by malloc (in use + mmapped chunks). */
 size_t tb_heap_bytes(void);
-/* Median of v[0..n-1] (reorders v). */
-double tb_median(double *v, int n);
 void tb_result_init(tb_result *r, const char *library, const tb_workload *wl);
 /* Per-rep vectors of ns/op, reduced to medians into r. */
 typedef struct tb_samples {

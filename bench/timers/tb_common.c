@@ -9,12 +9,6 @@
 #include <malloc.h>
 #endif
 
-uint64_t tb_now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 void tb_sleep_until_ns(uint64_t t) {
   struct timespec ts;
   ts.tv_sec = (time_t)(t / 1000000000u);
@@ -34,16 +28,6 @@ size_t tb_heap_bytes(void) {
 #endif
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-double tb_median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmp_double);
-  return (n % 2) ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
-
 void tb_result_init(tb_result *r, const char *library, const tb_workload *wl) {
   memset(r, 0, sizeof *r);
   r->library = library;
@@ -54,10 +38,10 @@ void tb_result_init(tb_result *r, const char *library, const tb_workload *wl) {
 }
 
 void tb_finish(tb_result *r, tb_samples *s, int reps, bool have_expire) {
-  r->arm_ns = tb_median(s->arm, reps);
-  r->cancel_ns = tb_median(s->cancel, reps);
-  r->cancel_rand_ns = tb_median(s->cancel_rand, reps);
-  r->expire_ns = have_expire ? tb_median(s->expire, reps) : TB_NA;
+  r->arm_ns = bench_median(s->arm, reps);
+  r->cancel_ns = bench_median(s->cancel, reps);
+  r->cancel_rand_ns = bench_median(s->cancel_rand, reps);
+  r->expire_ns = have_expire ? bench_median(s->expire, reps) : TB_NA;
   r->ok = true;
 }
 

@@ -40,23 +40,23 @@ void tb_measure_floor(const tb_workload *wl, tb_floor *out) {
   double indep[64], dep[64];
   int reps = wl->reps < 64 ? wl->reps : 64;
   for (int rep = 0; rep < reps; rep++) {
-    uint64_t t0 = tb_now_ns();
+    uint64_t t0 = bench_now_ns();
     for (size_t i = 0; i < n; i++) {
       if (i + 16 < n) __builtin_prefetch(&nodes[perm[i + 16]], 1);
       nodes[perm[i]].deadline++;
     }
-    uint64_t t1 = tb_now_ns();
+    uint64_t t1 = bench_now_ns();
     size_t walked = 0;
     for (floor_node *p = &nodes[perm[0]]; p; p = p->next) {
       p->deadline++;
       walked++;
     }
-    uint64_t t2 = tb_now_ns();
+    uint64_t t2 = bench_now_ns();
     if (walked != n) tb_fail("memory floor", "nodes walked", walked, n);
     indep[rep] = (double)(t1 - t0) / (double)n;
     dep[rep] = (double)(t2 - t1) / (double)n;
   }
-  out->independent_ns = tb_median(indep, reps);
-  out->dependent_ns = tb_median(dep, reps);
+  out->independent_ns = bench_median(indep, reps);
+  out->dependent_ns = bench_median(dep, reps);
   free(nodes);
 }

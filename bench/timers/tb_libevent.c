@@ -43,20 +43,20 @@ static void arm_cancel_cb(evutil_socket_t fd, short what, void *arg) {
   int bad = 0;
   /* 1. arm in arm order, cancel in arm order */
   size_t heap0 = tb_heap_bytes();
-  uint64_t t0 = tb_now_ns();
+  uint64_t t0 = bench_now_ns();
   for (size_t i = 0; i < n; i++) bad |= event_add(&ev[i], &tv[i]);
-  uint64_t t1 = tb_now_ns();
+  uint64_t t1 = bench_now_ns();
   ac->growth = tb_heap_bytes() - heap0;
   for (size_t i = 0; i < n; i++) bad |= event_del(&ev[i]);
-  uint64_t t2 = tb_now_ns();
+  uint64_t t2 = bench_now_ns();
   ac->s->arm[ac->rep] = (double)(t1 - t0) / (double)n;
   ac->s->cancel[ac->rep] = (double)(t2 - t1) / (double)n;
 
   /* 2. arm, cancel in random order */
   for (size_t i = 0; i < n; i++) bad |= event_add(&ev[i], &tv[i]);
-  t0 = tb_now_ns();
+  t0 = bench_now_ns();
   for (size_t i = 0; i < n; i++) bad |= event_del(&ev[perm[i]]);
-  t1 = tb_now_ns();
+  t1 = bench_now_ns();
   ac->s->cancel_rand[ac->rep] = (double)(t1 - t0) / (double)n;
   ac->bad = bad;
   ac->ran = 1;
@@ -105,11 +105,11 @@ int tb_run_libevent(const tb_workload *wl, tb_result *r) {
     /* 3. arm, wait until every timeout is due, time the one loop run */
     if (wl->real_expire) {
       for (size_t i = 0; i < n; i++) bad |= event_add(&ev[i], &tv[i]);
-      tb_sleep_until_ns(tb_now_ns() + (wl->spread_ms + TB_REAL_MARGIN_MS) * 1000000u);
+      tb_sleep_until_ns(bench_now_ns() + (wl->spread_ms + TB_REAL_MARGIN_MS) * 1000000u);
       fired = 0;
-      uint64_t t0 = tb_now_ns();
+      uint64_t t0 = bench_now_ns();
       int rc = event_base_loop(base, EVLOOP_NONBLOCK);
-      uint64_t t1 = tb_now_ns();
+      uint64_t t1 = bench_now_ns();
       if (rc < 0 || bad) tb_fail(lib, "event_base_loop/event_add errors", 1, 0);
       if (fired != n) tb_fail(lib, "callbacks in one EVLOOP_NONBLOCK run", fired, n);
       s.expire[rep] = (double)(t1 - t0) / (double)n;

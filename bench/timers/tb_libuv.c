@@ -46,20 +46,20 @@ int tb_run_libuv(const tb_workload *wl, tb_result *r) {
     uv_update_time(&loop); /* outside the timing: arm relative to a fresh loop time */
     /* 1. arm in arm order, cancel in arm order */
     size_t heap0 = tb_heap_bytes();
-    uint64_t t0 = tb_now_ns();
+    uint64_t t0 = bench_now_ns();
     for (size_t i = 0; i < n; i++) bad |= uv_timer_start(&t[i], count_cb, delay[i], 0);
-    uint64_t t1 = tb_now_ns();
+    uint64_t t1 = bench_now_ns();
     if (rep == 0) growth = tb_heap_bytes() - heap0;
     for (size_t i = 0; i < n; i++) bad |= uv_timer_stop(&t[i]);
-    uint64_t t2 = tb_now_ns();
+    uint64_t t2 = bench_now_ns();
     s.arm[rep] = (double)(t1 - t0) / (double)n;
     s.cancel[rep] = (double)(t2 - t1) / (double)n;
 
     /* 2. arm, cancel in random order */
     for (size_t i = 0; i < n; i++) bad |= uv_timer_start(&t[i], count_cb, delay[i], 0);
-    t0 = tb_now_ns();
+    t0 = bench_now_ns();
     for (size_t i = 0; i < n; i++) bad |= uv_timer_stop(&t[perm[i]]);
-    t1 = tb_now_ns();
+    t1 = bench_now_ns();
     s.cancel_rand[rep] = (double)(t1 - t0) / (double)n;
     if (bad) tb_fail(lib, "calls that returned an error", 1, 0);
 
@@ -67,11 +67,11 @@ int tb_run_libuv(const tb_workload *wl, tb_result *r) {
     if (wl->real_expire) {
       uv_update_time(&loop);
       for (size_t i = 0; i < n; i++) bad |= uv_timer_start(&t[i], count_cb, delay[i], 0);
-      tb_sleep_until_ns(tb_now_ns() + (wl->spread_ms + TB_REAL_MARGIN_MS) * 1000000u);
+      tb_sleep_until_ns(bench_now_ns() + (wl->spread_ms + TB_REAL_MARGIN_MS) * 1000000u);
       g_fired = 0;
-      t0 = tb_now_ns();
+      t0 = bench_now_ns();
       uv_run(&loop, UV_RUN_NOWAIT);
-      t1 = tb_now_ns();
+      t1 = bench_now_ns();
       if (bad) tb_fail(lib, "uv_timer_start errors", 1, 0);
       if (g_fired != n) tb_fail(lib, "callbacks in one UV_RUN_NOWAIT run", g_fired, n);
       s.expire[rep] = (double)(t1 - t0) / (double)n;

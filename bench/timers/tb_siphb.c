@@ -45,22 +45,22 @@ int tb_run_siphb_wheel(const tb_workload *wl, tb_result *r) {
   for (int rep = 0; rep < wl->reps; rep++) {
     /* 1. arm in arm order, cancel in arm order */
     size_t heap0 = tb_heap_bytes();
-    uint64_t t0 = tb_now_ns();
+    uint64_t t0 = bench_now_ns();
     for (size_t i = 0; i < n; i++) siphb_wheel_arm(w, &nodes[i], now + delay[i]);
-    uint64_t t1 = tb_now_ns();
+    uint64_t t1 = bench_now_ns();
     if (rep == 0) growth = tb_heap_bytes() - heap0;
     if (siphb_wheel_count(w) != n) tb_fail(lib, "armed after arm", siphb_wheel_count(w), n);
     for (size_t i = 0; i < n; i++) siphb_wheel_cancel(w, &nodes[i]);
-    uint64_t t2 = tb_now_ns();
+    uint64_t t2 = bench_now_ns();
     if (siphb_wheel_count(w) != 0) tb_fail(lib, "armed after cancel", siphb_wheel_count(w), 0);
     s.arm[rep] = (double)(t1 - t0) / (double)n;
     s.cancel[rep] = (double)(t2 - t1) / (double)n;
 
     /* 2. arm, cancel in random order */
     for (size_t i = 0; i < n; i++) siphb_wheel_arm(w, &nodes[i], now + delay[i]);
-    t0 = tb_now_ns();
+    t0 = bench_now_ns();
     for (size_t i = 0; i < n; i++) siphb_wheel_cancel(w, &nodes[perm[i]]);
-    t1 = tb_now_ns();
+    t1 = bench_now_ns();
     if (siphb_wheel_count(w) != 0)
       tb_fail(lib, "armed after random cancel", siphb_wheel_count(w), 0);
     s.cancel_rand[rep] = (double)(t1 - t0) / (double)n;
@@ -69,9 +69,9 @@ int tb_run_siphb_wheel(const tb_workload *wl, tb_result *r) {
     for (size_t i = 0; i < n; i++) siphb_wheel_arm(w, &nodes[i], now + delay[i]);
     size_t fired = 0;
     siphb_ms until = now + wl->spread_ms + 1;
-    t0 = tb_now_ns();
+    t0 = bench_now_ns();
     int rc = siphb_wheel_advance(w, until, &fired);
-    t1 = tb_now_ns();
+    t1 = bench_now_ns();
     if (rc != 0 || fired != n) tb_fail(lib, "fired", fired, n);
     if (siphb_wheel_count(w) != 0) tb_fail(lib, "armed after expire", siphb_wheel_count(w), 0);
     s.expire[rep] = (double)(t1 - t0) / (double)n;
@@ -148,20 +148,20 @@ int tb_run_siphb_timer(const tb_workload *wl, tb_result *r) {
     siphb_ms now = siphb_ctx_now(ctx);
     /* 1. start in arm order, stop in arm order */
     size_t mem1 = siphb_ctx_mem_used(ctx);
-    uint64_t t0 = tb_now_ns();
+    uint64_t t0 = bench_now_ns();
     for (size_t i = 0; i < n; i++) bad |= siphb_timer_start(t[i], delay[i], 0, now);
-    uint64_t t1 = tb_now_ns();
+    uint64_t t1 = bench_now_ns();
     if (rep == 0) growth = siphb_ctx_mem_used(ctx) - mem1;
     for (size_t i = 0; i < n; i++) bad |= siphb_timer_stop(t[i], now);
-    uint64_t t2 = tb_now_ns();
+    uint64_t t2 = bench_now_ns();
     s.arm[rep] = (double)(t1 - t0) / (double)n;
     s.cancel[rep] = (double)(t2 - t1) / (double)n;
 
     /* 2. start, stop in random order */
     for (size_t i = 0; i < n; i++) bad |= siphb_timer_start(t[i], delay[i], 0, now);
-    t0 = tb_now_ns();
+    t0 = bench_now_ns();
     for (size_t i = 0; i < n; i++) bad |= siphb_timer_stop(t[perm[i]], now);
-    t1 = tb_now_ns();
+    t1 = bench_now_ns();
     s.cancel_rand[rep] = (double)(t1 - t0) / (double)n;
     if (siphb_ctx_next_deadline(ctx) != SIPHB_NEVER)
       tb_fail(lib, "deadline after stop (0 = none)", 1, 0);
@@ -169,9 +169,9 @@ int tb_run_siphb_timer(const tb_workload *wl, tb_result *r) {
     /* 3. start, one advance past the last deadline */
     for (size_t i = 0; i < n; i++) bad |= siphb_timer_start(t[i], delay[i], 0, now);
     fired = 0;
-    t0 = tb_now_ns();
+    t0 = bench_now_ns();
     rc = siphb_ctx_advance(ctx, now + wl->spread_ms + 1);
-    t1 = tb_now_ns();
+    t1 = bench_now_ns();
     if (rc != 0 || fired != n) tb_fail(lib, "timer events", fired, n);
     s.expire[rep] = (double)(t1 - t0) / (double)n;
     if (bad) tb_fail(lib, "calls that returned an error", 1, 0);
