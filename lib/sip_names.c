@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sip_lex.h"
+#include "sip_names.h"
 
 /* Indexed by siphb_sip_hdr. */
 static const char *const hdr_names[SIPHB_SIP_HDR_COUNT_] = {
@@ -148,33 +149,72 @@ static const uint8_t name_slots[128] = {
      0,  0,  0,  0,  0, 37, 33,  0,  0,  0,  0,  0,  5, 16, 34, 25,
 };
 
-siphb_sip_hdr siphb_sip_hdr_from(siphb_str name) {
-  if (!name.ptr || name.len == 0) return SIPHB_SIP_HDR_OTHER;
-  if (name.len == 1) {
-    uint8_t c = siphb_lower((uint8_t)name.ptr[0]);
-    return c >= 'a' && c <= 'z' ? (siphb_sip_hdr)compact_forms[c - 'a'] : SIPHB_SIP_HDR_OTHER;
-  }
-  if (name.len > LONGEST_NAME) return SIPHB_SIP_HDR_OTHER;
-  unsigned first = siphb_lower((uint8_t)name.ptr[0]);
-  unsigned last = siphb_lower((uint8_t)name.ptr[name.len - 1]);
-  unsigned slot = name_slots[NAME_HASH((unsigned)name.len, first, last)];
-  if (!slot) return SIPHB_SIP_HDR_OTHER;
-  const hdr_entry *e = &long_names[slot - 1];
-  if (e->len != name.len) return SIPHB_SIP_HDR_OTHER;
-  /* c | fold == lower holds exactly for the letter in either case and for
-   * '-' itself, eight bytes at a time. */
+/* Bytes 0..k-1 set: masks the last, partial word of a name the same way on
+ * either byte order. */
+static const uint8_t word_masks[8][8] = {
+    {0}, {255}, {255, 255}, {255, 255, 255}, {255, 255, 255, 255},
+    {255, 255, 255, 255, 255}, {255, 255, 255, 255, 255, 255},
+    {255, 255, 255, 255, 255, 255, 255},
+};
+
+/* The long-name entry the hash points at, or NULL. `| 0x20` lowers letters;
+ * every name in the table starts and ends with one, so other bytes can only
+ * land on a wrong entry, which the comparison then refuses. */
+static const hdr_entry *long_entry(const char *name, size_t len) {
+  if (len > LONGEST_NAME) return NULL;
+  unsigned first = (uint8_t)name[0] | 0x20u, last = (uint8_t)name[len - 1] | 0x20u;
+  unsigned slot = name_slots[NAME_HASH((unsigned)len, first, last)];
+  if (!slot || long_names[slot - 1].len != len) return NULL;
+  return &long_names[slot - 1];
+}
+
+/* c | fold == lower holds exactly for the letter in either case and for
+ * '-' itself; whole words are compared, the last one masked. The caller
+ * guarantees that the words around name[0..len) are readable. */
+static bool entry_matches_words(const hdr_entry *e, const char *name, size_t len) {
   size_t i = 0;
-  for (; i + 8 <= name.len; i += 8) {
-    uint64_t c, fold, lower;
-    memcpy(&c, name.ptr + i, 8);
+  uint64_t c, fold, lower, mask;
+  for (; i + 8 <= len; i += 8) {
+    memcpy(&c, name + i, 8);
     memcpy(&fold, e->fold + i, 8);
     memcpy(&lower, e->lower + i, 8);
-    if ((c | fold) != lower) return SIPHB_SIP_HDR_OTHER;
+    if ((c | fold) != lower) return false;
   }
-  for (; i < name.len; i++)
-    if (((uint8_t)name.ptr[i] | (uint8_t)e->fold[i]) != (uint8_t)e->lower[i])
-      return SIPHB_SIP_HDR_OTHER;
-  return (siphb_sip_hdr)e->id;
+  if (i == len) return true;
+  memcpy(&c, name + i, 8);
+  memcpy(&fold, e->fold + i, 8);
+  memcpy(&lower, e->lower + i, 8);
+  memcpy(&mask, word_masks[len - i], 8);
+  return ((c | fold) & mask) == lower;
+}
+
+static bool entry_matches_bytes(const hdr_entry *e, const char *name, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    if (((uint8_t)name[i] | (uint8_t)e->fold[i]) != (uint8_t)e->lower[i]) return false;
+  return true;
+}
+
+static siphb_sip_hdr compact_form(uint8_t c) {
+  c = siphb_lower(c);
+  return c >= 'a' && c <= 'z' ? (siphb_sip_hdr)compact_forms[c - 'a'] : SIPHB_SIP_HDR_OTHER;
+}
+
+siphb_sip_hdr siphb_sip_hdr_from(siphb_str name) {
+  if (!name.ptr || name.len == 0) return SIPHB_SIP_HDR_OTHER;
+  if (name.len == 1) return compact_form((uint8_t)name.ptr[0]);
+  const hdr_entry *e = long_entry(name.ptr, name.len);
+  return e && entry_matches_bytes(e, name.ptr, name.len) ? (siphb_sip_hdr)e->id
+                                                         : SIPHB_SIP_HDR_OTHER;
+}
+
+siphb_sip_hdr siphb_sip_hdr_lookup(const char *name, size_t len, const char *readable_end) {
+  if (len == 1) return compact_form((uint8_t)name[0]);
+  const hdr_entry *e = long_entry(name, len);
+  if (!e) return SIPHB_SIP_HDR_OTHER;
+  bool same = (size_t)(readable_end - name) >= ((len + 7) & ~(size_t)7)
+                  ? entry_matches_words(e, name, len)
+                  : entry_matches_bytes(e, name, len);
+  return same ? (siphb_sip_hdr)e->id : SIPHB_SIP_HDR_OTHER;
 }
 
 const char *siphb_sip_hdr_name(siphb_sip_hdr hdr) {
@@ -197,12 +237,26 @@ static const method_entry methods[] = {
 
 siphb_sip_method siphb_sip_method_from(siphb_str name) {
   if (!name.ptr || name.len < 3 || name.len > 9) return SIPHB_SIP_METHOD_OTHER;
-  /* Methods are case-sensitive (RFC 3261 section 7.1). */
-  for (unsigned m = 1; m < METHOD_COUNT; m++)
-    if (methods[m].len == name.len && methods[m].name[0] == name.ptr[0] &&
-        memcmp(methods[m].name, name.ptr, name.len) == 0)
-      return (siphb_sip_method)m;
-  return SIPHB_SIP_METHOD_OTHER;
+  /* Methods are case-sensitive (RFC 3261 section 7.1). The length and the
+   * first letter leave at most one candidate. */
+  siphb_sip_method m = SIPHB_SIP_METHOD_OTHER;
+  switch (name.ptr[0]) {
+  case 'A': m = SIPHB_SIP_METHOD_ACK; break;
+  case 'B': m = SIPHB_SIP_METHOD_BYE; break;
+  case 'C': m = SIPHB_SIP_METHOD_CANCEL; break;
+  case 'I': m = name.len == 6 ? SIPHB_SIP_METHOD_INVITE : SIPHB_SIP_METHOD_INFO; break;
+  case 'M': m = SIPHB_SIP_METHOD_MESSAGE; break;
+  case 'N': m = SIPHB_SIP_METHOD_NOTIFY; break;
+  case 'O': m = SIPHB_SIP_METHOD_OPTIONS; break;
+  case 'P': m = name.len == 5 ? SIPHB_SIP_METHOD_PRACK : SIPHB_SIP_METHOD_PUBLISH; break;
+  case 'R': m = name.len == 5 ? SIPHB_SIP_METHOD_REFER : SIPHB_SIP_METHOD_REGISTER; break;
+  case 'S': m = SIPHB_SIP_METHOD_SUBSCRIBE; break;
+  case 'U': m = SIPHB_SIP_METHOD_UPDATE; break;
+  default: return SIPHB_SIP_METHOD_OTHER;
+  }
+  if (methods[m].len != name.len || memcmp(methods[m].name, name.ptr, name.len) != 0)
+    return SIPHB_SIP_METHOD_OTHER;
+  return m;
 }
 
 const char *siphb_sip_method_name(siphb_sip_method method) {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sip_lex.h"
+#include "sip_names.h"
 #include "sip_values.h"
 
 void siphb_sip_parse_config_init(siphb_sip_parse_config *cfg) {
@@ -329,33 +330,66 @@ static siphb_ssize index_header(parser *ps, siphb_sip_hdr id, const char *name, 
   return rc ? value_error(ps, &e) : 0;
 }
 
-/* The end of a header line: the LF that ends it, past any folded
- * continuation lines. NULL when the data ends first (including right after
- * an LF: the next line could still be a fold), or with *bad_lf set when a
- * line ends in LF without CR. */
-static const char *line_end(const char *p, const char *end, const char **bad_lf) {
-  for (;;) {
-    const char *lf = memchr(p, '\n', (size_t)(end - p));
-    if (!lf) return NULL;
-    if (lf == p || lf[-1] != '\r') {
-      *bad_lf = lf;
-      return NULL;
-    }
-    if (lf + 1 >= end) return NULL; /* is the next line a continuation? unknown */
-    if (lf[1] != ' ' && lf[1] != '\t') return lf;
-    p = lf + 1;
-  }
+/* SWAR test: bit 7 of each byte of x that is below 0x0E (NUL, HTAB, LF,
+ * CR and the rarer controls). A borrow can flag bytes above a true one, so
+ * only the lowest flag in memory order is exact: little-endian builds take
+ * it with a count of trailing zeros, others read the word's bytes one by
+ * one. */
+static inline uint64_t control_bits(uint64_t x) {
+  return (x - 0x0E0E0E0E0E0E0E0Eu) & ~x & 0x8080808080808080u;
 }
 
-/* The first NUL, or CR that is not part of a fold, in [p, end): value
- * parsers treat CR as white space because inside a line it can only start
- * a fold (RFC 3261 section 25.1 allows neither byte elsewhere). */
+/* The next byte below 0x0E in [p, end), or end. */
+static const char *next_control(const char *p, const char *end) {
+  while (end - p >= 8) {
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t hits = control_bits(x);
+    if (hits) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      return p + (__builtin_ctzll(hits) >> 3); /* the lowest flag is exact */
+#else
+      break;
+#endif
+    }
+    p += 8;
+  }
+  while (p < end && (uint8_t)*p >= 0x0E) p++;
+  return p;
+}
+
+/* The end of a header line: the LF that ends it, past any folded
+ * continuation lines, found in one pass that also refuses NUL and a CR or
+ * LF outside a CRLF (RFC 3261 section 25.1 allows neither byte elsewhere;
+ * value parsers then treat CR and LF as the white space of a fold). NULL
+ * when the data ends first (including right after an LF: the next line
+ * could still be a fold), or with *bad set to the offending byte. */
+static const char *line_end(const char *p, const char *end, const char **bad) {
+  for (;;) {
+    p = next_control(p, end);
+    if (p >= end) return NULL;
+    if (*p == '\r') {
+      if (end - p < 2) return NULL;
+      if (p[1] != '\n') break;
+      const char *lf = p + 1;
+      if (lf + 1 >= end) return NULL; /* is the next line a continuation? unknown */
+      if (lf[1] != ' ' && lf[1] != '\t') return lf;
+      p = lf + 2;
+    } else if (*p == '\n' || *p == '\0') {
+      break;
+    } else {
+      p++; /* HTAB, and other controls that value parsers judge */
+    }
+  }
+  *bad = p;
+  return NULL;
+}
+
+/* The first NUL or CR in the start line [p, end) (it has no folds). */
 static const char *stray_control(const char *p, const char *end) {
-  const char *nul = memchr(p, '\0', (size_t)(end - p));
-  if (nul) end = nul;
-  for (const char *cr = p; (cr = memchr(cr, '\r', (size_t)(end - cr))) != NULL; cr += 2)
-    if (end - cr < 2 || cr[1] != '\n') return cr;
-  return nul;
+  for (p = next_control(p, end); p < end; p = next_control(p + 1, end))
+    if (*p == '\0' || *p == '\r') return p;
+  return NULL;
 }
 
 static siphb_ssize check_mandatory(parser *ps, const char *where) {
@@ -407,21 +441,21 @@ static siphb_ssize parse_headers(parser *ps, const char *msg_start, const char *
     while (colon < end && (*colon == ' ' || *colon == '\t')) colon++;
     if (colon >= end) return ran_out(ps, msg_start, SIPHB_ERR_SIP_HEADER, "header line cut short");
     if (*colon != ':') return refuse(ps, SIPHB_ERR_SIP_HEADER, colon, "':' expected after the header name");
-    const char *bad_lf = NULL;
-    const char *lf = line_end(colon + 1, end, &bad_lf);
+    const char *bad = NULL;
+    const char *lf = line_end(colon + 1, end, &bad);
     if (!lf) {
-      if (bad_lf) return refuse(ps, SIPHB_ERR_SIP_HEADER, bad_lf, "line ends in LF without CR");
-      return ran_out(ps, msg_start, SIPHB_ERR_SIP_HEADER, "header block not ended by an empty line");
+      if (!bad)
+        return ran_out(ps, msg_start, SIPHB_ERR_SIP_HEADER, "header block not ended by an empty line");
+      if (*bad == '\n') return refuse(ps, SIPHB_ERR_SIP_HEADER, bad, "line ends in LF without CR");
+      return refuse(ps, SIPHB_ERR_SIP_HEADER, bad, "CR without LF, or NUL, in a header line");
     }
-    const char *bad = stray_control(colon + 1, lf - 1);
-    if (bad) return refuse(ps, SIPHB_ERR_SIP_HEADER, bad, "CR without LF, or NUL, in a header line");
     if (ps->stream && (size_t)(lf - msg_start) >= ps->cfg->max_size)
       return refuse(ps, SIPHB_ERR_SIP_TOO_LARGE, line, "header block larger than the size limit");
     if (++msg->header_count > ps->cfg->max_headers)
       return refuse(ps, SIPHB_ERR_SIP_TOO_MANY_HEADERS, line, "more header lines than the limit");
     const char *v = siphb_skip_lws(colon + 1, lf - 1);
     const char *v_end = siphb_trim_end(v, lf - 1);
-    siphb_sip_hdr id = siphb_sip_hdr_from(siphb_mkstr(name, name_end));
+    siphb_sip_hdr id = siphb_sip_hdr_lookup(name, (size_t)(name_end - name), end);
     if (id != SIPHB_SIP_HDR_OTHER) {
       siphb_ssize rc = index_header(ps, id, name, v, v_end);
       if (rc < 0) return rc;

@@ -17,8 +17,13 @@ static int fail(siphb_sip_verr *e, int code, const char *where, const char *why)
   return code;
 }
 
-static bool name_is(siphb_str s, const char *lower, size_t n) {
-  return s.len == n && siphb_ieq_lower(s.ptr, lower, n);
+/* Is s the lower-case word `letters` (ASCII letters only) in any case?
+ * `| 0x20` lowers a letter and turns no other byte into one. */
+static inline bool name_is(siphb_str s, const char *letters, size_t n) {
+  if (s.len != n) return false;
+  for (size_t i = 0; i < n; i++)
+    if (((uint8_t)s.ptr[i] | 0x20u) != (uint8_t)letters[i]) return false;
+  return true;
 }
 
 /* A parameter value: a quoted string, or a run of characters other than
@@ -29,8 +34,10 @@ static const char *param_value_end(const char *p, const char *end) {
   return siphb_skip_class(p, end, SIPHB_CC_PVAL);
 }
 
-const char *siphb_sip_next_param(const char *p, const char *end, siphb_sip_param *param,
-                                 siphb_sip_verr *e) {
+/* Reads the parameter at p (which must point at ';'). Returns the position
+ * after it, or NULL (with *e set) when malformed. */
+static inline const char *next_param(const char *p, const char *end, siphb_sip_param *param,
+                                     siphb_sip_verr *e) {
   p = siphb_skip_lws(p + 1, end); /* past ';' */
   const char *name = p;
   p = siphb_skip_class(p, end, SIPHB_CC_TOKEN);
@@ -60,19 +67,30 @@ const char *siphb_sip_next_param(const char *p, const char *end, siphb_sip_param
   return p;
 }
 
-/* Called for each ";name[=value]" of a value; returns 0 or an error code. */
-typedef int (*param_fn)(const siphb_sip_param *prm, void *out, siphb_sip_verr *e);
+/* Whose parameters walk_params reads: each owner keeps the ones it
+ * indexes (a switch rather than a callback, so that they inline). */
+typedef enum param_owner {
+  PARAMS_CHECK_ONLY,
+  PARAMS_VIA,
+  PARAMS_ADDR,
+  PARAMS_CONTACT,
+  PARAMS_RETRY_AFTER,
+  PARAMS_SESSION_EXPIRES
+} param_owner;
 
-/* Reads the parameters from p (each starting with ';'), handing each to
- * on_param (NULL: only checked). *after is where they end, blanks skipped. */
-static int walk_params(const char *p, const char *end, param_fn on_param, void *out,
+static int owner_param(param_owner owner, const siphb_sip_param *prm, void *out,
+                       siphb_sip_verr *e);
+
+/* Reads the parameters from p (each starting with ';'), handing each to its
+ * owner's reader. *after is where they end, blanks skipped. */
+static int walk_params(const char *p, const char *end, param_owner owner, void *out,
                        const char **after, siphb_sip_verr *e) {
   p = siphb_skip_lws(p, end);
   while (p < end && *p == ';') {
     siphb_sip_param prm;
-    const char *next = siphb_sip_next_param(p, end, &prm, e);
+    const char *next = next_param(p, end, &prm, e);
     if (!next) return e->code;
-    int rc = on_param ? on_param(&prm, out, e) : 0;
+    int rc = owner_param(owner, &prm, out, e);
     if (rc) return rc;
     p = siphb_skip_lws(next, end);
   }
@@ -133,6 +151,19 @@ static const char *slash(const char *p, const char *end) {
   return siphb_skip_lws(p + 1, end);
 }
 
+/* "SIP/2.0/" in any case of SIP, as nearly every Via starts: one word
+ * compare instead of the general sent-protocol grammar. */
+static bool starts_sip_2_0(const char *p, const char *end) {
+  static const char fold[8] = {0x20, 0x20, 0x20, 0, 0, 0, 0, 0};
+  static const char want[8] = {'s', 'i', 'p', '/', '2', '.', '0', '/'};
+  uint64_t w, f, x;
+  if (end - p < 8) return false;
+  memcpy(&w, p, 8);
+  memcpy(&f, fold, 8);
+  memcpy(&x, want, 8);
+  return (w | f) == x;
+}
+
 static int via_param(const siphb_sip_param *prm, void *out, siphb_sip_verr *e) {
   siphb_sip_via *via = out;
   siphb_str n = prm->name;
@@ -168,12 +199,17 @@ int siphb_sip_parse_via(const char *p, const char *end, siphb_sip_via *via, cons
   memset(via, 0, sizeof *via);
   const char *start = p = siphb_skip_lws(p, end);
   /* sent-protocol: protocol-name SLASH protocol-version SLASH transport */
-  const char *q = siphb_skip_class(p, end, SIPHB_CC_TOKEN);
-  if (q == p) return fail(e, SIPHB_ERR_SIP_VIA, p, "Via without a protocol name");
-  if (!(p = slash(q, end))) return fail(e, SIPHB_ERR_SIP_VIA, q, "Via protocol without '/'");
-  q = siphb_skip_class(p, end, SIPHB_CC_TOKEN);
-  if (q == p) return fail(e, SIPHB_ERR_SIP_VIA, p, "Via without a protocol version");
-  if (!(p = slash(q, end))) return fail(e, SIPHB_ERR_SIP_VIA, q, "Via version without '/'");
+  const char *q;
+  if (starts_sip_2_0(p, end)) {
+    p = siphb_skip_lws(p + 8, end); /* as slash() allows */
+  } else {
+    q = siphb_skip_class(p, end, SIPHB_CC_TOKEN);
+    if (q == p) return fail(e, SIPHB_ERR_SIP_VIA, p, "Via without a protocol name");
+    if (!(p = slash(q, end))) return fail(e, SIPHB_ERR_SIP_VIA, q, "Via protocol without '/'");
+    q = siphb_skip_class(p, end, SIPHB_CC_TOKEN);
+    if (q == p) return fail(e, SIPHB_ERR_SIP_VIA, p, "Via without a protocol version");
+    if (!(p = slash(q, end))) return fail(e, SIPHB_ERR_SIP_VIA, q, "Via version without '/'");
+  }
   q = siphb_skip_class(p, end, SIPHB_CC_TOKEN);
   if (q == p) return fail(e, SIPHB_ERR_SIP_VIA, p, "Via without a transport");
   via->transport = siphb_mkstr(p, q);
@@ -189,7 +225,7 @@ int siphb_sip_parse_via(const char *p, const char *end, siphb_sip_via *via, cons
   }
   p = siphb_skip_lws(p, end);
   const char *params = p;
-  int rc = walk_params(p, end, via_param, via, &p, e);
+  int rc = walk_params(p, end, PARAMS_VIA, via, &p, e);
   if (rc) return rc;
   if (!at_value_end(p, end)) return fail(e, SIPHB_ERR_SIP_VIA, p, "unexpected character in Via");
   via->params = siphb_mkstr(params, siphb_trim_end(params, p));
@@ -284,7 +320,7 @@ int siphb_sip_parse_addr(const char *p, const char *end, bool contact, siphb_sip
   }
   p = siphb_skip_lws(p, end);
   const char *params = p;
-  int rc = walk_params(p, end, contact ? contact_param : addr_param, addr, &p, e);
+  int rc = walk_params(p, end, contact ? PARAMS_CONTACT : PARAMS_ADDR, addr, &p, e);
   if (rc) return rc;
   if (p < end && *p != ',') {
     if (*p == '>') return fail(e, SIPHB_ERR_SIP_ANGLE, p, "'>' without '<'");
@@ -318,7 +354,7 @@ int siphb_sip_parse_cseq(const char *p, const char *end, uint32_t *number, siphb
 
 /* ;params up to the end of the value; a ',' means a second value. */
 static int trailing_params(const char *p, const char *end, siphb_sip_verr *e) {
-  int rc = walk_params(p, end, NULL, NULL, &p, e);
+  int rc = walk_params(p, end, PARAMS_CHECK_ONLY, NULL, &p, e);
   return rc ? rc : expect_end(p, end, "unexpected character after the value", e);
 }
 
@@ -379,7 +415,7 @@ int siphb_sip_parse_retry_after(const char *p, const char *end, siphb_sip_retry_
     ra->comment = siphb_mkstr(p + 1, q - 1);
     p = siphb_skip_lws(q, end);
   }
-  int rc = walk_params(p, end, retry_param, ra, &p, e);
+  int rc = walk_params(p, end, PARAMS_RETRY_AFTER, ra, &p, e);
   return rc ? rc : expect_end(p, end, "unexpected character in Retry-After", e);
 }
 
@@ -398,7 +434,7 @@ int siphb_sip_parse_session_expires(const char *p, const char *end,
   p = siphb_skip_lws(p, end);
   const char *q = siphb_parse_u32(p, end, UINT32_MAX, &se->delta);
   if (!q) return fail(e, SIPHB_ERR_SIP_NUMBER, p, "Session-Expires without delta-seconds");
-  int rc = walk_params(q, end, session_expires_param, se, &p, e);
+  int rc = walk_params(q, end, PARAMS_SESSION_EXPIRES, se, &p, e);
   return rc ? rc : expect_end(p, end, "unexpected character in Session-Expires", e);
 }
 
@@ -415,6 +451,25 @@ int siphb_sip_parse_tokens(const char *p, const char *end, uint32_t *methods,
       p = siphb_skip_lws(p + 1, end);
       if (p == end) return fail(e, SIPHB_ERR_SIP_HEADER, p, "token expected after ','");
     }
+  }
+  return 0;
+}
+
+static int owner_param(param_owner owner, const siphb_sip_param *prm, void *out,
+                       siphb_sip_verr *e) {
+  switch (owner) {
+  case PARAMS_VIA:
+    return via_param(prm, out, e);
+  case PARAMS_ADDR:
+    return addr_param(prm, out, e);
+  case PARAMS_CONTACT:
+    return contact_param(prm, out, e);
+  case PARAMS_RETRY_AFTER:
+    return retry_param(prm, out, e);
+  case PARAMS_SESSION_EXPIRES:
+    return session_expires_param(prm, out, e);
+  case PARAMS_CHECK_ONLY:
+    break;
   }
   return 0;
 }

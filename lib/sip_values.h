@@ -46,16 +46,11 @@ int siphb_sip_parse_session_expires(const char *p, const char *end,
 int siphb_sip_parse_tokens(const char *p, const char *end, uint32_t *methods,
                            siphb_sip_verr *e);
 
-/* One ";name[=value]" parameter, p at the ';'. */
+/* One ";name[=value]" parameter. */
 typedef struct siphb_sip_param {
   siphb_str name;
   siphb_str value; /* quotes included for a quoted-string value */
   bool has_value;
 } siphb_sip_param;
-
-/* Reads the parameter at p (which must point at ';'). Returns the position
- * after it, or NULL (with *e set, e->code included) when malformed. */
-const char *siphb_sip_next_param(const char *p, const char *end, siphb_sip_param *param,
-                                 siphb_sip_verr *e);
 
 #endif /* SIPHB_LIB_SIP_VALUES_H */
