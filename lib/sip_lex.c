@@ -47,8 +47,9 @@ const char *siphb_skip_quoted(const char *p, const char *end) {
 const char *siphb_parse_u32(const char *p, const char *end, uint32_t max, uint32_t *out) {
   const char *start = p;
   uint64_t v = 0;
-  while (p < end && siphb_cc((uint8_t)*p, SIPHB_CC_DIGIT)) {
-    v = v * 10u + (uint64_t)(*p - '0');
+  unsigned d;
+  while (p < end && (d = (unsigned)((uint8_t)*p - '0')) < 10u) {
+    v = v * 10u + d;
     if (v > max) return NULL;
     p++;
   }

@@ -254,8 +254,9 @@ siphb_sip_method siphb_sip_method_from(siphb_str name) {
   case 'U': m = SIPHB_SIP_METHOD_UPDATE; break;
   default: return SIPHB_SIP_METHOD_OTHER;
   }
-  if (methods[m].len != name.len || memcmp(methods[m].name, name.ptr, name.len) != 0)
-    return SIPHB_SIP_METHOD_OTHER;
+  if (methods[m].len != name.len) return SIPHB_SIP_METHOD_OTHER;
+  for (size_t i = 1; i < name.len; i++) /* too short for memcmp to pay */
+    if (methods[m].name[i] != name.ptr[i]) return SIPHB_SIP_METHOD_OTHER;
   return m;
 }
 

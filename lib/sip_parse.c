@@ -341,6 +341,13 @@ static inline uint64_t control_bits(uint64_t x) {
 
 /* The next byte below 0x0E in [p, end), or end. */
 static const char *next_control(const char *p, const char *end) {
+  while (end - p >= 16) { /* two words per branch: most lines hold none */
+    uint64_t x, y;
+    memcpy(&x, p, 8);
+    memcpy(&y, p + 8, 8);
+    if (control_bits(x) | control_bits(y)) break;
+    p += 16;
+  }
   while (end - p >= 8) {
     uint64_t x;
     memcpy(&x, p, 8);
@@ -438,7 +445,8 @@ static siphb_ssize parse_headers(parser *ps, const char *msg_start, const char *
       return refuse(ps, SIPHB_ERR_SIP_HEADER, name, "header name expected");
     }
     const char *colon = name_end;
-    while (colon < end && (*colon == ' ' || *colon == '\t')) colon++;
+    if (colon < end && *colon != ':')
+      while (colon < end && (*colon == ' ' || *colon == '\t')) colon++;
     if (colon >= end) return ran_out(ps, msg_start, SIPHB_ERR_SIP_HEADER, "header line cut short");
     if (*colon != ':') return refuse(ps, SIPHB_ERR_SIP_HEADER, colon, "':' expected after the header name");
     const char *bad = NULL;

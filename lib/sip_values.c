@@ -20,8 +20,8 @@ static int fail(siphb_sip_verr *e, int code, const char *where, const char *why)
 /* Is s the lower-case word `letters` (ASCII letters only) in any case?
  * `| 0x20` lowers a letter and turns no other byte into one. */
 static inline bool name_is(siphb_str s, const char *letters, size_t n) {
-  if (s.len != n) return false;
-  for (size_t i = 0; i < n; i++)
+  if (s.len != n || ((uint8_t)s.ptr[0] | 0x20u) != (uint8_t)letters[0]) return false;
+  for (size_t i = 1; i < n; i++)
     if (((uint8_t)s.ptr[i] | 0x20u) != (uint8_t)letters[i]) return false;
   return true;
 }
