@@ -559,7 +559,7 @@ siphb_ssize siphb_sip_parse(siphb_sip_msg *msg, const uint8_t *data, size_t len,
     return ran_out(&ps, msg_start, SIPHB_ERR_SIP_START_LINE, "start line not ended by CRLF");
   if (*eol == '\n')
     return refuse(&ps, SIPHB_ERR_SIP_START_LINE, eol, "start line ends in LF without CR");
-  if (eol[1] != '\n')
+  if (*eol == '\0' || eol[1] != '\n') /* a CR has a byte after it: start_line_end */
     return refuse(&ps, SIPHB_ERR_SIP_START_LINE, eol, "CR or NUL in the start line");
   const char *lf = eol + 1;
   msg->start_line = siphb_mkstr(p, eol);

@@ -293,6 +293,11 @@ static void test_nul_bytes(void **state) {
       {{SIPT_RAW_N("SIP/2.0 200 OK\r\nCall-ID: a\0b\r\n" SIPT_HDRS "\r\n")}, SIPHB_ERR_SIP_HEADER, "", 26},
       {{SIPT_RAW_N("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h\0\r\n" SIPT_HDRS "\r\n")}, SIPHB_ERR_SIP_HEADER, "", 34},
       {{SIPT_RAW_N("\0IP/2.0 200 OK\r\n" SIPT_HDRS "\r\n")}, SIPHB_ERR_SIP_START_LINE, "", 0},
+      /* NUL as the last byte, before any line end (fuzz: read one byte past
+       * the data, regressions/sip_parse/nul-last-byte-of-start-line.sip) */
+      {{SIPT_RAW_N("S\x01\0")}, SIPHB_ERR_SIP_START_LINE, "", 2},
+      {{SIPT_RAW_N("SIP/2.0 200 OK\0")}, SIPHB_ERR_SIP_START_LINE, "", 14},
+      {{SIPT_RAW_N("SIP/2.0 200 OK\0"), .stream = true}, SIPHB_ERR_SIP_START_LINE, "", 14},
   };
   SIPT_ERR_CASES(cases);
   /* a body may hold anything */
