@@ -16,4 +16,12 @@
 #  define SIPHB_ASSERT(cond) ((void)0)
 #endif
 
+/* A compile-time check at file scope; name must be unique in the file.
+ * C11 has _Static_assert; C99 gets an array type of negative size. */
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#  define SIPHB_STATIC_ASSERT(cond, name) _Static_assert(cond, #name)
+#else
+#  define SIPHB_STATIC_ASSERT(cond, name) typedef char siphb_static_assert_##name[(cond) ? 1 : -1]
+#endif
+
 #endif /* SIPHB_LIB_ASSERT_H */

@@ -10,8 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SIPHB_STUN_HEADER_SIZE 20u
-#define SIPHB_STUN_MAGIC_COOKIE 0x2112A442u
+#include <siphb/stun.h> /* SIPHB_STUN_HEADER_SIZE, SIPHB_STUN_MAGIC_COOKIE */
 
 typedef enum siphb_stun_frame {
   SIPHB_STUN_FRAME_NO = 0,    /* these bytes cannot start a STUN message */

@@ -71,6 +71,15 @@ typedef struct siphb_peer {
   siphb_transport transport;
 } siphb_peer;
 
+/* A transport address as STUN carries it (MAPPED-ADDRESS and its kin,
+ * RFC 8489 section 14.1): wire data, not a sockaddr. */
+typedef struct siphb_mapped_addr {
+  uint8_t family;    /* 0 none, 1 IPv4, 2 IPv6 (STUN values) */
+  uint8_t reserved_;
+  uint16_t port;     /* host order, un-XORed */
+  uint8_t addr[16];  /* network order; IPv4 uses the first 4 */
+} siphb_mapped_addr; /* 20 bytes, align 2 */
+
 /* Error codes. 0 is success; every error is negative. Codes from -1 to -499
  * are recoverable: the call failed and the object is exactly as it was
  * before. Codes at or below SIPHB_ERR_FATAL mean the object (or ctx) can no
@@ -110,6 +119,22 @@ typedef enum siphb_error {
   SIPHB_ERR_SIP_ADDRESS = -115,        /* malformed From/To/Contact value */
   SIPHB_ERR_SIP_VIA = -116,            /* malformed Via value */
   SIPHB_ERR_SIP_PARAM = -117,          /* malformed header parameter */
+
+  /* STUN codec (siphb/stun.h); siphb_parse_error.offset says where. */
+  SIPHB_ERR_STUN_NOT_STUN = -200,       /* top bits not 00, or no magic cookie where
+                                           one is required */
+  SIPHB_ERR_STUN_LENGTH = -201,         /* header cut short, Length not a multiple
+                                           of 4 or not matching the datagram */
+  SIPHB_ERR_STUN_ATTRIBUTE = -202,      /* attribute runs past the message, or a
+                                           length or value unfit for its type */
+  SIPHB_ERR_STUN_UNKNOWN_REQUIRED = -203, /* unknown comprehension-required attribute */
+  SIPHB_ERR_STUN_INTEGRITY = -204,      /* MESSAGE-INTEGRITY(-SHA256) mismatch */
+  SIPHB_ERR_STUN_FINGERPRINT = -205,    /* FINGERPRINT mismatch, or not the last attribute */
+  SIPHB_ERR_STUN_PADDING = -206,        /* non-zero padding (strict mode only) */
+  SIPHB_ERR_STUN_ADDRESS_FAMILY = -207, /* address family neither IPv4 nor IPv6 */
+  SIPHB_ERR_STUN_DUPLICATE_INTEGRITY = -208, /* a second MESSAGE-INTEGRITY(-SHA256) */
+  SIPHB_ERR_STUN_NO_INTEGRITY = -209,   /* integrity check asked, no attribute to check */
+  SIPHB_ERR_STUN_NO_FINGERPRINT = -210, /* fingerprint check asked, no FINGERPRINT */
   SIPHB_ERR_FATAL = -500,          /* boundary: codes <= this are fatal */
   SIPHB_ERR_NOMEM = -501,          /* allocation failed or byte budget exhausted */
   SIPHB_ERR_CALLBACK_FAILURE = -502 /* a callback returned an error */

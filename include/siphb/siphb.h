@@ -14,5 +14,6 @@
 #include <siphb/timer.h>
 #include <siphb/sip.h>
 #include <siphb/stream.h>
+#include <siphb/stun.h>
 
 #endif /* SIPHB_SIPHB_H */

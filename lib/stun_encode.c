@@ -1,0 +1,305 @@
+/*
+ * stun_encode.c - building STUN messages in a caller's buffer (RFC 8489
+ * sections 5, 14; RFC 5389 sections 6, 15).
+ *
+ * Each adder first reserves room for the whole attribute (header, value,
+ * padding) and only then writes it, so a call that fails leaves the
+ * message as it was. The header Length is brought up to date after every
+ * attribute: the buffer always holds a complete message. The closing
+ * MESSAGE-INTEGRITY(-SHA256) and FINGERPRINT are computed by
+ * siphb_stun_encode_finish() with the helpers of stun_auth.c, the same
+ * code that verifies them.
+ */
+#include <siphb/stun.h>
+
+#include <string.h>
+
+#include "stun_int.h"
+
+#define ENC_OPEN 0x5Au /* started, attributes may be added */
+#define ENC_DONE 0xD0u /* finished */
+
+#define MAX_VALUE 0xFFFFu /* a 16-bit attribute length */
+
+static void set_length(siphb_stun_encoder *enc) {
+  siphb_put_be16(enc->buf_ + 2, (unsigned)(enc->len - SIPHB_STUN_HEADER_SIZE));
+}
+
+/* Resets the encoder and writes the type with Length 0, if 20 bytes fit. */
+static int begin(siphb_stun_encoder *enc, uint8_t *buf, size_t cap, uint16_t type) {
+  enc->len = 0;
+  enc->needed = 0;
+  enc->pad = 0;
+  enc->state_ = 0;
+  enc->buf_ = buf;
+  enc->cap_ = cap;
+  if (cap < SIPHB_STUN_HEADER_SIZE) {
+    enc->needed = SIPHB_STUN_HEADER_SIZE;
+    return SIPHB_ERR_NOBUF;
+  }
+  siphb_put_be16(buf, type);
+  siphb_put_be16(buf + 2, 0);
+  return 0;
+}
+
+int siphb_stun_encode_start(siphb_stun_encoder *enc, uint8_t *buf, size_t cap, uint16_t method,
+                            siphb_stun_class cls, const uint8_t *txid, siphb_stun_random_fn random,
+                            void *random_user_data) {
+  if (!enc) return SIPHB_ERR_INVALID_ARGUMENT;
+  enc->state_ = 0;
+  if (!buf || method > 0x0FFFu || (unsigned)cls > 3u || (!txid && !random))
+    return SIPHB_ERR_INVALID_ARGUMENT;
+  int rc = begin(enc, buf, cap, siphb_stun_type(method, cls));
+  if (rc < 0) return rc;
+  siphb_put_be32(buf + 4, SIPHB_STUN_MAGIC_COOKIE);
+  if (txid)
+    memcpy(buf + 8, txid, SIPHB_STUN_TXID_SIZE);
+  else if (random(buf + 8, SIPHB_STUN_TXID_SIZE, random_user_data) != 0)
+    return SIPHB_ERR_CALLBACK_FAILURE;
+  enc->len = SIPHB_STUN_HEADER_SIZE;
+  enc->state_ = ENC_OPEN;
+  return 0;
+}
+
+int siphb_stun_encode_start_response(siphb_stun_encoder *enc, uint8_t *buf, size_t cap,
+                                     const siphb_stun_msg *req, siphb_stun_class cls) {
+  if (!enc) return SIPHB_ERR_INVALID_ARGUMENT;
+  enc->state_ = 0;
+  if (!buf || !req || !req->data || (cls != SIPHB_STUN_SUCCESS && cls != SIPHB_STUN_ERROR))
+    return SIPHB_ERR_INVALID_ARGUMENT;
+  uint16_t type = siphb_stun_type(req->method, cls);
+  const uint8_t *id = req->data + 4; /* cookie + txid, or a classic 16-byte id */
+  int rc = begin(enc, buf, cap, type);
+  if (rc < 0) return rc;
+  memmove(buf + 4, id, 16); /* buf may be the request's own buffer */
+  enc->len = SIPHB_STUN_HEADER_SIZE;
+  enc->state_ = ENC_OPEN;
+  return 0;
+}
+
+/* Room for an attribute with a value of vlen bytes: 0 and *value set to
+ * where the value goes, or an error with the message untouched. */
+static int reserve(siphb_stun_encoder *enc, size_t vlen, uint8_t **value) {
+  if (!enc || enc->state_ != ENC_OPEN || vlen > MAX_VALUE) return SIPHB_ERR_INVALID_ARGUMENT;
+  size_t add = 4 + siphb_stun_pad4(vlen);
+  if (enc->len - SIPHB_STUN_HEADER_SIZE + add > SIPHB_STUN_MAX_LENGTH)
+    return SIPHB_ERR_INVALID_ARGUMENT;
+  if (add > enc->cap_ - enc->len) {
+    enc->needed = enc->len + add;
+    return SIPHB_ERR_NOBUF;
+  }
+  *value = enc->buf_ + enc->len + 4;
+  return 0;
+}
+
+/* Writes the TLV header and padding around a value already in place, and
+ * counts the attribute. */
+static void commit(siphb_stun_encoder *enc, uint16_t type, size_t vlen) {
+  uint8_t *p = enc->buf_ + enc->len;
+  size_t padded = siphb_stun_pad4(vlen);
+  siphb_put_be16(p, type);
+  siphb_put_be16(p + 2, (unsigned)vlen);
+  memset(p + 4 + vlen, enc->pad, padded - vlen);
+  enc->len += 4 + padded;
+  set_length(enc);
+}
+
+int siphb_stun_encode_attr(siphb_stun_encoder *enc, uint16_t type, const void *value, size_t len) {
+  uint8_t *v;
+  if (!value && len) return SIPHB_ERR_INVALID_ARGUMENT;
+  int rc = reserve(enc, len, &v);
+  if (rc < 0) return rc;
+  if (len) memcpy(v, value, len);
+  commit(enc, type, len);
+  return 0;
+}
+
+int siphb_stun_encode_address(siphb_stun_encoder *enc, uint16_t type,
+                              const siphb_mapped_addr *addr, bool xored) {
+  uint8_t *v;
+  if (!addr || (addr->family != 1 && addr->family != 2)) return SIPHB_ERR_INVALID_ARGUMENT;
+  int rc = reserve(enc, addr->family == 1 ? 8 : 20, &v);
+  if (rc < 0) return rc;
+  commit(enc, type, siphb_stun_addr_encode(enc->buf_, addr, xored, v));
+  return 0;
+}
+
+int siphb_stun_encode_xor_mapped_address(siphb_stun_encoder *enc, const siphb_mapped_addr *addr) {
+  return siphb_stun_encode_address(enc, SIPHB_STUN_ATTR_XOR_MAPPED_ADDRESS, addr, true);
+}
+
+int siphb_stun_encode_mapped_address(siphb_stun_encoder *enc, const siphb_mapped_addr *addr) {
+  return siphb_stun_encode_address(enc, SIPHB_STUN_ATTR_MAPPED_ADDRESS, addr, false);
+}
+
+int siphb_stun_encode_alternate_server(siphb_stun_encoder *enc, const siphb_mapped_addr *addr) {
+  return siphb_stun_encode_address(enc, SIPHB_STUN_ATTR_ALTERNATE_SERVER, addr, false);
+}
+
+int siphb_stun_encode_username(siphb_stun_encoder *enc, siphb_str username) {
+  return siphb_stun_encode_attr(enc, SIPHB_STUN_ATTR_USERNAME, username.ptr, username.len);
+}
+
+int siphb_stun_encode_realm(siphb_stun_encoder *enc, siphb_str realm) {
+  return siphb_stun_encode_attr(enc, SIPHB_STUN_ATTR_REALM, realm.ptr, realm.len);
+}
+
+int siphb_stun_encode_nonce(siphb_stun_encoder *enc, siphb_str nonce) {
+  return siphb_stun_encode_attr(enc, SIPHB_STUN_ATTR_NONCE, nonce.ptr, nonce.len);
+}
+
+int siphb_stun_encode_software(siphb_stun_encoder *enc, siphb_str software) {
+  return siphb_stun_encode_attr(enc, SIPHB_STUN_ATTR_SOFTWARE, software.ptr, software.len);
+}
+
+int siphb_stun_encode_alternate_domain(siphb_stun_encoder *enc, siphb_str domain) {
+  return siphb_stun_encode_attr(enc, SIPHB_STUN_ATTR_ALTERNATE_DOMAIN, domain.ptr, domain.len);
+}
+
+int siphb_stun_encode_userhash(siphb_stun_encoder *enc,
+                               const uint8_t hash[SIPHB_STUN_USERHASH_SIZE]) {
+  if (!hash) return SIPHB_ERR_INVALID_ARGUMENT;
+  return siphb_stun_encode_attr(enc, SIPHB_STUN_ATTR_USERHASH, hash, SIPHB_STUN_USERHASH_SIZE);
+}
+
+int siphb_stun_encode_error_code(siphb_stun_encoder *enc, unsigned code, siphb_str reason) {
+  uint8_t *v;
+  if (code < 300 || code > 699 || (!reason.ptr && reason.len)) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (reason.len == 0) {
+    reason.ptr = siphb_stun_reason(code);
+    reason.len = strlen(reason.ptr);
+  }
+  if (reason.len > MAX_VALUE - 4) return SIPHB_ERR_INVALID_ARGUMENT;
+  int rc = reserve(enc, 4 + reason.len, &v);
+  if (rc < 0) return rc;
+  /* RFC 8489 section 14.8: 21 reserved bits, class (3 bits), number. */
+  v[0] = 0;
+  v[1] = 0;
+  v[2] = (uint8_t)(code / 100);
+  v[3] = (uint8_t)(code % 100);
+  if (reason.len) memcpy(v + 4, reason.ptr, reason.len);
+  commit(enc, SIPHB_STUN_ATTR_ERROR_CODE, 4 + reason.len);
+  return 0;
+}
+
+int siphb_stun_encode_unknown_attributes(siphb_stun_encoder *enc, const uint16_t *types,
+                                         size_t n) {
+  uint8_t *v;
+  if ((!types && n) || n > MAX_VALUE / 2) return SIPHB_ERR_INVALID_ARGUMENT;
+  int rc = reserve(enc, 2 * n, &v);
+  if (rc < 0) return rc;
+  for (size_t i = 0; i < n; i++) siphb_put_be16(v + 2 * i, types[i]);
+  commit(enc, SIPHB_STUN_ATTR_UNKNOWN_ATTRIBUTES, 2 * n);
+  return 0;
+}
+
+/* Bytes of n PASSWORD-ALGORITHMS entries, each padded (RFC 8489 section
+ * 14.11); 0 for a NULL list or a parameter with a NULL pointer, above
+ * MAX_VALUE if too long. */
+static size_t algs_size(const siphb_stun_password_alg *algs, size_t n) {
+  size_t total = 0;
+  if (!algs) return 0;
+  for (size_t i = 0; i < n; i++) {
+    if ((!algs[i].params.ptr && algs[i].params.len) || algs[i].params.len > MAX_VALUE) return 0;
+    total += 4 + siphb_stun_pad4(algs[i].params.len);
+    if (total > MAX_VALUE) break;
+  }
+  return total;
+}
+
+static int put_algs(siphb_stun_encoder *enc, uint16_t type, const siphb_stun_password_alg *algs,
+                    size_t n) {
+  uint8_t *v;
+  size_t size = algs_size(algs, n);
+  if ((n && size == 0) || n > MAX_VALUE / 4) return SIPHB_ERR_INVALID_ARGUMENT;
+  int rc = reserve(enc, size, &v);
+  if (rc < 0) return rc;
+  for (size_t i = 0; i < n; i++) {
+    size_t plen = algs[i].params.len, padded = siphb_stun_pad4(plen);
+    siphb_put_be16(v, algs[i].alg);
+    siphb_put_be16(v + 2, (unsigned)plen);
+    if (plen) memcpy(v + 4, algs[i].params.ptr, plen);
+    memset(v + 4 + plen, enc->pad, padded - plen);
+    v += 4 + padded;
+  }
+  commit(enc, type, size);
+  return 0;
+}
+
+int siphb_stun_encode_password_algorithm(siphb_stun_encoder *enc,
+                                         const siphb_stun_password_alg *alg) {
+  if (!alg) return SIPHB_ERR_INVALID_ARGUMENT;
+  return put_algs(enc, SIPHB_STUN_ATTR_PASSWORD_ALGORITHM, alg, 1);
+}
+
+int siphb_stun_encode_password_algorithms(siphb_stun_encoder *enc,
+                                          const siphb_stun_password_alg *algs, size_t n) {
+  return put_algs(enc, SIPHB_STUN_ATTR_PASSWORD_ALGORITHMS, algs, n);
+}
+
+/* ---- the closing attributes ----------------------------------------------- */
+
+static void put_integrity(siphb_stun_encoder *enc, const siphb_stun_key *key, uint16_t type,
+                          size_t vlen) {
+  uint8_t mac[32];
+  /* The MAC sees the Length as it will be with this attribute counted
+   * (RFC 8489 sections 14.5, 14.6); commit() then writes exactly that. */
+  siphb_stun_mac(key, type, enc->buf_, enc->len, vlen, mac);
+  memcpy(enc->buf_ + enc->len + 4, mac, vlen);
+  commit(enc, type, vlen);
+  memset(mac, 0, sizeof mac);
+}
+
+siphb_ssize siphb_stun_encode_finish(siphb_stun_encoder *enc, const siphb_stun_key *key,
+                                     unsigned flags) {
+  const unsigned all = SIPHB_STUN_WITH_INTEGRITY | SIPHB_STUN_WITH_INTEGRITY_SHA256 |
+                       SIPHB_STUN_WITH_FINGERPRINT;
+  if (!enc || enc->state_ != ENC_OPEN || (flags & ~all)) return SIPHB_ERR_INVALID_ARGUMENT;
+  bool mi = flags & SIPHB_STUN_WITH_INTEGRITY, mi256 = flags & SIPHB_STUN_WITH_INTEGRITY_SHA256;
+  bool fp = flags & SIPHB_STUN_WITH_FINGERPRINT;
+  if ((mi || mi256) && !siphb_stun_key_ready(key)) return SIPHB_ERR_INVALID_ARGUMENT;
+  size_t add = (mi ? 24u : 0u) + (mi256 ? 36u : 0u) + (fp ? 8u : 0u);
+  if (enc->len - SIPHB_STUN_HEADER_SIZE + add > SIPHB_STUN_MAX_LENGTH)
+    return SIPHB_ERR_INVALID_ARGUMENT;
+  if (add > enc->cap_ - enc->len) {
+    enc->needed = enc->len + add;
+    return SIPHB_ERR_NOBUF;
+  }
+  if (mi) put_integrity(enc, key, SIPHB_STUN_ATTR_MESSAGE_INTEGRITY, 20);
+  if (mi256) put_integrity(enc, key, SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256, 32);
+  if (fp) {
+    /* RFC 8489 section 14.7: the CRC covers the header with the final
+     * Length, which counts FINGERPRINT itself. */
+    size_t at = enc->len;
+    enc->len += 8;
+    set_length(enc);
+    siphb_put_be16(enc->buf_ + at, SIPHB_STUN_ATTR_FINGERPRINT);
+    siphb_put_be16(enc->buf_ + at + 2, 4);
+    siphb_put_be32(enc->buf_ + at + 4, siphb_stun_crc(enc->buf_, at));
+  }
+  enc->state_ = ENC_DONE;
+  return (siphb_ssize)enc->len;
+}
+
+/* The keepalive path: no encoder, one CRC over 20 bytes at most. */
+siphb_ssize siphb_stun_encode_binding(uint8_t *buf, size_t cap, const uint8_t *txid,
+                                      unsigned flags, size_t *needed) {
+  if (!buf || !txid || (flags & ~(unsigned)SIPHB_STUN_WITH_FINGERPRINT))
+    return SIPHB_ERR_INVALID_ARGUMENT;
+  bool fp = flags != 0;
+  size_t n = fp ? 28 : 20;
+  if (cap < n) {
+    if (needed) *needed = n;
+    return SIPHB_ERR_NOBUF;
+  }
+  siphb_put_be16(buf, siphb_stun_type(SIPHB_STUN_BINDING, SIPHB_STUN_REQUEST));
+  siphb_put_be16(buf + 2, fp ? 8u : 0u);
+  siphb_put_be32(buf + 4, SIPHB_STUN_MAGIC_COOKIE);
+  memcpy(buf + 8, txid, SIPHB_STUN_TXID_SIZE);
+  if (fp) {
+    siphb_put_be16(buf + 20, SIPHB_STUN_ATTR_FINGERPRINT);
+    siphb_put_be16(buf + 22, 4);
+    siphb_put_be32(buf + 24, siphb_stun_crc(buf, 20));
+  }
+  return (siphb_ssize)n;
+}
