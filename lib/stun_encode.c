@@ -67,11 +67,13 @@ int siphb_stun_encode_start_response(siphb_stun_encoder *enc, uint8_t *buf, size
   enc->state_ = 0;
   if (!buf || !req || !req->data || (cls != SIPHB_STUN_SUCCESS && cls != SIPHB_STUN_ERROR))
     return SIPHB_ERR_INVALID_ARGUMENT;
-  uint16_t type = siphb_stun_type(req->method, cls);
-  const uint8_t *id = req->data + 4; /* cookie + txid, or a classic 16-byte id */
-  int rc = begin(enc, buf, cap, type);
+  /* Cookie + txid, or a classic 16-byte id; copied first, since buf may
+   * be (or overlap) the request's own buffer. */
+  uint8_t id[16];
+  memcpy(id, req->data + 4, sizeof id);
+  int rc = begin(enc, buf, cap, siphb_stun_type(req->method, cls));
   if (rc < 0) return rc;
-  memmove(buf + 4, id, 16); /* buf may be the request's own buffer */
+  memcpy(buf + 4, id, sizeof id);
   enc->len = SIPHB_STUN_HEADER_SIZE;
   enc->state_ = ENC_OPEN;
   return 0;
