@@ -35,6 +35,17 @@ static void test_every_code_has_a_name_and_text(void **state) {
       {SIPHB_ERR_LIMIT, "SIPHB_ERR_LIMIT"},
       {SIPHB_ERR_UNSUPPORTED, "SIPHB_ERR_UNSUPPORTED"},
       {SIPHB_ERR_SEND, "SIPHB_ERR_SEND"},
+      {SIPHB_ERR_STUN_NOT_STUN, "SIPHB_ERR_STUN_NOT_STUN"},
+      {SIPHB_ERR_STUN_LENGTH, "SIPHB_ERR_STUN_LENGTH"},
+      {SIPHB_ERR_STUN_ATTRIBUTE, "SIPHB_ERR_STUN_ATTRIBUTE"},
+      {SIPHB_ERR_STUN_UNKNOWN_REQUIRED, "SIPHB_ERR_STUN_UNKNOWN_REQUIRED"},
+      {SIPHB_ERR_STUN_INTEGRITY, "SIPHB_ERR_STUN_INTEGRITY"},
+      {SIPHB_ERR_STUN_FINGERPRINT, "SIPHB_ERR_STUN_FINGERPRINT"},
+      {SIPHB_ERR_STUN_PADDING, "SIPHB_ERR_STUN_PADDING"},
+      {SIPHB_ERR_STUN_ADDRESS_FAMILY, "SIPHB_ERR_STUN_ADDRESS_FAMILY"},
+      {SIPHB_ERR_STUN_DUPLICATE_INTEGRITY, "SIPHB_ERR_STUN_DUPLICATE_INTEGRITY"},
+      {SIPHB_ERR_STUN_NO_INTEGRITY, "SIPHB_ERR_STUN_NO_INTEGRITY"},
+      {SIPHB_ERR_STUN_NO_FINGERPRINT, "SIPHB_ERR_STUN_NO_FINGERPRINT"},
       {SIPHB_ERR_FATAL, "SIPHB_ERR_FATAL"},
       {SIPHB_ERR_NOMEM, "SIPHB_ERR_NOMEM"},
       {SIPHB_ERR_CALLBACK_FAILURE, "SIPHB_ERR_CALLBACK_FAILURE"},
@@ -74,6 +85,14 @@ static void test_event_type_names(void **state) {
 }
 
 /* The payload union reserves 192 bytes so later members keep the ABI. */
+/* API-PLAN.md section 14.2 item 2: STUN wire data, 20 bytes, align 2. */
+static void test_mapped_addr_layout(void **state) {
+  (void)state;
+  assert_int_equal(sizeof(siphb_mapped_addr), 20);
+  assert_int_equal(offsetof(siphb_mapped_addr, port), 2);
+  assert_int_equal(offsetof(siphb_mapped_addr, addr), 4);
+}
+
 static void test_event_layout_is_stable(void **state) {
   (void)state;
   siphb_event ev;
@@ -89,6 +108,7 @@ int main(void) {
       cmocka_unit_test(test_fatal_split),
       cmocka_unit_test(test_event_type_names),
       cmocka_unit_test(test_event_layout_is_stable),
+      cmocka_unit_test(test_mapped_addr_layout),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -405,7 +405,7 @@ static void test_round_trip_addresses(void **state) {
     for (int k = 0; k < (in.family == 1 ? 4 : 16); k++) in.addr[k] = (uint8_t)(x >> (k % 8 * 8));
     uint8_t txid[12];
     for (int k = 0; k < 12; k++) txid[k] = (uint8_t)(x >> (k * 5 % 64));
-    uint8_t buf[64];
+    uint8_t buf[68]; /* 20 + 2 x 24 for IPv6 */
     siphb_stun_encoder e;
     assert_int_equal(siphb_stun_encode_start(&e, buf, sizeof buf, SIPHB_STUN_BINDING,
                                              SIPHB_STUN_SUCCESS, txid, NULL, NULL),

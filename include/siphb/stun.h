@@ -82,7 +82,9 @@ SIPHB_EXTERN uint16_t siphb_stun_type(uint16_t method, siphb_stun_class cls);
 SIPHB_EXTERN const char *siphb_stun_class_name(siphb_stun_class cls);
 
 /* The RFC name of an attribute type ("XOR-MAPPED-ADDRESS"), including the
- * RFC 3489 ones siphb only recognises; "" for a type it does not know. */
+ * RFC 3489 ones and the ICE ones (RFC 8445: PRIORITY, USE-CANDIDATE,
+ * ICE-CONTROLLED, ICE-CONTROLLING) that siphb only names; "" for any
+ * other type. */
 SIPHB_EXTERN const char *siphb_stun_attr_name(uint16_t type);
 
 /* The RFC 8489 reason phrase of an ERROR-CODE ("Stale Nonce" for 438); ""
