@@ -14,8 +14,8 @@
 uint16_t siphb_stun_type(uint16_t method, siphb_stun_class cls) {
   unsigned m = method & 0x0FFFu, c = (unsigned)cls & 3u;
   /* RFC 5389 section 6: M11..M7 C1 M6..M4 C0 M3..M0. */
-  return (uint16_t)((m & 0x000Fu) | ((m & 0x0070u) << 1) | ((m & 0x0F80u) << 2) |
-                    ((c & 1u) << 4) | ((c & 2u) << 7));
+  return (uint16_t)((m & 0x000Fu) | ((m & 0x0070u) << 1) | ((m & 0x0F80u) << 2) | ((c & 1u) << 4) |
+                    ((c & 2u) << 7));
 }
 
 const char *siphb_stun_class_name(siphb_stun_class cls) {
@@ -42,26 +42,26 @@ static const struct {
     {0x0004, "SOURCE-ADDRESS"},   /* RFC 3489 */
     {0x0005, "CHANGED-ADDRESS"},  /* RFC 3489 */
     {0x0006, "USERNAME"},
-    {0x0007, "PASSWORD"},         /* RFC 3489 */
+    {0x0007, "PASSWORD"}, /* RFC 3489 */
     {0x0008, "MESSAGE-INTEGRITY"},
     {0x0009, "ERROR-CODE"},
     {0x000A, "UNKNOWN-ATTRIBUTES"},
-    {0x000B, "REFLECTED-FROM"},   /* RFC 3489 */
+    {0x000B, "REFLECTED-FROM"}, /* RFC 3489 */
     {0x0014, "REALM"},
     {0x0015, "NONCE"},
     {0x001C, "MESSAGE-INTEGRITY-SHA256"},
     {0x001D, "PASSWORD-ALGORITHM"},
     {0x001E, "USERHASH"},
     {0x0020, "XOR-MAPPED-ADDRESS"},
-    {0x0024, "PRIORITY"},         /* ICE, RFC 8445 */
-    {0x0025, "USE-CANDIDATE"},    /* ICE */
+    {0x0024, "PRIORITY"},      /* ICE, RFC 8445 */
+    {0x0025, "USE-CANDIDATE"}, /* ICE */
     {0x8002, "PASSWORD-ALGORITHMS"},
     {0x8003, "ALTERNATE-DOMAIN"},
     {0x8022, "SOFTWARE"},
     {0x8023, "ALTERNATE-SERVER"},
     {0x8028, "FINGERPRINT"},
-    {0x8029, "ICE-CONTROLLED"},   /* ICE */
-    {0x802A, "ICE-CONTROLLING"},  /* ICE */
+    {0x8029, "ICE-CONTROLLED"},  /* ICE */
+    {0x802A, "ICE-CONTROLLING"}, /* ICE */
 };
 
 const char *siphb_stun_attr_name(uint16_t type) {
@@ -162,8 +162,7 @@ int siphb_stun_addr_decode(const uint8_t *msg, size_t off, size_t len, bool xore
   unsigned port = siphb_be16(v + 2);
   if (xored) port ^= siphb_be16(msg + 4);
   out->port = (uint16_t)port;
-  for (size_t i = 0; i < alen; i++)
-    out->addr[i] = (uint8_t)(v[4 + i] ^ (xored ? msg[4 + i] : 0u));
+  for (size_t i = 0; i < alen; i++) out->addr[i] = (uint8_t)(v[4 + i] ^ (xored ? msg[4 + i] : 0u));
   return 0;
 }
 
@@ -174,8 +173,7 @@ size_t siphb_stun_addr_encode(const uint8_t *msg, const siphb_mapped_addr *a, bo
   out[0] = 0;
   out[1] = a->family;
   siphb_put_be16(out + 2, xored ? (unsigned)a->port ^ siphb_be16(msg + 4) : a->port);
-  for (size_t i = 0; i < alen; i++)
-    out[4 + i] = (uint8_t)(a->addr[i] ^ (xored ? msg[4 + i] : 0u));
+  for (size_t i = 0; i < alen; i++) out[4 + i] = (uint8_t)(a->addr[i] ^ (xored ? msg[4 + i] : 0u));
   return 4 + alen;
 }
 
@@ -252,8 +250,7 @@ int siphb_stun_check_value(const uint8_t *msg, size_t off, siphb_stun_known slot
 /* ---- typed accessors ------------------------------------------------------ */
 
 /* The value of the indexed first occurrence. */
-static int first(const siphb_stun_msg *msg, siphb_stun_known slot, const uint8_t **v,
-                 size_t *len) {
+static int first(const siphb_stun_msg *msg, siphb_stun_known slot, const uint8_t **v, size_t *len) {
   if (!msg || !msg->data) return SIPHB_ERR_INVALID_ARGUMENT;
   size_t off = msg->index_[slot];
   if (!off) return SIPHB_ERR_NOT_FOUND;
@@ -380,8 +377,8 @@ int siphb_stun_password_algorithm(const siphb_stun_msg *msg, siphb_stun_password
   return alg_walk(v, 4u + siphb_be16(v + 2), out, 1) == 1 ? 0 : SIPHB_ERR_STUN_ATTRIBUTE;
 }
 
-siphb_ssize siphb_stun_password_algorithms(const siphb_stun_msg *msg,
-                                           siphb_stun_password_alg *out, size_t max) {
+siphb_ssize siphb_stun_password_algorithms(const siphb_stun_msg *msg, siphb_stun_password_alg *out,
+                                           size_t max) {
   if (!out && max) return SIPHB_ERR_INVALID_ARGUMENT;
   const uint8_t *v;
   size_t len;

@@ -115,8 +115,8 @@ siphb_ssize siphb_stun_long_term_key(uint16_t alg, siphb_str username, siphb_str
   return n ? (siphb_ssize)n : SIPHB_ERR_INVALID_ARGUMENT;
 }
 
-int siphb_stun_key_long_term(siphb_stun_key *key, uint16_t alg, siphb_str username,
-                             siphb_str realm, siphb_str password) {
+int siphb_stun_key_long_term(siphb_stun_key *key, uint16_t alg, siphb_str username, siphb_str realm,
+                             siphb_str password) {
   uint8_t k[32];
   if (!key) return SIPHB_ERR_INVALID_ARGUMENT;
   siphb_ssize n = siphb_stun_long_term_key(alg, username, realm, password, k);
@@ -143,10 +143,10 @@ void siphb_stun_mac(const siphb_stun_key *key, uint16_t type, const uint8_t *msg
   siphb_put_be16(hdr + 2, (unsigned)(off + 4 + value_len - SIPHB_STUN_HEADER_SIZE));
   siphb_hmac_key k;
   size_t at = type == SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256 ? offsetof(prepared, sha256)
-                                                                : offsetof(prepared, sha1);
+                                                               : offsetof(prepared, sha1);
   memcpy(&k, (const uint8_t *)key->state_ + at, sizeof k);
-  siphb_hmac(&k, hdr, sizeof hdr, msg + SIPHB_STUN_HEADER_SIZE, off - SIPHB_STUN_HEADER_SIZE,
-             NULL, 0, out);
+  siphb_hmac(&k, hdr, sizeof hdr, msg + SIPHB_STUN_HEADER_SIZE, off - SIPHB_STUN_HEADER_SIZE, NULL,
+             0, out);
   wipe(&k, sizeof k);
 }
 

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "parse_error.h"
 #include "stun_frame.h"
 #include "stun_int.h"
 
@@ -32,17 +33,6 @@ typedef struct decoder {
   siphb_parse_error *err;
 } decoder;
 
-static siphb_ssize fail(siphb_parse_error *err, int code, size_t offset, size_t need,
-                        const char *why) {
-  if (err) {
-    err->code = code;
-    err->offset = offset;
-    err->need = need;
-    err->message = why;
-  }
-  return code;
-}
-
 /* ---- the header ------------------------------------------------------------ */
 
 /*
@@ -55,18 +45,21 @@ static siphb_ssize header_fault(decoder *dc, siphb_stun_frame frame, size_t *tot
   size_t len = dc->len;
   bool stream = dc->cfg->stream;
   if (len == 0)
-    return stream ? fail(dc->err, SIPHB_ERR_INCOMPLETE, 0, SIPHB_STUN_HEADER_SIZE, "no data")
-                  : fail(dc->err, SIPHB_ERR_STUN_LENGTH, 0, 0, "header cut short");
+    return stream ? siphb_parse_fail(dc->err, SIPHB_ERR_INCOMPLETE, 0, SIPHB_STUN_HEADER_SIZE,
+                                     "no data")
+                  : siphb_parse_fail(dc->err, SIPHB_ERR_STUN_LENGTH, 0, 0, "header cut short");
   if ((d[0] & 0xC0u) != 0)
-    return fail(dc->err, SIPHB_ERR_STUN_NOT_STUN, 0, 0, "first two bits of the type are not 00");
+    return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_NOT_STUN, 0, 0,
+                            "first two bits of the type are not 00");
   if (len >= 4 && (d[3] & 3u) != 0)
-    return fail(dc->err, SIPHB_ERR_STUN_LENGTH, 2, 0, "length not a multiple of 4");
+    return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_LENGTH, 2, 0, "length not a multiple of 4");
   if (frame == SIPHB_STUN_FRAME_SHORT && stream) /* *total is at least 20 here */
-    return fail(dc->err, SIPHB_ERR_INCOMPLETE, len, *total - len, "STUN message incomplete");
+    return siphb_parse_fail(dc->err, SIPHB_ERR_INCOMPLETE, len, *total - len,
+                            "STUN message incomplete");
   if (frame == SIPHB_STUN_FRAME_NO && (stream || !dc->cfg->allow_classic))
-    return fail(dc->err, SIPHB_ERR_STUN_NOT_STUN, 4, 0, "no magic cookie");
+    return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_NOT_STUN, 4, 0, "no magic cookie");
   if (len < SIPHB_STUN_HEADER_SIZE)
-    return fail(dc->err, SIPHB_ERR_STUN_LENGTH, len, 0, "header cut short");
+    return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_LENGTH, len, 0, "header cut short");
   /* No cookie, a datagram, classic allowed: RFC 3489 (RFC 5389 section
    * 12: bytes 4-19 are its 128-bit transaction id). */
   *total = SIPHB_STUN_HEADER_SIZE + siphb_be16(d + 2);
@@ -82,10 +75,11 @@ static siphb_ssize check_header(decoder *dc, size_t *total) {
   }
   if (dc->cfg->stream) {
     if (*total > dc->len)
-      return fail(dc->err, SIPHB_ERR_INCOMPLETE, dc->len, *total - dc->len,
-                  "STUN message incomplete");
+      return siphb_parse_fail(dc->err, SIPHB_ERR_INCOMPLETE, dc->len, *total - dc->len,
+                              "STUN message incomplete");
   } else if (*total != dc->len) {
-    return fail(dc->err, SIPHB_ERR_STUN_LENGTH, 2, 0, "length does not match the datagram");
+    return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_LENGTH, 2, 0,
+                            "length does not match the datagram");
   }
   siphb_stun_msg *m = dc->msg;
   uint16_t t = siphb_be16(dc->d);
@@ -113,8 +107,8 @@ static siphb_ssize unknown_required(decoder *dc, uint16_t type, size_t off) {
   siphb_stun_msg *m = dc->msg;
   if (caller_knows(dc->cfg, type)) return 0;
   if (dc->cfg->refuse_unknown)
-    return fail(dc->err, SIPHB_ERR_STUN_UNKNOWN_REQUIRED, off, 0,
-                "unknown comprehension-required attribute");
+    return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_UNKNOWN_REQUIRED, off, 0,
+                            "unknown comprehension-required attribute");
   m->unknown_total++;
   for (size_t i = 0; i < m->unknown_count; i++)
     if (m->unknown[i] == type) return 0;
@@ -125,7 +119,7 @@ static siphb_ssize unknown_required(decoder *dc, uint16_t type, size_t off) {
 static siphb_ssize check_value(decoder *dc, size_t off, siphb_stun_known slot) {
   siphb_stun_fault f;
   int rc = siphb_stun_check_value(dc->d, off, slot, &f);
-  return rc < 0 ? fail(dc->err, rc, f.at, 0, f.why) : 0;
+  return rc < 0 ? siphb_parse_fail(dc->err, rc, f.at, 0, f.why) : 0;
 }
 
 /* Records the first occurrence of a known attribute, after checking its
@@ -155,16 +149,16 @@ static siphb_ssize take(decoder *dc, uint16_t type, size_t off) {
     return rc;
   case SIPHB_STUN_ATTR_MESSAGE_INTEGRITY:
     if (m->integrity_offset)
-      return fail(dc->err, SIPHB_ERR_STUN_DUPLICATE_INTEGRITY, off, 0,
-                  "second MESSAGE-INTEGRITY");
+      return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_DUPLICATE_INTEGRITY, off, 0,
+                              "second MESSAGE-INTEGRITY");
     if (m->integrity_sha256_offset) break; /* ignored after -SHA256 */
     rc = index_known(dc, off, STUN_K_MESSAGE_INTEGRITY);
     m->integrity_offset = off;
     return rc;
   case SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256:
     if (m->integrity_sha256_offset)
-      return fail(dc->err, SIPHB_ERR_STUN_DUPLICATE_INTEGRITY, off, 0,
-                  "second MESSAGE-INTEGRITY-SHA256");
+      return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_DUPLICATE_INTEGRITY, off, 0,
+                              "second MESSAGE-INTEGRITY-SHA256");
     rc = index_known(dc, off, STUN_K_MESSAGE_INTEGRITY_SHA256);
     m->integrity_sha256_offset = off;
     return rc;
@@ -187,7 +181,7 @@ static siphb_ssize check_padding(decoder *dc, size_t from, size_t to) {
   for (size_t i = from; i < to; i++) {
     if (dc->d[i] == 0) continue;
     if (dc->cfg->strict_padding)
-      return fail(dc->err, SIPHB_ERR_STUN_PADDING, i, 0, "non-zero padding");
+      return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_PADDING, i, 0, "non-zero padding");
     dc->msg->padding_nonzero = true;
   }
   return 0;
@@ -202,11 +196,11 @@ static siphb_ssize walk(decoder *dc, size_t total) {
     size_t vlen = siphb_be16(d + off + 2);
     size_t padded = siphb_stun_pad4(vlen);
     if (padded > total - off - 4)
-      return fail(dc->err, SIPHB_ERR_STUN_ATTRIBUTE, off, 0,
-                  "attribute runs past the end of the message");
+      return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_ATTRIBUTE, off, 0,
+                              "attribute runs past the end of the message");
     if (dc->msg->fingerprint_offset)
-      return fail(dc->err, SIPHB_ERR_STUN_FINGERPRINT, off, 0,
-                  "attribute after FINGERPRINT");
+      return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_FINGERPRINT, off, 0,
+                              "attribute after FINGERPRINT");
     siphb_ssize rc = check_padding(dc, off + 4 + vlen, off + 4 + padded);
     if (rc < 0) return rc;
     dc->msg->attr_count++;
@@ -221,7 +215,7 @@ siphb_ssize siphb_stun_parse_ex(siphb_stun_msg *msg, const uint8_t *data, size_t
                                 const siphb_stun_parse_config *cfg, siphb_parse_error *err) {
   if (err) memset(err, 0, sizeof *err);
   if (!msg || (!data && len))
-    return fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "msg or data is NULL");
+    return siphb_parse_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "msg or data is NULL");
   memset(msg, 0, sizeof *msg);
   siphb_stun_parse_config defaults;
   if (!cfg) {
@@ -229,7 +223,7 @@ siphb_ssize siphb_stun_parse_ex(siphb_stun_msg *msg, const uint8_t *data, size_t
     cfg = &defaults;
   }
   if (cfg->known_count && !cfg->known)
-    return fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "cfg->known is NULL");
+    return siphb_parse_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "cfg->known is NULL");
   decoder dc = {data, len, cfg, msg, err};
   size_t total = 0;
   siphb_ssize rc = check_header(&dc, &total);

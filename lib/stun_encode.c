@@ -116,8 +116,8 @@ int siphb_stun_encode_attr(siphb_stun_encoder *enc, uint16_t type, const void *v
   return 0;
 }
 
-int siphb_stun_encode_address(siphb_stun_encoder *enc, uint16_t type,
-                              const siphb_mapped_addr *addr, bool xored) {
+int siphb_stun_encode_address(siphb_stun_encoder *enc, uint16_t type, const siphb_mapped_addr *addr,
+                              bool xored) {
   uint8_t *v;
   if (!addr || (addr->family != 1 && addr->family != 2)) return SIPHB_ERR_INVALID_ARGUMENT;
   int rc = reserve(enc, addr->family == 1 ? 8 : 20, &v);
@@ -184,8 +184,7 @@ int siphb_stun_encode_error_code(siphb_stun_encoder *enc, unsigned code, siphb_s
   return 0;
 }
 
-int siphb_stun_encode_unknown_attributes(siphb_stun_encoder *enc, const uint16_t *types,
-                                         size_t n) {
+int siphb_stun_encode_unknown_attributes(siphb_stun_encoder *enc, const uint16_t *types, size_t n) {
   uint8_t *v;
   if ((!types && n) || n > MAX_VALUE / 2) return SIPHB_ERR_INVALID_ARGUMENT;
   int rc = reserve(enc, 2 * n, &v);
@@ -254,8 +253,8 @@ static void put_integrity(siphb_stun_encoder *enc, const siphb_stun_key *key, ui
 
 siphb_ssize siphb_stun_encode_finish(siphb_stun_encoder *enc, const siphb_stun_key *key,
                                      unsigned flags) {
-  const unsigned all = SIPHB_STUN_WITH_INTEGRITY | SIPHB_STUN_WITH_INTEGRITY_SHA256 |
-                       SIPHB_STUN_WITH_FINGERPRINT;
+  const unsigned all =
+      SIPHB_STUN_WITH_INTEGRITY | SIPHB_STUN_WITH_INTEGRITY_SHA256 | SIPHB_STUN_WITH_FINGERPRINT;
   if (!enc || enc->state_ != ENC_OPEN || (flags & ~all)) return SIPHB_ERR_INVALID_ARGUMENT;
   bool mi = flags & SIPHB_STUN_WITH_INTEGRITY, mi256 = flags & SIPHB_STUN_WITH_INTEGRITY_SHA256;
   bool fp = flags & SIPHB_STUN_WITH_FINGERPRINT;
@@ -284,8 +283,8 @@ siphb_ssize siphb_stun_encode_finish(siphb_stun_encoder *enc, const siphb_stun_k
 }
 
 /* The keepalive path: no encoder, one CRC over 20 bytes at most. */
-siphb_ssize siphb_stun_encode_binding(uint8_t *buf, size_t cap, const uint8_t *txid,
-                                      unsigned flags, size_t *needed) {
+siphb_ssize siphb_stun_encode_binding(uint8_t *buf, size_t cap, const uint8_t *txid, unsigned flags,
+                                      size_t *needed) {
   if (!buf || !txid || (flags & ~(unsigned)SIPHB_STUN_WITH_FINGERPRINT))
     return SIPHB_ERR_INVALID_ARGUMENT;
   bool fp = flags != 0;

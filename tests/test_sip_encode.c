@@ -15,31 +15,18 @@
 
 #include <siphb/siphb.h>
 
-/* ---- a deterministic random source ---------------------------------------
- * Each byte is the next value of a counter, so generated identifiers are
- * known: with everything generated, the branch is z9hG4bK0001020304050607,
- * the tag 08090a0b0c0d0e0f, the Call-ID 101112131415161718191a1b1c1d1e1f. */
-typedef struct rnd_state {
-  uint8_t next;
-  int calls;
-  size_t last_len;
-  bool fail;
-} rnd_state;
-
-static int rnd_counter(uint8_t *dest, size_t len, void *user_data) {
-  rnd_state *r = user_data;
-  r->calls++;
-  r->last_len = len;
-  if (r->fail) return -1;
-  for (size_t i = 0; i < len; i++) dest[i] = r->next++;
-  return 0;
-}
+#include "rndtest.h"
 
 static siphb_str S(const char *s) {
   siphb_str v = {s, strlen(s)};
   return v;
 }
 
+/* ---- a deterministic random source ---------------------------------------
+ * Each byte is the next value of a counter (rndtest.h), so generated
+ * identifiers are known: with everything generated, the branch is
+ * z9hG4bK0001020304050607, the tag 08090a0b0c0d0e0f, the Call-ID
+ * 101112131415161718191a1b1c1d1e1f. */
 static rnd_state R;
 
 static void base_options(siphb_sip_options *o) {

@@ -17,25 +17,11 @@
 
 #include <siphb/siphb.h>
 
+#include "rndtest.h"
+
 /* Each random byte is the next value of a counter: a generated To tag is
  * 0001020304050607. */
-typedef struct rnd_state {
-  uint8_t next;
-  int calls;
-  size_t last_len;
-  bool fail;
-} rnd_state;
-
 static rnd_state R;
-
-static int rnd_counter(uint8_t *dest, size_t len, void *user_data) {
-  rnd_state *r = user_data;
-  r->calls++;
-  r->last_len = len;
-  if (r->fail) return -1;
-  for (size_t i = 0; i < len; i++) dest[i] = r->next++;
-  return 0;
-}
 
 static siphb_str S(const char *s) {
   siphb_str v = {s, strlen(s)};

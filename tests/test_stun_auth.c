@@ -53,9 +53,8 @@ static void test_long_term_keys(void **state) {
   stunt_hex("e8ca7ad59d5eb0518e312911d2dab2a9", want, 16);
   assert_memory_equal(k, want, 16);
   /* RFC 5389 section 15.4's example */
-  assert_int_equal(siphb_stun_long_term_key(SIPHB_STUN_PASSWORD_MD5, S("user"), S("realm"),
-                                            S("pass"), k),
-                   16);
+  assert_int_equal(
+      siphb_stun_long_term_key(SIPHB_STUN_PASSWORD_MD5, S("user"), S("realm"), S("pass"), k), 16);
   stunt_hex("8493fbc53ba582fb4c044c456bdc40eb", want, 16);
   assert_memory_equal(k, want, 16);
   /* RFC 8489 section 9.2.2: SHA-256 of the same string (computed with
@@ -75,10 +74,8 @@ static void test_long_term_keys(void **state) {
                    SIPHB_ERR_INVALID_ARGUMENT);
   assert_int_equal(siphb_stun_long_term_key(1, S("u"), S("r"), S("p"), NULL),
                    SIPHB_ERR_INVALID_ARGUMENT);
-  assert_int_equal(siphb_stun_long_term_key(1, bad, S("r"), S("p"), k),
-                   SIPHB_ERR_INVALID_ARGUMENT);
-  assert_int_equal(siphb_stun_long_term_key(1, S("u"), S("r"), bad, k),
-                   SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_stun_long_term_key(1, bad, S("r"), S("p"), k), SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_stun_long_term_key(1, S("u"), S("r"), bad, k), SIPHB_ERR_INVALID_ARGUMENT);
   siphb_stun_key key;
   assert_int_equal(siphb_stun_key_long_term(&key, 9, S("u"), S("r"), S("p")),
                    SIPHB_ERR_INVALID_ARGUMENT);
@@ -125,9 +122,9 @@ static void test_vectors_verify(void **state) {
         siphb_stun_check_integrity_attr(&stunt.msg, &st, SIPHB_STUN_ATTR_MESSAGE_INTEGRITY), 0);
     assert_int_equal(siphb_stun_check_integrity(&stunt.msg, &wrong), SIPHB_ERR_STUN_INTEGRITY);
     assert_int_equal(siphb_stun_check_integrity(&stunt.msg, &md5), SIPHB_ERR_STUN_INTEGRITY);
-    assert_int_equal(siphb_stun_check_integrity_attr(&stunt.msg, &st,
-                                                     SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256),
-                     SIPHB_ERR_STUN_NO_INTEGRITY);
+    assert_int_equal(
+        siphb_stun_check_integrity_attr(&stunt.msg, &st, SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256),
+        SIPHB_ERR_STUN_NO_INTEGRITY);
   }
   parse_vector(STUNT_LONG_TERM);
   assert_int_equal(siphb_stun_check_integrity(&stunt.msg, &md5), 0);
@@ -144,9 +141,9 @@ static void test_vectors_verify(void **state) {
    * PASSWORD-ALGORITHM, so MD5). */
   parse_vector(STUNT_SHA256);
   assert_int_equal(siphb_stun_check_integrity(&stunt.msg, &md5), 0);
-  assert_int_equal(siphb_stun_check_integrity_attr(&stunt.msg, &md5,
-                                                   SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256),
-                   0);
+  assert_int_equal(
+      siphb_stun_check_integrity_attr(&stunt.msg, &md5, SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256),
+      0);
   assert_int_equal(
       siphb_stun_check_integrity_attr(&stunt.msg, &md5, SIPHB_STUN_ATTR_MESSAGE_INTEGRITY),
       SIPHB_ERR_STUN_NO_INTEGRITY);
@@ -230,14 +227,17 @@ static void test_reencode_vectors(void **state) {
   assert_int_equal(siphb_stun_encode_attr(&e, 0x0024, "\x6e\x00\x01\xff", 4), 0);
   assert_int_equal(siphb_stun_encode_attr(&e, 0x8029, "\x93\x2f\xf9\xb1\x51\x26\x3b\x36", 8), 0);
   assert_int_equal(siphb_stun_encode_username(&e, S(STUNT_USERNAME_2_1)), 0);
-  same_as_vector(STUNT_REQUEST, buf,
-                 siphb_stun_encode_finish(&e, &st,
-                                          SIPHB_STUN_WITH_INTEGRITY | SIPHB_STUN_WITH_FINGERPRINT));
+  same_as_vector(
+      STUNT_REQUEST, buf,
+      siphb_stun_encode_finish(&e, &st, SIPHB_STUN_WITH_INTEGRITY | SIPHB_STUN_WITH_FINGERPRINT));
 
   /* 2.2 and 2.3 */
   const siphb_mapped_addr v4 = {1, 0, 32853, {192, 0, 2, 1}};
-  const siphb_mapped_addr v6 = {2, 0, 32853, {0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34, 0x56, 0x78,
-                                              0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77}};
+  const siphb_mapped_addr v6 = {2,
+                                0,
+                                32853,
+                                {0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34, 0x56, 0x78, 0x00, 0x11, 0x22,
+                                 0x33, 0x44, 0x55, 0x66, 0x77}};
   const char *names[2] = {STUNT_IPV4, STUNT_IPV6};
   const siphb_mapped_addr *addrs[2] = {&v4, &v6};
   for (size_t i = 0; i < 2; i++) {
@@ -247,9 +247,9 @@ static void test_reencode_vectors(void **state) {
     e.pad = 0x20;
     assert_int_equal(siphb_stun_encode_software(&e, S("test vector")), 0);
     assert_int_equal(siphb_stun_encode_xor_mapped_address(&e, addrs[i]), 0);
-    same_as_vector(names[i], buf,
-                   siphb_stun_encode_finish(&e, &st, SIPHB_STUN_WITH_INTEGRITY |
-                                                         SIPHB_STUN_WITH_FINGERPRINT));
+    same_as_vector(
+        names[i], buf,
+        siphb_stun_encode_finish(&e, &st, SIPHB_STUN_WITH_INTEGRITY | SIPHB_STUN_WITH_FINGERPRINT));
   }
 
   /* 2.4: zero padding, long-term MD5 key. */
@@ -314,8 +314,8 @@ static void test_finish_all_three(void **state) {
   assert_int_equal(siphb_stun_key_init(&key, (const uint8_t *)"secret", 6), 0);
   uint8_t ref[128];
   siphb_stun_encoder e;
-  const unsigned all = SIPHB_STUN_WITH_INTEGRITY | SIPHB_STUN_WITH_INTEGRITY_SHA256 |
-                       SIPHB_STUN_WITH_FINGERPRINT;
+  const unsigned all =
+      SIPHB_STUN_WITH_INTEGRITY | SIPHB_STUN_WITH_INTEGRITY_SHA256 | SIPHB_STUN_WITH_FINGERPRINT;
   assert_int_equal(siphb_stun_encode_start(&e, ref, sizeof ref, SIPHB_STUN_BINDING,
                                            SIPHB_STUN_REQUEST, txid_2_1, NULL, NULL),
                    0);
@@ -327,12 +327,11 @@ static void test_finish_all_three(void **state) {
   assert_int_equal(stunt.msg.integrity_offset, 32);
   assert_int_equal(stunt.msg.integrity_sha256_offset, 56);
   assert_int_equal(stunt.msg.fingerprint_offset, 92);
-  assert_int_equal(siphb_stun_check_integrity_attr(&stunt.msg, &key,
-                                                   SIPHB_STUN_ATTR_MESSAGE_INTEGRITY),
-                   0);
-  assert_int_equal(siphb_stun_check_integrity_attr(&stunt.msg, &key,
-                                                   SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256),
-                   0);
+  assert_int_equal(
+      siphb_stun_check_integrity_attr(&stunt.msg, &key, SIPHB_STUN_ATTR_MESSAGE_INTEGRITY), 0);
+  assert_int_equal(
+      siphb_stun_check_integrity_attr(&stunt.msg, &key, SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256),
+      0);
   assert_int_equal(siphb_stun_check_fingerprint(&stunt.msg), 0);
   /* MESSAGE-INTEGRITY by hand: HMAC-SHA1 over the header with Length 36
    * (up to the end of MESSAGE-INTEGRITY) and USERNAME. */
@@ -385,8 +384,8 @@ static void test_truncated_sha256(void **state) {
     memcpy(hdr, buf, 20);
     hdr[3] = (uint8_t)(8 + 4 + tlen);
     siphb_hmac(&hk, hdr, 20, buf + 20, 8, NULL, 0, mac);
-    assert_int_equal(siphb_stun_encode_attr(&e, SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256, mac, tlen),
-                     0);
+    assert_int_equal(
+        siphb_stun_encode_attr(&e, SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256, mac, tlen), 0);
     assert_int_equal(stunt_parse(buf, e.len, NULL), (siphb_ssize)e.len);
     assert_int_equal(siphb_stun_check_integrity(&stunt.msg, &key), 0);
     stunt.buf[e.len - 1] ^= 1;
@@ -417,11 +416,9 @@ static void test_key_lengths(void **state) {
     assert_int_equal(n, 80);
     assert_int_equal(stunt_parse(buf, (size_t)n, NULL), n);
     assert_int_equal(siphb_stun_check_integrity(&stunt.msg, keys[i]), 0);
-    assert_int_equal(siphb_stun_check_integrity_attr(&stunt.msg, keys[i],
-                                                     SIPHB_STUN_ATTR_MESSAGE_INTEGRITY),
-                     0);
-    assert_int_equal(siphb_stun_check_integrity(&stunt.msg, keys[1 - i]),
-                     SIPHB_ERR_STUN_INTEGRITY);
+    assert_int_equal(
+        siphb_stun_check_integrity_attr(&stunt.msg, keys[i], SIPHB_STUN_ATTR_MESSAGE_INTEGRITY), 0);
+    assert_int_equal(siphb_stun_check_integrity(&stunt.msg, keys[1 - i]), SIPHB_ERR_STUN_INTEGRITY);
   }
   assert_int_equal(siphb_stun_check_integrity(&stunt.msg, &other), SIPHB_ERR_STUN_INTEGRITY);
 }
@@ -456,16 +453,11 @@ static void test_check_refusals(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_long_term_keys),
-      cmocka_unit_test(test_userhash),
-      cmocka_unit_test(test_vectors_verify),
-      cmocka_unit_test(test_flipped_bits),
-      cmocka_unit_test(test_reencode_vectors),
-      cmocka_unit_test(test_binding_with_fingerprint),
-      cmocka_unit_test(test_finish_all_three),
-      cmocka_unit_test(test_truncated_sha256),
-      cmocka_unit_test(test_key_lengths),
-      cmocka_unit_test(test_check_refusals),
+      cmocka_unit_test(test_long_term_keys),   cmocka_unit_test(test_userhash),
+      cmocka_unit_test(test_vectors_verify),   cmocka_unit_test(test_flipped_bits),
+      cmocka_unit_test(test_reencode_vectors), cmocka_unit_test(test_binding_with_fingerprint),
+      cmocka_unit_test(test_finish_all_three), cmocka_unit_test(test_truncated_sha256),
+      cmocka_unit_test(test_key_lengths),      cmocka_unit_test(test_check_refusals),
   };
   return cmocka_run_group_tests(tests, NULL, stunt_teardown);
 }

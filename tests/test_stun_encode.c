@@ -18,6 +18,7 @@
 
 #include <siphb/siphb.h>
 
+#include "rndtest.h"
 #include "stuntest.h"
 
 static siphb_str S(const char *s) {
@@ -31,13 +32,18 @@ static const uint8_t txid_5769[12] = {0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34,
                                       0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae};
 #define HDR_SEQ "2112a442 000102030405060708090a0b"
 
-/* Starts a Binding request with txid_seq in buf[0..cap). */
-static void start(siphb_stun_encoder *e, uint8_t *buf, size_t cap) {
-  assert_int_equal(siphb_stun_encode_start(e, buf, cap, SIPHB_STUN_BINDING, SIPHB_STUN_REQUEST,
-                                           txid_seq, NULL, NULL),
+/* Starts a Binding message of class cls with txid in buf[0..cap). */
+static void start_as(siphb_stun_encoder *e, uint8_t *buf, size_t cap, siphb_stun_class cls,
+                     const uint8_t *txid) {
+  assert_int_equal(siphb_stun_encode_start(e, buf, cap, SIPHB_STUN_BINDING, cls, txid, NULL, NULL),
                    0);
   assert_int_equal(e->len, 20);
   assert_int_equal(e->pad, 0);
+}
+
+/* Starts a Binding request with txid_seq. */
+static void start(siphb_stun_encoder *e, uint8_t *buf, size_t cap) {
+  start_as(e, buf, cap, SIPHB_STUN_REQUEST, txid_seq);
 }
 
 /* The message so far equals hex. */
@@ -84,22 +90,6 @@ static void test_binding_request(void **state) {
 }
 
 /* ---- the header ------------------------------------------------------------ */
-
-typedef struct rnd_state {
-  uint8_t next;
-  int calls;
-  size_t last_len;
-  bool fail;
-} rnd_state;
-
-static int rnd_counter(uint8_t *dest, size_t len, void *user_data) {
-  rnd_state *r = user_data;
-  r->calls++;
-  r->last_len = len;
-  if (r->fail) return -1;
-  for (size_t i = 0; i < len; i++) dest[i] = r->next++;
-  return 0;
-}
 
 static void test_start(void **state) {
   (void)state;
@@ -150,18 +140,18 @@ static void test_start(void **state) {
   assert_int_equal(siphb_stun_encode_software(&e, S("x")), SIPHB_ERR_INVALID_ARGUMENT);
   assert_int_equal(siphb_stun_encode_finish(&e, NULL, 0), SIPHB_ERR_INVALID_ARGUMENT);
   /* Refused arguments. */
-  assert_int_equal(siphb_stun_encode_start(NULL, buf, 64, 1, SIPHB_STUN_REQUEST, txid_seq, NULL,
-                                           NULL),
-                   SIPHB_ERR_INVALID_ARGUMENT);
-  assert_int_equal(siphb_stun_encode_start(&e, NULL, 64, 1, SIPHB_STUN_REQUEST, txid_seq, NULL,
-                                           NULL),
-                   SIPHB_ERR_INVALID_ARGUMENT);
-  assert_int_equal(siphb_stun_encode_start(&e, buf, 64, 0x1000, SIPHB_STUN_REQUEST, txid_seq,
-                                           NULL, NULL),
-                   SIPHB_ERR_INVALID_ARGUMENT);
-  assert_int_equal(siphb_stun_encode_start(&e, buf, 64, 1, (siphb_stun_class)4, txid_seq, NULL,
-                                           NULL),
-                   SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(
+      siphb_stun_encode_start(NULL, buf, 64, 1, SIPHB_STUN_REQUEST, txid_seq, NULL, NULL),
+      SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(
+      siphb_stun_encode_start(&e, NULL, 64, 1, SIPHB_STUN_REQUEST, txid_seq, NULL, NULL),
+      SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(
+      siphb_stun_encode_start(&e, buf, 64, 0x1000, SIPHB_STUN_REQUEST, txid_seq, NULL, NULL),
+      SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(
+      siphb_stun_encode_start(&e, buf, 64, 1, (siphb_stun_class)4, txid_seq, NULL, NULL),
+      SIPHB_ERR_INVALID_ARGUMENT);
   assert_int_equal(siphb_stun_encode_start(&e, buf, 64, 1, SIPHB_STUN_REQUEST, NULL, NULL, NULL),
                    SIPHB_ERR_INVALID_ARGUMENT);
 }
@@ -169,18 +159,18 @@ static void test_start(void **state) {
 /* ---- each adder, exact bytes ------------------------------------------------ */
 
 static const siphb_mapped_addr v4 = {1, 0, 32853, {192, 0, 2, 1}};
-static const siphb_mapped_addr v6 = {
-    2, 0, 32853, {0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34, 0x56, 0x78, 0x00, 0x11, 0x22, 0x33, 0x44,
-                  0x55, 0x66, 0x77}};
+static const siphb_mapped_addr v6 = {2,
+                                     0,
+                                     32853,
+                                     {0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34, 0x56, 0x78, 0x00, 0x11,
+                                      0x22, 0x33, 0x44, 0x55, 0x66, 0x77}};
 
 static void test_addresses(void **state) {
   (void)state;
   uint8_t buf[128];
   siphb_stun_encoder e;
   /* The XOR-MAPPED-ADDRESS values of RFC 5769 2.2 and 2.3. */
-  assert_int_equal(siphb_stun_encode_start(&e, buf, sizeof buf, SIPHB_STUN_BINDING,
-                                           SIPHB_STUN_SUCCESS, txid_5769, NULL, NULL),
-                   0);
+  start_as(&e, buf, sizeof buf, SIPHB_STUN_SUCCESS, txid_5769);
   assert_int_equal(siphb_stun_encode_xor_mapped_address(&e, &v4), 0);
   assert_int_equal(siphb_stun_encode_xor_mapped_address(&e, &v6), 0);
   assert_true(msg_is(&e, buf,
@@ -275,11 +265,9 @@ static void test_error_code_and_lists(void **state) {
   assert_int_equal(siphb_stun_encode_error_code(&e, 400, nul), SIPHB_ERR_INVALID_ARGUMENT);
   assert_int_equal(siphb_stun_encode_unknown_attributes(&e, NULL, 1), SIPHB_ERR_INVALID_ARGUMENT);
   assert_int_equal(siphb_stun_encode_password_algorithm(&e, NULL), SIPHB_ERR_INVALID_ARGUMENT);
-  assert_int_equal(siphb_stun_encode_password_algorithms(&e, NULL, 2),
-                   SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_stun_encode_password_algorithms(&e, NULL, 2), SIPHB_ERR_INVALID_ARGUMENT);
   algs[1].params.ptr = NULL;
-  assert_int_equal(siphb_stun_encode_password_algorithms(&e, algs, 3),
-                   SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_stun_encode_password_algorithms(&e, algs, 3), SIPHB_ERR_INVALID_ARGUMENT);
   assert_int_equal(e.len, len);
 }
 
@@ -291,16 +279,16 @@ typedef struct steps {
   size_t n;
 } steps;
 
-#define STEP(call)                     \
-  do {                                 \
-    int rc_ = (call);                  \
-    if (rc_ < 0) return rc_;           \
-    st->len[st->n++] = e->len;         \
+#define STEP(call)             \
+  do {                         \
+    int rc_ = (call);          \
+    if (rc_ < 0) return rc_;   \
+    st->len[st->n++] = e->len; \
   } while (0)
 
-static const uint8_t all_userhash[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
-                                         17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
-                                         31, 32};
+static const uint8_t all_userhash[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+                                         12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                                         23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
 static const uint16_t all_unknown[] = {0x0024, 0x0031, 0x7001};
 static const siphb_stun_password_alg all_algs[2] = {
     {SIPHB_STUN_PASSWORD_MD5, {NULL, 0}},
@@ -332,9 +320,7 @@ static void test_round_trip_every_attribute(void **state) {
   uint8_t buf[512];
   siphb_stun_encoder e;
   steps st = {{0}, 0};
-  assert_int_equal(siphb_stun_encode_start(&e, buf, sizeof buf, SIPHB_STUN_BINDING,
-                                           SIPHB_STUN_ERROR, txid_5769, NULL, NULL),
-                   0);
+  start_as(&e, buf, sizeof buf, SIPHB_STUN_ERROR, txid_5769);
   assert_int_equal(build_all(&e, &st), 0);
   siphb_ssize n = siphb_stun_encode_finish(&e, NULL, 0);
   assert_int_equal(n, e.len);
@@ -407,9 +393,7 @@ static void test_round_trip_addresses(void **state) {
     for (int k = 0; k < 12; k++) txid[k] = (uint8_t)(x >> (k * 5 % 64));
     uint8_t buf[68]; /* 20 + 2 x 24 for IPv6 */
     siphb_stun_encoder e;
-    assert_int_equal(siphb_stun_encode_start(&e, buf, sizeof buf, SIPHB_STUN_BINDING,
-                                             SIPHB_STUN_SUCCESS, txid, NULL, NULL),
-                     0);
+    start_as(&e, buf, sizeof buf, SIPHB_STUN_SUCCESS, txid);
     assert_int_equal(siphb_stun_encode_xor_mapped_address(&e, &in), 0);
     assert_int_equal(siphb_stun_encode_mapped_address(&e, &in), 0);
     siphb_stun_msg m;
@@ -437,8 +421,8 @@ static void test_nobuf_every_size(void **state) {
     uint8_t *buf = malloc(cap ? cap : 1);
     assert_non_null(buf);
     memset(buf, 0xEE, cap);
-    int rc = siphb_stun_encode_start(&e, buf, cap, SIPHB_STUN_BINDING, SIPHB_STUN_REQUEST,
-                                     txid_seq, NULL, NULL);
+    int rc = siphb_stun_encode_start(&e, buf, cap, SIPHB_STUN_BINDING, SIPHB_STUN_REQUEST, txid_seq,
+                                     NULL, NULL);
     if (cap < 20) {
       assert_int_equal(rc, SIPHB_ERR_NOBUF);
       assert_int_equal(e.needed, 20);
@@ -524,8 +508,8 @@ static void test_start_response(void **state) {
   assert_int_equal(siphb_stun_encode_start_response(&e, buf, sizeof buf, &m, SIPHB_STUN_SUCCESS),
                    0);
   assert_int_equal(siphb_stun_encode_xor_mapped_address(&e, &v4), 0);
-  assert_true(msg_is(&e, buf,
-                     "0101 000c 2112a442 b7e7a701bc34d686fa87dfae 0020 0008 0001 a147 e112a643"));
+  assert_true(
+      msg_is(&e, buf, "0101 000c 2112a442 b7e7a701bc34d686fa87dfae 0020 0008 0001 a147 e112a643"));
   assert_int_equal(siphb_stun_encode_start_response(&e, buf, sizeof buf, &m, SIPHB_STUN_ERROR), 0);
   assert_true(msg_is(&e, buf, "0111 0000 2112a442 b7e7a701bc34d686fa87dfae"));
   assert_int_equal(siphb_stun_encode_start_response(&e, buf, 19, &m, SIPHB_STUN_ERROR),
@@ -552,8 +536,8 @@ static void test_start_response(void **state) {
                    0);
   assert_int_equal(siphb_stun_encode_mapped_address(&e, &v4), 0);
   assert_int_equal(siphb_stun_encode_finish(&e, NULL, 0), 32);
-  assert_true(msg_is(&e, buf,
-                     "0101 000c 00112233445566778899aabbccddeeff 0001 0008 0001 8055 c0000201"));
+  assert_true(
+      msg_is(&e, buf, "0101 000c 00112233445566778899aabbccddeeff 0001 0008 0001 8055 c0000201"));
   assert_int_equal(stunt_parse(buf, 32, NULL), 32);
   assert_true(stunt.msg.classic);
   assert_memory_equal(stunt.msg.txid, creq + 4, 16);

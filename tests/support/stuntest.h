@@ -14,10 +14,10 @@
 #include <siphb/siphb.h>
 
 /* The vectors, by file name in tests/data/stun. */
-#define STUNT_REQUEST "sample-request.hex"              /* RFC 5769 2.1, 108 bytes */
-#define STUNT_IPV4 "sample-ipv4-response.hex"           /* 2.2, 80 bytes */
-#define STUNT_IPV6 "sample-ipv6-response.hex"           /* 2.3, 92 bytes */
-#define STUNT_LONG_TERM "sample-request-long-term-auth.hex" /* 2.4, 116 bytes */
+#define STUNT_REQUEST "sample-request.hex"                     /* RFC 5769 2.1, 108 bytes */
+#define STUNT_IPV4 "sample-ipv4-response.hex"                  /* 2.2, 80 bytes */
+#define STUNT_IPV6 "sample-ipv6-response.hex"                  /* 2.3, 92 bytes */
+#define STUNT_LONG_TERM "sample-request-long-term-auth.hex"    /* 2.4, 116 bytes */
 #define STUNT_SHA256 "rfc8489-b1-request-long-term-sha256.hex" /* RFC 8489 B.1, 156 bytes */
 
 /* Credentials of the vectors (tests/data/stun/README.md). */
