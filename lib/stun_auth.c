@@ -37,11 +37,12 @@ SIPHB_STATIC_ASSERT(sizeof(prepared) <= sizeof(((siphb_stun_key *)0)->state_),
 
 static bool slice_ok(siphb_str s) { return s.ptr || s.len == 0; }
 
-/* Overwrites n bytes in a way the compiler cannot drop as a dead store. */
-static void wipe(void *p, size_t n) {
-  volatile uint8_t *v = p;
-  while (n--) *v++ = 0;
-}
+/* Overwrites n bytes in a way the compiler cannot drop as a dead store:
+ * memset called through a volatile pointer (wide stores, unlike a loop of
+ * volatile byte writes, which cost a fifth of an integrity check). */
+static void *(*const volatile wipe_memset)(void *, int, size_t) = memset;
+
+static void wipe(void *p, size_t n) { wipe_memset(p, 0, n); }
 
 /* ---- keys ----------------------------------------------------------------- */
 

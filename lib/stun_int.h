@@ -89,9 +89,9 @@ typedef struct siphb_stun_fault {
 int siphb_stun_check_value(const uint8_t *msg, size_t off, siphb_stun_known slot,
                            siphb_stun_fault *f);
 
-/* Decodes an address value of `len` bytes at msg[off + 4]; the XOR mask
- * is msg[4..20) (cookie and transaction id). Returns 0, or a code with *f
- * filled (when f is not NULL). */
+/* Decodes an address value of `len` bytes at msg[off + 4] into *out (NULL:
+ * only checks it); the XOR mask is msg[4..20) (cookie and transaction id).
+ * Returns 0, or a code with *f filled (when f is not NULL). */
 int siphb_stun_addr_decode(const uint8_t *msg, size_t off, size_t len, bool xored,
                            siphb_mapped_addr *out, siphb_stun_fault *f);
 
