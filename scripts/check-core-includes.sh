@@ -2,7 +2,7 @@
 # scripts/check-core-includes.sh - the core must build without an OS.
 #
 # Fails if a core source (SIPHB_CORE_SOURCES in lib/CMakeLists.txt) or an
-# internal header lib/*.h includes a system header other than
+# internal header lib/*.h or lib/crypto/*.h includes a system header other than
 #   string.h stdint.h stddef.h stdbool.h limits.h
 # and if a public header include/siphb/*.h includes one other than
 #   stddef.h stdint.h stdbool.h
@@ -69,7 +69,7 @@ for s in $core_sources; do
   fi
   check_file "lib/$s" "$core_allowed"
 done
-for h in lib/*.h; do
+for h in lib/*.h lib/crypto/*.h; do
   [ -e "$h" ] && check_file "$h" "$core_allowed"
 done
 for h in include/siphb/*.h include/siphb/*.h.in; do
@@ -80,4 +80,4 @@ if [ "$bad" -ne 0 ]; then
   echo "check-core-includes: FAILED (see the files listed above)"
   exit 1
 fi
-echo "check-core-includes: ok ($checked files: core sources, lib/*.h, public headers)"
+echo "check-core-includes: ok ($checked files: core sources, lib/*.h, lib/crypto/*.h, public headers)"
