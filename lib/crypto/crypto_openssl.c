@@ -1,6 +1,6 @@
 /*
  * crypto_openssl.c - the OpenSSL backend of crypto/crypto.h
- * (SIPHB_WITH_OPENSSL=ON; replaces md5.c, sha1.c, sha256.c and hmac.c).
+ * (SIPHB_WITH_OPENSSL=ON; replaces md5.c, sha1.c and sha256.c).
  *
  * Hashes: the streaming contexts of crypto.h are fixed plain structs (the
  * chaining state, a byte count and one buffered block) that callers keep on
@@ -17,15 +17,12 @@
  * OPENSSL_SUPPRESS_DEPRECATED (no warnings, so -Werror builds pass). An
  * OpenSSL configured with no-deprecated lacks them and cannot be used.
  *
- * HMAC: siphb_hmac_key keeps the raw key (hashed first when longer than 64
- * bytes, RFC 2104 section 2: the same MAC) and each MAC is computed by
- * OpenSSL's HMAC over the three pieces, with an HMAC_CTX made and freed in
- * the call (no state kept between calls, none shared). HMAC_CTX is
- * available from OpenSSL 1.1.0 to 3.x (deprecated in 3.0 too, like the
- * Transform functions). siphb_hmac() cannot report an error, so if OpenSSL
- * fails (it cannot allocate its context), the MAC is computed by the RFC
- * 2104 construction of hash.c over the hashes above instead, which needs
- * no allocation: the result is the same either way.
+ * HMAC is hmac.c's in both backends: the key's ipad/opad states are
+ * prepared once, and each MAC resumes from them through the block functions
+ * below, so with this backend it runs on OpenSSL's compression too. That is
+ * faster than OpenSSL's own HMAC API (which allocates a context and redoes
+ * the key schedule on every call: about 1.3 us against about 0.2 us for a
+ * STUN message here) and cannot fail.
  */
 #undef OPENSSL_API_COMPAT
 #define OPENSSL_API_COMPAT 0x10100000L
@@ -37,9 +34,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/md5.h>
 #include <openssl/sha.h>
 
@@ -85,41 +79,4 @@ void siphb_sha256_blocks(uint32_t *h, const uint8_t *p, size_t n) {
   for (i = 0; i < 8; i++) c.h[i] = h[i];
   for (; n > 0; n--, p += SIPHB_HASH_BLOCK) SHA256_Transform(&c, p);
   for (i = 0; i < 8; i++) h[i] = c.h[i];
-}
-
-/* ---- HMAC ---------------------------------------------------------------- */
-
-void siphb_hmac_key_init(siphb_hmac_key *k, siphb_hmac_alg alg, const void *key, size_t key_len) {
-  memset(k, 0, sizeof *k); /* inner/outer belong to the built-in backend */
-  k->alg = alg;
-  k->raw_len = siphb_hmac_key_block(alg, key, key_len, k->raw);
-}
-
-static int update(HMAC_CTX *ctx, const void *p, size_t n) {
-  return n == 0 || HMAC_Update(ctx, (const unsigned char *)p, n);
-}
-
-void siphb_hmac(const siphb_hmac_key *k, const void *a, size_t a_len, const void *b, size_t b_len,
-                const void *c, size_t c_len, uint8_t *out) {
-  const EVP_MD *md = k->alg == SIPHB_HMAC_SHA256 ? EVP_sha256() : EVP_sha1();
-  HMAC_CTX *ctx;
-  unsigned int len = 0;
-  int ok;
-  /* A failure handled here must not leave entries in the thread's OpenSSL
-   * error queue, where the integrator's own OpenSSL calls (SSL_get_error)
-   * would find them; the mark keeps whatever was queued before. */
-  ERR_set_mark();
-  ctx = HMAC_CTX_new();
-  ok = ctx != NULL && HMAC_Init_ex(ctx, k->raw, (int)k->raw_len, md, NULL) &&
-       update(ctx, a, a_len) && update(ctx, b, b_len) && update(ctx, c, c_len) &&
-       HMAC_Final(ctx, out, &len);
-  HMAC_CTX_free(ctx); /* accepts NULL */
-  ERR_pop_to_mark();
-  if (!ok) {
-    uint32_t inner[8], outer[8];
-    siphb_hmac_states(k->alg, k->raw, inner, outer);
-    siphb_hmac_from_states(k->alg, inner, outer, a, a_len, b, b_len, c, c_len, out);
-    siphb_wipe(inner, sizeof inner);
-    siphb_wipe(outer, sizeof outer);
-  }
 }

@@ -7,9 +7,8 @@
  * both backends share this file and keep their state in the same structs.
  *
  * Also the HMAC construction (RFC 2104) over the block functions, from the
- * chaining states after K0 ^ ipad and K0 ^ opad: the built-in backend's
- * prepared keys (hmac.c), and the OpenSSL backend's fallback when OpenSSL
- * cannot allocate.
+ * chaining states after K0 ^ ipad and K0 ^ opad, which hmac.c prepares
+ * once per key (in both backends).
  */
 #include <stdbool.h>
 #include <stddef.h>

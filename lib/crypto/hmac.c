@@ -1,13 +1,14 @@
 /*
  * hmac.c - HMAC-SHA1 and HMAC-SHA256 (RFC 2104) with prepared keys, for
- * STUN MESSAGE-INTEGRITY and MESSAGE-INTEGRITY-SHA256 (built-in backend).
+ * STUN MESSAGE-INTEGRITY and MESSAGE-INTEGRITY-SHA256 (both backends).
  *
  * HMAC(K, m) = H((K0 ^ opad) || H((K0 ^ ipad) || m)). The blocks K0 ^ ipad
  * and K0 ^ opad depend on the key only, so siphb_hmac_key_init compresses
  * each once and keeps the two chaining states (RFC 2104 section 4); a MAC
  * then resumes from them as if 64 bytes had been hashed already, which
  * saves two of the five compressions of a 100-byte STUN message. The
- * construction itself is in hash.c, shared with the OpenSSL backend.
+ * construction itself is in hash.c; the compressions are the built-in ones
+ * or OpenSSL's (crypto_openssl.c).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -18,7 +19,7 @@
 
 void siphb_hmac_key_init(siphb_hmac_key *k, siphb_hmac_alg alg, const void *key, size_t key_len) {
   uint8_t k0[SIPHB_HASH_BLOCK];
-  memset(k, 0, sizeof *k); /* raw/raw_len belong to the OpenSSL backend */
+  memset(k, 0, sizeof *k);
   k->alg = alg;
   (void)siphb_hmac_key_block(alg, key, key_len, k0);
   siphb_hmac_states(alg, k0, k->inner, k->outer);
