@@ -310,7 +310,7 @@ SIPHB_EXTERN siphb_ssize siphb_stun_password_algorithms(const siphb_stun_msg *ms
 typedef struct siphb_stun_key {
   uint32_t magic_;           /* internal: set once prepared */
   uint32_t reserved_;
-  uint64_t state_[40];       /* internal */
+  uint64_t state_[20];       /* internal: two prepared HMAC keys, 136 bytes today */
 } siphb_stun_key;
 
 /* Prepares a key from its bytes: the short-term password (RFC 8489 section
