@@ -16,7 +16,8 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"decode", cmd_decode, "decode a SIP message, or frame a byte stream, to JSON"},
+    {"decode", cmd_decode, "decode a SIP or STUN message, or frame a byte stream, to JSON"},
+    {"stun", cmd_stun, "ask a STUN server for the mapped address (Binding over UDP)"},
 };
 
 static void usage(FILE *out) {
