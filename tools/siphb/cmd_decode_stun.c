@@ -15,11 +15,16 @@
 #include "json.h"
 #include "tool.h"
 
-/* RFC 5780 address attributes (coturn sends both in every Binding
- * response). siphb's codec does not name them, but decodes them with
- * siphb_stun_decode_address(). */
+/* RFC 5780 address attributes (coturn sends RESPONSE-ORIGIN in every
+ * Binding response, OTHER-ADDRESS when it has a second address). siphb's
+ * codec does not name them, but decodes them with
+ * siphb_stun_decode_address(), as it does the RFC 3489 ones. */
 #define ATTR_RESPONSE_ORIGIN 0x802Bu
 #define ATTR_OTHER_ADDRESS 0x802Cu
+#define ATTR_RESPONSE_ADDRESS 0x0002u /* RFC 3489 */
+#define ATTR_SOURCE_ADDRESS 0x0004u
+#define ATTR_CHANGED_ADDRESS 0x0005u
+#define ATTR_REFLECTED_FROM 0x000Bu
 
 /* ---- hex input ------------------------------------------------------------- */
 
@@ -115,9 +120,13 @@ static bool write_value(json_writer *w, const siphb_stun_msg *m, const siphb_stu
   case SIPHB_STUN_ATTR_ALTERNATE_SERVER:
   case ATTR_RESPONSE_ORIGIN:
   case ATTR_OTHER_ADDRESS:
+  case ATTR_RESPONSE_ADDRESS:
+  case ATTR_SOURCE_ADDRESS:
+  case ATTR_CHANGED_ADDRESS:
+  case ATTR_REFLECTED_FROM:
   case SIPHB_STUN_ATTR_XOR_MAPPED_ADDRESS:
     rc = siphb_stun_decode_address(m, a, a->type == SIPHB_STUN_ATTR_XOR_MAPPED_ADDRESS, &addr);
-    if (rc < 0) return false; /* only an unchecked RFC 5780 one can fail */
+    if (rc < 0) return false; /* one the decoder does not check may be unfit */
     json_key(w, "value");
     json_addr(w, &addr);
     return true;
