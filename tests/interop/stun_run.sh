@@ -280,7 +280,7 @@ stun_check() {
 : >"$tmp/req.hex"
 : >"$tmp/rsp.hex"
 "$samples" "$tmp/msg" >"$tmp/samples.log" 2>&1 || fail "stun_encode_samples: $(tail -1 "$tmp/samples.log")"
-for v in "$here"/../data/stun/*.hex; do
+for v in "$here"/../data/stun/{sample-*,rfc8489-*}.hex; do
   dir=req
   [[ $v == *response* ]] && dir=rsp
   "$py" -c 'import sys; open(sys.argv[2], "wb").write(bytes.fromhex(open(sys.argv[1]).read()))' \
