@@ -1,13 +1,37 @@
 # tests/interop/lib.sh - what the loopback interop scripts (run.sh for SIP,
 # stun_run.sh for STUN) share; sourced, never run.
 #
-#   interop_name=run.sh; . tests/interop/lib.sh; interop_init PORTS
+#   interop_name=run.sh; . tests/interop/lib.sh; interop_args "$@"
+#   interop_need PACKAGES CMD...; interop_init PORTS
 #
 # interop_init makes the temp dir ($tmp), installs the EXIT trap that stops
 # every background process by PID and removes $tmp (SIPHB_INTEROP_KEEP=1
 # keeps it), picks a block of PORTS free consecutive ports (port() hands
 # them out in $PORT) and sets have_v6. Checks report through pass, fail and
 # skip; interop_summary prints the totals and returns the exit status.
+
+# ---- arguments and prerequisites (exit 2 when one is missing) ----------------
+# interop_args "$@": the one argument, BUILD_DIR, made absolute in $build.
+interop_args() {
+  if [ "$#" -ne 1 ]; then
+    echo "usage: $interop_name BUILD_DIR" >&2
+    exit 2
+  fi
+  build=$(cd "$1" 2>/dev/null && pwd) || { echo "$interop_name: no build dir $1" >&2; exit 2; }
+}
+# interop_need PACKAGES CMD...: every CMD is an executable path or on PATH;
+# PACKAGES is the Debian packages to name when one is not.
+interop_need() {
+  local pkgs=$1 c
+  shift
+  for c in "$@"; do
+    if [[ $c == /* ]]; then
+      [ -x "$c" ] || { echo "$interop_name: $c is not built (or not installed)" >&2; exit 2; }
+    else
+      command -v "$c" >/dev/null 2>&1 || { echo "$interop_name: $c not found (scripts/deps.sh $pkgs)" >&2; exit 2; }
+    fi
+  done
+}
 
 # ---- bookkeeping ------------------------------------------------------------
 npass=0 nfail=0 nskip=0
@@ -159,4 +183,36 @@ tshark_show_problems() { # PCAP DECODE-ARGS...
   shift
   tshark -r "$pcap" "$@" -Y '_ws.malformed || _ws.expert.severity >= 6291456' \
     -T fields -e frame.number -e _ws.expert.message 2>/dev/null | sed 's/^/      | frame /'
+}
+
+# Stops the capture started by start_capture, once the last packets are in.
+stop_capture() {
+  [ "$capture_ok" = 1 ] || return 0
+  sleep 0.3 # let the last packets reach dumpcap
+  stop_bg INT "$cap_pid"
+}
+
+# The pcap of exact bytes: every non-empty DIR/req-* file becomes one UDP
+# packet from port 40000 to PORT, every DIR/rsp-* one from PORT back, so
+# that tshark's dissector for PORT (5060 SIP, 3478 STUN) takes them. Writes
+# OUT and sets nmsg_req and nmsg_rsp; returns 1 (OUT not made) when there
+# was nothing to write or text2pcap/mergecap failed ($tmp/text2pcap.log).
+encoded_pcap() { # OUT PORT DIR
+  local out=$1 port=$2 dir=$3 f kind
+  local -a parts=()
+  : >"$tmp/text2pcap.log"
+  nmsg_req=0 nmsg_rsp=0
+  for kind in req rsp; do
+    : >"$tmp/$kind.hex"
+    for f in "$dir/$kind"-*; do
+      [ -s "$f" ] || continue
+      od -Ax -tx1 -v "$f" >>"$tmp/$kind.hex"
+      if [ "$kind" = req ]; then nmsg_req=$((nmsg_req + 1)); else nmsg_rsp=$((nmsg_rsp + 1)); fi
+    done
+    [ -s "$tmp/$kind.hex" ] || continue
+    if [ "$kind" = req ]; then f=40000,$port; else f=$port,40000; fi
+    text2pcap -q -u "$f" "$tmp/$kind.hex" "$tmp/encoded-$kind.pcap" >>"$tmp/text2pcap.log" 2>&1 &&
+      parts+=("$tmp/encoded-$kind.pcap")
+  done
+  [ "${#parts[@]}" -gt 0 ] && mergecap -F pcap -w "$out" "${parts[@]}" >>"$tmp/text2pcap.log" 2>&1
 }

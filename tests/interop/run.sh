@@ -25,23 +25,14 @@
 # stops what is left by PID. SIPHB_INTEROP_KEEP=1 keeps the temp dir.
 set -uo pipefail
 
-if [ "$#" -ne 1 ]; then
-  echo "usage: $0 BUILD_DIR" >&2
-  exit 2
-fi
-build=$(cd "$1" 2>/dev/null && pwd) || { echo "run.sh: no build dir $1" >&2; exit 2; }
-client=$build/tests/interop/sip_options_client
-responder=$build/tests/interop/sip_options_responder
-for b in "$client" "$responder"; do
-  [ -x "$b" ] || { echo "run.sh: $b is not built" >&2; exit 2; }
-done
-for t in kamailio sipp tshark text2pcap ss timeout od; do
-  command -v "$t" >/dev/null 2>&1 || { echo "run.sh: $t not found (scripts/deps.sh kamailio sip-tester tshark)" >&2; exit 2; }
-done
-
 interop_name=run.sh
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+interop_args "$@"
+client=$build/tests/interop/sip_options_client
+responder=$build/tests/interop/sip_options_responder
+interop_need "kamailio sip-tester tshark" "$client" "$responder" kamailio sipp tshark text2pcap \
+  mergecap ss timeout od
 interop_init 40
 mkdir -p "$tmp/msg"
 UA=siphb-interop-client
@@ -301,43 +292,13 @@ fi
 
 # ---- stop the servers and the capture -------------------------------------------
 [ "$kam_up" = 1 ] && stop_bg TERM "$kam_pid"
-if [ "$capture_ok" = 1 ]; then
-  sleep 0.3 # let the last packets reach dumpcap
-  stop_bg INT "$cap_pid"
-fi
+stop_capture
 
 # ---- 4. tshark ----------------------------------------------------------------
 # The pcap made from our own bytes: each saved message becomes one UDP
 # packet to or from port 5060, where tshark's SIP dissector sits.
 offline=$tmp/encoded.pcap
-: >"$tmp/req.hex"
-: >"$tmp/rsp.hex"
-nmsg_req=0 nmsg_rsp=0
-for f in "$tmp"/msg/req-*.sip; do
-  [ -s "$f" ] || continue
-  od -Ax -tx1 -v "$f" >>"$tmp/req.hex"
-  nmsg_req=$((nmsg_req + 1))
-done
-for f in "$tmp"/msg/rsp-*.sip; do
-  [ -s "$f" ] || continue
-  od -Ax -tx1 -v "$f" >>"$tmp/rsp.hex"
-  nmsg_rsp=$((nmsg_rsp + 1))
-done
-: >"$tmp/text2pcap.log"
-parts=()
-if [ "$nmsg_req" -gt 0 ]; then
-  text2pcap -q -u 40000,5060 "$tmp/req.hex" "$tmp/encoded-req.pcap" >>"$tmp/text2pcap.log" 2>&1 &&
-    parts+=("$tmp/encoded-req.pcap")
-fi
-if [ "$nmsg_rsp" -gt 0 ]; then
-  text2pcap -q -u 5060,40000 "$tmp/rsp.hex" "$tmp/encoded-rsp.pcap" >>"$tmp/text2pcap.log" 2>&1 &&
-    parts+=("$tmp/encoded-rsp.pcap")
-fi
-if [ "${#parts[@]}" -gt 0 ] && mergecap -F pcap -w "$offline" "${parts[@]}" >>"$tmp/text2pcap.log" 2>&1; then
-  :
-else
-  offline=
-fi
+encoded_pcap "$offline" 5060 "$tmp/msg" || offline=
 
 # tshark_check NAME PCAP EXPECT_REQ EXPECT_RSP DECODE-AS-ARGS...
 tshark_check() {

@@ -152,8 +152,7 @@ static int make_key(key_kind k, siphb_stun_key *key) {
     return siphb_stun_key_long_term(
         key, k == KEY_LONG_MD5 ? SIPHB_STUN_PASSWORD_MD5 : SIPHB_STUN_PASSWORD_SHA256,
         interop_str(LT_USER), interop_str(LT_REALM), interop_str(LT_PASSWORD));
-  case KEY_NONE:
-    break;
+  case KEY_NONE: break;
   }
   return 0;
 }
@@ -166,8 +165,8 @@ static int emit(const char *dir, size_t i, const sample *s) {
   siphb_stun_msg m;
   char path[1024];
   memset(&key, 0, sizeof key);
-  int rc = siphb_stun_encode_start(&enc, buf, sizeof buf, SIPHB_STUN_BINDING, s->cls, txid, NULL,
-                                   NULL);
+  int rc =
+      siphb_stun_encode_start(&enc, buf, sizeof buf, SIPHB_STUN_BINDING, s->cls, txid, NULL, NULL);
   if (!rc) rc = s->build(&enc);
   if (!rc) rc = make_key(s->key, &key);
   siphb_ssize n = rc ? rc : siphb_stun_encode_finish(&enc, s->key ? &key : NULL, s->flags);
@@ -182,8 +181,8 @@ static int emit(const char *dir, size_t i, const sample *s) {
     return -1;
   }
   siphb_stun_key_wipe(&key);
-  snprintf(path, sizeof path, "%s/%s-%02u-%s.bin", dir, s->cls == SIPHB_STUN_REQUEST ? "req" : "rsp",
-           (unsigned)i, s->name);
+  snprintf(path, sizeof path, "%s/%s-%02u-%s.bin", dir,
+           s->cls == SIPHB_STUN_REQUEST ? "req" : "rsp", (unsigned)i, s->name);
   remove(path);
   if (interop_append_file(path, buf, (size_t)n) != 0) {
     fprintf(stderr, "%s: cannot write %s\n", s->name, path);

@@ -29,25 +29,16 @@
 # trap stops what is left by PID. SIPHB_INTEROP_KEEP=1 keeps the temp dir.
 set -uo pipefail
 
-if [ "$#" -ne 1 ]; then
-  echo "usage: $0 BUILD_DIR" >&2
-  exit 2
-fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-build=$(cd "$1" 2>/dev/null && pwd) || { echo "stun_run.sh: no build dir $1" >&2; exit 2; }
-tool=$build/tools/siphb/siphb
-samples=$build/tests/interop/stun_encode_samples
-for b in "$tool" "$samples"; do
-  [ -x "$b" ] || { echo "stun_run.sh: $b is not built" >&2; exit 2; }
-done
-py=/usr/bin/python3
-for t in turnserver tshark text2pcap mergecap ss timeout od "$py"; do
-  command -v "$t" >/dev/null 2>&1 || { echo "stun_run.sh: $t not found (scripts/deps.sh coturn tshark python3)" >&2; exit 2; }
-done
-
 interop_name=stun_run.sh
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$here/lib.sh"
+interop_args "$@"
+tool=$build/tools/siphb/siphb
+samples=$build/tests/interop/stun_encode_samples
+py=/usr/bin/python3
+interop_need "coturn tshark python3" "$tool" "$samples" turnserver tshark text2pcap mergecap \
+  ss timeout od "$py"
 interop_init 8
 port; TURN=$PORT  # coturn
 port              # coturn's alternative port (RFC 5780): TURN + 1
@@ -249,10 +240,7 @@ fi
 
 # ---- stop the server and the capture ---------------------------------------------
 [ "$turn_up" = 1 ] && stop_bg TERM "$turn_pid"
-if [ "$capture_ok" = 1 ]; then
-  sleep 0.3 # let the last packets reach dumpcap
-  stop_bg INT "$cap_pid"
-fi
+stop_capture
 
 # ---- 4. tshark ---------------------------------------------------------------------
 # stun_check NAME PCAP WANT DECODE-ARGS...: at least WANT STUN messages,
@@ -277,8 +265,6 @@ stun_check() {
 
 # The pcap of exact bytes: the encoder's samples and the RFC 5769 vectors,
 # requests to and responses from port 3478 (where tshark's STUN dissector sits).
-: >"$tmp/req.hex"
-: >"$tmp/rsp.hex"
 "$samples" "$tmp/msg" >"$tmp/samples.log" 2>&1 || fail "stun_encode_samples: $(tail -1 "$tmp/samples.log")"
 for v in "$here"/../data/stun/{sample-*,rfc8489-*}.hex; do
   dir=req
@@ -286,19 +272,10 @@ for v in "$here"/../data/stun/{sample-*,rfc8489-*}.hex; do
   "$py" -c 'import sys; open(sys.argv[2], "wb").write(bytes.fromhex(open(sys.argv[1]).read()))' \
     "$v" "$tmp/msg/$dir-vector-$(basename "$v" .hex).bin"
 done
-nmsg=0
-for f in "$tmp"/msg/*.bin; do
-  [ -s "$f" ] || continue
-  case $(basename "$f") in req-*) od -Ax -tx1 -v "$f" >>"$tmp/req.hex" ;; *) od -Ax -tx1 -v "$f" >>"$tmp/rsp.hex" ;; esac
-  nmsg=$((nmsg + 1))
-done
-offline=$tmp/encoded.pcap
-if text2pcap -q -u 40000,3478 "$tmp/req.hex" "$tmp/req.pcap" >"$tmp/text2pcap.log" 2>&1 &&
-   text2pcap -q -u 3478,40000 "$tmp/rsp.hex" "$tmp/rsp.pcap" >>"$tmp/text2pcap.log" 2>&1 &&
-   mergecap -F pcap -w "$offline" "$tmp/req.pcap" "$tmp/rsp.pcap" >>"$tmp/text2pcap.log" 2>&1; then
-  stun_check encoded-bytes "$offline" "$nmsg"
+if encoded_pcap "$tmp/encoded.pcap" 3478 "$tmp/msg"; then
+  stun_check encoded-bytes "$tmp/encoded.pcap" $((nmsg_req + nmsg_rsp))
 else
-  fail "tshark encoded-bytes: could not build a pcap from $nmsg messages"
+  fail "tshark encoded-bytes: could not build a pcap from $((nmsg_req + nmsg_rsp)) messages"
   show "$tmp/text2pcap.log"
 fi
 if [ "$capture_ok" = 1 ]; then

@@ -49,25 +49,26 @@ void json_addr(json_writer *w, const siphb_mapped_addr *a) {
 }
 
 bool addr_from_sockaddr(const void *sa, siphb_mapped_addr *out) {
-  struct sockaddr_storage ss;
-  memset(out, 0, sizeof *out);
   /* Copied first: the caller's pointer need not be aligned for either. */
-  memcpy(&ss, sa, sizeof(struct sockaddr));
-  if (ss.ss_family == AF_INET) {
-    struct sockaddr_in in4;
-    memcpy(&in4, sa, sizeof in4);
+  struct sockaddr_in6 in6; /* the larger; sin_family sits where sin6_family does */
+  struct sockaddr_in in4;
+  const void *ip;
+  uint16_t port;
+  memset(out, 0, sizeof *out);
+  memcpy(&in4, sa, sizeof in4);
+  if (in4.sin_family == AF_INET) {
     out->family = 1;
-    out->port = ntohs(in4.sin_port);
-    memcpy(out->addr, &in4.sin_addr, 4);
-    return true;
-  }
-  if (ss.ss_family == AF_INET6) {
-    struct sockaddr_in6 in6;
+    port = in4.sin_port;
+    ip = &in4.sin_addr;
+  } else if (in4.sin_family == AF_INET6) {
     memcpy(&in6, sa, sizeof in6);
     out->family = 2;
-    out->port = ntohs(in6.sin6_port);
-    memcpy(out->addr, &in6.sin6_addr, 16);
-    return true;
+    port = in6.sin6_port;
+    ip = &in6.sin6_addr;
+  } else {
+    return false;
   }
-  return false;
+  out->port = ntohs(port);
+  memcpy(out->addr, ip, out->family == 1 ? 4 : 16);
+  return true;
 }

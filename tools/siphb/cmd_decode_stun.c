@@ -44,8 +44,10 @@ static bool is_space(unsigned char c) {
 static bool looks_like_hex(const unsigned char *data, size_t len) {
   bool digit = false;
   for (size_t i = 0; i < len; i++) {
-    if (hex_value(data[i]) >= 0) digit = true;
-    else if (!is_space(data[i])) return false;
+    if (hex_value(data[i]) >= 0)
+      digit = true;
+    else if (!is_space(data[i]))
+      return false;
   }
   return digit;
 }
@@ -135,9 +137,9 @@ static bool write_value(json_writer *w, const siphb_stun_msg *m, const siphb_stu
   case SIPHB_STUN_ATTR_NONCE:
   case SIPHB_STUN_ATTR_SOFTWARE:
   case SIPHB_STUN_ATTR_ALTERNATE_DOMAIN:
-    rc = a->type == SIPHB_STUN_ATTR_USERNAME  ? siphb_stun_username(m, &s)
-         : a->type == SIPHB_STUN_ATTR_REALM   ? siphb_stun_realm(m, &s)
-         : a->type == SIPHB_STUN_ATTR_NONCE   ? siphb_stun_nonce(m, &s)
+    rc = a->type == SIPHB_STUN_ATTR_USERNAME   ? siphb_stun_username(m, &s)
+         : a->type == SIPHB_STUN_ATTR_REALM    ? siphb_stun_realm(m, &s)
+         : a->type == SIPHB_STUN_ATTR_NONCE    ? siphb_stun_nonce(m, &s)
          : a->type == SIPHB_STUN_ATTR_SOFTWARE ? siphb_stun_software(m, &s)
                                                : siphb_stun_alternate_domain(m, &s);
     if (rc < 0) return false;
@@ -146,9 +148,10 @@ static bool write_value(json_writer *w, const siphb_stun_msg *m, const siphb_stu
   case SIPHB_STUN_ATTR_USERHASH:
   case SIPHB_STUN_ATTR_MESSAGE_INTEGRITY:
   case SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256:
-    rc = a->type == SIPHB_STUN_ATTR_USERHASH            ? siphb_stun_userhash(m, &s)
-         : a->type == SIPHB_STUN_ATTR_MESSAGE_INTEGRITY ? siphb_stun_message_integrity(m, &s)
-                                                        : siphb_stun_message_integrity_sha256(m, &s);
+    rc = a->type == SIPHB_STUN_ATTR_USERHASH ? siphb_stun_userhash(m, &s)
+         : a->type == SIPHB_STUN_ATTR_MESSAGE_INTEGRITY
+             ? siphb_stun_message_integrity(m, &s)
+             : siphb_stun_message_integrity_sha256(m, &s);
     if (rc < 0) return false;
     put_hex(w, "value", s.ptr, s.len);
     return true;
@@ -202,8 +205,7 @@ static bool write_value(json_writer *w, const siphb_stun_msg *m, const siphb_stu
     json_end_array(w);
     return true;
   }
-  default:
-    return false;
+  default: return false;
   }
 }
 
@@ -244,7 +246,8 @@ static void write_header(json_writer *w, const siphb_stun_msg *m) {
   char cls[16];
   const char *c = siphb_stun_class_name(m->cls);
   size_t i = 0;
-  for (; c[i] && i + 1 < sizeof cls; i++) cls[i] = (char)(c[i] >= 'A' && c[i] <= 'Z' ? c[i] + 32 : c[i]);
+  for (; c[i] && i + 1 < sizeof cls; i++)
+    cls[i] = (char)(c[i] >= 'A' && c[i] <= 'Z' ? c[i] + 32 : c[i]);
   cls[i] = '\0';
   json_key(w, "header");
   json_begin_object(w);

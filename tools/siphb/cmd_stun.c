@@ -26,33 +26,33 @@ int cmd_stun(int argc, char **argv) {
 
 #else
 
-#include <errno.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
+#  include <errno.h>
+#  include <netdb.h>
+#  include <netinet/in.h>
+#  include <poll.h>
+#  include <sys/socket.h>
+#  include <time.h>
+#  include <unistd.h>
 
-#include <siphb/stun.h>
+#  include <siphb/stun.h>
 
-#include "../../lib/hosted.h" /* siphb_hosted_random: the library's OS generator */
-#include "addr.h"
-#include "json.h"
+#  include "../../lib/hosted.h" /* siphb_hosted_random: the library's OS generator */
+#  include "addr.h"
+#  include "json.h"
 
-#define STUN_DEFAULT_PORT "3478"
-#define RECV_MAX 65536
+#  define STUN_DEFAULT_PORT "3478"
+#  define RECV_MAX 65536
 
 typedef struct stun_opts {
   const char *target;
   char host[256];
   char port[8];
-  unsigned rto;    /* initial RTO, ms (RFC 8489 section 6.2.1: 500) */
-  unsigned rc;     /* sends in all (Rc: 7) */
-  unsigned rm;     /* the last wait is Rm * RTO (Rm: 16) */
+  unsigned rto; /* initial RTO, ms (RFC 8489 section 6.2.1: 500) */
+  unsigned rc;  /* sends in all (Rc: 7) */
+  unsigned rm;  /* the last wait is Rm * RTO (Rm: 16) */
   bool fingerprint;
   bool json;
-  int family;      /* AF_UNSPEC, AF_INET (-4), AF_INET6 (-6) */
+  int family; /* AF_UNSPEC, AF_INET (-4), AF_INET6 (-6) */
 } stun_opts;
 
 static const char stun_usage_text[] =
@@ -79,10 +79,6 @@ static const char stun_usage_text[] =
     "Exit status: 0 success response; 1 no response in time, or an error\n"
     "response; 2 usage error, a name that does not resolve, a socket error.\n";
 
-static int usage_error(const char *fmt, const char *arg) {
-  return tool_usage_error("stun", fmt, arg);
-}
-
 /* A whole number in [lo, hi]; false for anything else. */
 static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out) {
   char *end;
@@ -101,11 +97,13 @@ static int split_target(stun_opts *o) {
   size_t hlen;
   if (t[0] == '[') {
     const char *close = strchr(t, ']');
-    if (!close) return usage_error("'%s': no ']' after the IPv6 address", t);
+    if (!close) return tool_usage_error("stun", "'%s': no ']' after the IPv6 address", t);
     host = t + 1;
     hlen = (size_t)(close - host);
-    if (close[1] == ':') port = close + 2;
-    else if (close[1]) return usage_error("'%s': only ':PORT' may follow ']'", t);
+    if (close[1] == ':')
+      port = close + 2;
+    else if (close[1])
+      return tool_usage_error("stun", "'%s': only ':PORT' may follow ']'", t);
   } else {
     const char *colon = strchr(t, ':');
     hlen = strlen(t);
@@ -116,8 +114,9 @@ static int split_target(stun_opts *o) {
   }
   unsigned p;
   if (port && !parse_uint(port, 1, 65535, &p))
-    return usage_error("'%s': the port must be a number from 1 to 65535", t);
-  if (hlen == 0 || hlen >= sizeof o->host) return usage_error("'%s': no host, or too long", t);
+    return tool_usage_error("stun", "'%s': the port must be a number from 1 to 65535", t);
+  if (hlen == 0 || hlen >= sizeof o->host)
+    return tool_usage_error("stun", "'%s': no host, or too long", t);
   memcpy(o->host, host, hlen);
   o->host[hlen] = '\0';
   snprintf(o->port, sizeof o->port, "%s", port ? port : STUN_DEFAULT_PORT);
@@ -137,12 +136,10 @@ static bool number_option(int argc, char **argv, int *i, stun_opts *o, int *rc) 
     if (strncmp(a, opt[k].name, n) != 0 || (a[n] != '\0' && a[n] != '=')) continue;
     const char *v = a[n] == '=' ? a + n + 1 : *i + 1 < argc ? argv[++*i] : NULL;
     if (!v) {
-      *rc = usage_error("%s needs a number", opt[k].name);
+      *rc = tool_usage_error("stun", "%s needs a number", opt[k].name);
     } else if (!parse_uint(v, opt[k].lo, opt[k].hi, slot[k])) {
-      char what[64];
-      snprintf(what, sizeof what, "%s must be a number from %u to %u", opt[k].name, opt[k].lo,
-               opt[k].hi);
-      *rc = usage_error("%s", what);
+      *rc = tool_usage_error("stun", "%s must be a number from %u to %u", opt[k].name, opt[k].lo,
+                             opt[k].hi);
     }
     return true;
   }
@@ -160,7 +157,7 @@ static int parse_options(int argc, char **argv, stun_opts *o) {
     const char *a = argv[i];
     int rc = 0;
     if (a[0] != '-') {
-      if (o->target) return usage_error("more than one server given ('%s')", a);
+      if (o->target) return tool_usage_error("stun", "more than one server given ('%s')", a);
       o->target = a;
     } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       fputs(stun_usage_text, stdout);
@@ -172,14 +169,14 @@ static int parse_options(int argc, char **argv, stun_opts *o) {
     } else if (strcmp(a, "-4") == 0 || strcmp(a, "-6") == 0) {
       int f = a[1] == '4' ? AF_INET : AF_INET6;
       if (o->family != AF_UNSPEC && o->family != f)
-        return usage_error("%s: -4 and -6 exclude each other", a);
+        return tool_usage_error("stun", "%s: -4 and -6 exclude each other", a);
       o->family = f;
     } else if (!number_option(argc, argv, &i, o, &rc)) {
-      return usage_error("unknown option '%s'", a);
+      return tool_usage_error("stun", "unknown option '%s'", a);
     }
     if (rc) return rc;
   }
-  if (!o->target) return usage_error("%s", "no server given (HOST[:PORT])");
+  if (!o->target) return tool_usage_error("stun", "no server given (HOST[:PORT])");
   return split_target(o);
 }
 
@@ -204,8 +201,8 @@ typedef struct stun_run {
   outcome result;
   bool has_fingerprint; /* the response carried a (valid) FINGERPRINT */
   siphb_stun_error_info error;
-  char reason[256];      /* copy of the error reason / the failure */
-  char software[256];    /* SOFTWARE of the response, if any */
+  char reason[256];   /* copy of the error reason / the failure */
+  char software[256]; /* SOFTWARE of the response, if any */
 } stun_run;
 
 static bool same_addr(const siphb_mapped_addr *a, const siphb_mapped_addr *b) {
@@ -354,13 +351,15 @@ static int open_socket(stun_run *r, const stun_opts *o) {
   hints.ai_protocol = IPPROTO_UDP;
   hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
   int g = getaddrinfo(o->host, o->port, &hints, &res);
-  if (g != 0 && g != EAI_SYSTEM) { /* AI_ADDRCONFIG hides ::1 on hosts with */
+  if (g != 0 && g != EAI_SYSTEM) {   /* AI_ADDRCONFIG hides ::1 on hosts with */
     hints.ai_flags = AI_NUMERICSERV; /* only loopback IPv6: try without */
     g = getaddrinfo(o->host, o->port, &hints, &res);
   }
   if (g != 0) {
     fprintf(stderr, "siphb: stun: cannot resolve '%s'%s: %s\n", o->host,
-            o->family == AF_INET ? " (IPv4)" : o->family == AF_INET6 ? " (IPv6)" : "",
+            o->family == AF_INET    ? " (IPv4)"
+            : o->family == AF_INET6 ? " (IPv6)"
+                                    : "",
             g == EAI_SYSTEM ? strerror(errno) : gai_strerror(g));
     return TOOL_EXIT_USAGE;
   }
@@ -371,8 +370,9 @@ static int open_socket(stun_run *r, const stun_opts *o) {
   freeaddrinfo(res);
   struct sockaddr_storage local;
   socklen_t llen = sizeof local;
-  if (ok) ok = getsockname(r->fd, (struct sockaddr *)&local, &llen) == 0 &&
-               addr_from_sockaddr(&local, &r->local);
+  if (ok)
+    ok = getsockname(r->fd, (struct sockaddr *)&local, &llen) == 0 &&
+         addr_from_sockaddr(&local, &r->local);
   if (!ok) {
     fprintf(stderr, "siphb: stun: cannot open a UDP socket to %s: %s\n", o->target,
             strerror(errno));
@@ -491,8 +491,7 @@ int cmd_stun(int argc, char **argv) {
   char srv[ADDR_TEXT_MAX];
   addr_text(&r.server, srv, sizeof srv);
   switch (r.result) {
-  case OUT_SUCCESS:
-    return TOOL_EXIT_OK;
+  case OUT_SUCCESS: return TOOL_EXIT_OK;
   case OUT_ERROR:
     fprintf(stderr, "siphb: stun: %s answered with error %u %s\n", srv, (unsigned)r.error.code,
             r.reason);
@@ -503,9 +502,7 @@ int cmd_stun(int argc, char **argv) {
     if (r.refused) fprintf(stderr, " (ICMP port unreachable %u times)", r.refused);
     fputc('\n', stderr);
     break;
-  case OUT_FAILED:
-    fprintf(stderr, "siphb: stun: %s: %s\n", srv, r.reason);
-    break;
+  case OUT_FAILED: fprintf(stderr, "siphb: stun: %s: %s\n", srv, r.reason); break;
   }
   return TOOL_EXIT_BAD_INPUT;
 }

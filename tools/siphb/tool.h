@@ -33,8 +33,7 @@ typedef struct stun_credentials {
 
 /* `siphb decode --stun` on the input read (cmd_decode_stun.c): prints the
  * JSON and returns the exit status. */
-int decode_stun(const unsigned char *data, size_t len, const stun_credentials *cred,
-                bool compact);
+int decode_stun(const unsigned char *data, size_t len, const stun_credentials *cred, bool compact);
 
 /* Prints "siphb: CMD: <message>" and the hint to run --help on stderr;
  * returns TOOL_EXIT_USAGE. */
