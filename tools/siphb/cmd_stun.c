@@ -326,9 +326,11 @@ static int transact(stun_run *r, const stun_opts *o) {
       r->done = t;
       return 0;
     }
+    /* At most a minute per poll: --rto 60000 --rc 20 makes intervals past
+     * INT_MAX ms; the loop comes round again. */
     double wait = until - t;
     struct pollfd p = {r->fd, POLLIN, 0};
-    int n = poll(&p, 1, wait < 0 ? 0 : (int)(wait + 0.999));
+    int n = poll(&p, 1, wait <= 0 ? 0 : wait > 60000 ? 60000 : (int)(wait + 0.999));
     if (n < 0 && errno != EINTR) {
       fprintf(stderr, "siphb: stun: poll failed: %s\n", strerror(errno));
       return -1;
