@@ -11,7 +11,8 @@
 #   f  core include check                              scripts/check-core-includes.sh
 #   g  Cortex-M4 cross build of the core               scripts/cross-cortex-m4.sh
 #   h  build (not run) the bench in build/gcc          -DSIPHB_BUILD_BENCH=ON
-#   i  SIP interop on loopback (kamailio, sipp, tshark) tests/interop/run.sh build/gcc
+#   i  interop on loopback: SIP (kamailio, sipp, tshark) tests/interop/run.sh build/gcc
+#      and STUN (coturn, tshark)                      tests/interop/stun_run.sh build/gcc
 #   j  fuzz smoke: libFuzzer, 30 s per harness        fuzz/smoke.sh build/fuzz
 #      (SIPHB_FUZZ_SECONDS overrides the 30)
 #   k  OpenSSL crypto backend: gcc, -Werror, ctest    build/openssl
@@ -27,8 +28,9 @@ SIPHB_TEST_PACKAGES=(
   libcmocka-dev libuv1-dev libevent-dev
   gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi
 )
-# Stage i's peers, installed when that stage runs (sipp is sip-tester).
-SIPHB_INTEROP_PACKAGES=(kamailio sip-tester tshark)
+# Stage i's peers, installed when that stage runs (sipp is sip-tester,
+# turnserver is coturn; python3 plays a scripted STUN server).
+SIPHB_INTEROP_PACKAGES=(kamailio sip-tester tshark coturn python3)
 # Stage k's OpenSSL headers and libcrypto, installed when that stage runs.
 SIPHB_OPENSSL_PACKAGES=(libssl-dev)
 
@@ -98,7 +100,11 @@ stage_h() {
 stage_i() {
   [ "${result[a]:-}" = ok ] || { echo "needs stage a (build/gcc)"; return 1; }
   siphb_deps_ensure "${SIPHB_INTEROP_PACKAGES[@]}"
-  timeout 120 tests/interop/run.sh build/gcc
+  # Both run even when the first fails; the stage needs both to pass.
+  local rc=0
+  timeout 120 tests/interop/run.sh build/gcc || rc=1
+  timeout 60 tests/interop/stun_run.sh build/gcc || rc=1
+  return "$rc"
 }
 
 stage_j() {
@@ -131,7 +137,7 @@ declare -A title=(
   [f]="core include check"
   [g]="Cortex-M4 cross build of the freestanding core"
   [h]="bench builds (build/gcc, not run)"
-  [i]="SIP interop on loopback (kamailio, sipp, tshark)"
+  [i]="SIP and STUN interop on loopback (kamailio, sipp, coturn, tshark)"
   [j]="fuzz smoke (libFuzzer, ${SIPHB_FUZZ_SECONDS:-30} s per harness, in parallel)"
   [k]="OpenSSL crypto backend: gcc build with SIPHB_WITH_OPENSSL=ON, ctest (build/openssl)"
 )

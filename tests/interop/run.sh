@@ -25,103 +25,20 @@
 # stops what is left by PID. SIPHB_INTEROP_KEEP=1 keeps the temp dir.
 set -uo pipefail
 
-if [ "$#" -ne 1 ]; then
-  echo "usage: $0 BUILD_DIR" >&2
-  exit 2
-fi
-build=$(cd "$1" 2>/dev/null && pwd) || { echo "run.sh: no build dir $1" >&2; exit 2; }
+interop_name=run.sh
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+interop_args "$@"
 client=$build/tests/interop/sip_options_client
 responder=$build/tests/interop/sip_options_responder
-for b in "$client" "$responder"; do
-  [ -x "$b" ] || { echo "run.sh: $b is not built" >&2; exit 2; }
-done
-for t in kamailio sipp tshark text2pcap ss timeout od; do
-  command -v "$t" >/dev/null 2>&1 || { echo "run.sh: $t not found (scripts/deps.sh kamailio sip-tester tshark)" >&2; exit 2; }
-done
-
-script_start=$SECONDS
-tmp=$(mktemp -d /tmp/siphb-interop.XXXXXX)
+interop_need "kamailio sip-tester tshark" "$client" "$responder" kamailio sipp tshark text2pcap \
+  mergecap ss timeout od
+interop_init 40
 mkdir -p "$tmp/msg"
 UA=siphb-interop-client
 SERVER=siphb-interop-responder
 
-# ---- bookkeeping ------------------------------------------------------------
-npass=0 nfail=0 nskip=0
-failed=()
-pass() { echo "PASS  $1"; npass=$((npass + 1)); }
-fail() { echo "FAIL  $1"; nfail=$((nfail + 1)); failed+=("$1"); }
-skip() { echo "SKIP  $1"; nskip=$((nskip + 1)); }
-# Shows the end of a log under a failed check.
-show() { [ -s "$1" ] && tail -n "${2:-25}" "$1" | sed 's/^/      | /'; }
-
-# Background processes: each one is `timeout ...`, which puts itself in a
-# process group of its own, so the group (named by timeout's PID) holds the
-# server and every child it forks.
-bg_pids=()
-start_bg() { # LOG CMD... ; sets BG
-  local log=$1
-  shift
-  "$@" >"$log" 2>&1 </dev/null &
-  BG=$!
-  bg_pids+=("$BG")
-}
-signal_bg() { # SIG PID
-  kill "-$1" -- "-$2" 2>/dev/null || kill "-$1" "$2" 2>/dev/null || true
-}
-# Waits up to SECS for PID to end; sets RC (124 if it had to be killed).
-wait_bg() { # PID SECS
-  local pid=$1 i n=$(($2 * 10))
-  for ((i = 0; i < n; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    signal_bg TERM "$pid"
-    sleep 0.3
-    signal_bg KILL "$pid"
-    wait "$pid" 2>/dev/null
-    RC=124
-    return
-  fi
-  wait "$pid" 2>/dev/null
-  RC=$?
-}
-stop_bg() { # SIG PID
-  kill -0 "$2" 2>/dev/null || { wait "$2" 2>/dev/null; return 0; }
-  signal_bg "$1" "$2"
-  wait_bg "$2" 3
-}
-cleanup() {
-  local pid
-  for pid in "${bg_pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null && stop_bg TERM "$pid"
-  done
-  if [ "${SIPHB_INTEROP_KEEP:-0}" = 1 ]; then
-    echo "run.sh: kept $tmp"
-  else
-    rm -rf "$tmp"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# ---- ports ------------------------------------------------------------------
-# One block of 40 consecutive ports that no socket on this host uses, TCP or
-# UDP, from a random base; each server and each sipp gets its own ports
-# from it, so runs never wait for TIME_WAIT or a previous sipp.
-used=$(ss -Hantu 2>/dev/null | awk '{ n = split($5, a, ":"); print a[n] }' | sort -un)
-base=0
-for ((try = 0; try < 200; try++)); do
-  cand=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-  clash=$(awk -v lo="$cand" -v hi=$((cand + 40)) '$1 >= lo && $1 < hi' <<<"$used")
-  if [ -z "$clash" ]; then
-    base=$cand
-    break
-  fi
-done
-[ "$base" -ne 0 ] || { echo "run.sh: no free block of ports" >&2; exit 1; }
-next_port=$base
-port() { PORT=$next_port; next_port=$((next_port + 1)); }
+# Each server and each sipp gets its own ports from the block.
 port; KAM=$PORT
 port; UAS_UDP=$PORT
 port; UAS_TCP=$PORT
@@ -129,32 +46,14 @@ port; RESP=$PORT
 # sipp binds a local SIP port, a control port and media ports M and M+2.
 sipp_ports() { port; SP_LOCAL=$PORT; port; SP_CTRL=$PORT; port; SP_MEDIA=$PORT; port; port; }
 
-have_v6=0
-if [ -r /proc/net/if_inet6 ] && grep -qE '^0{31}1 ' /proc/net/if_inet6; then
-  have_v6=1
-fi
-
-# Waits up to 5 s until something listens on PROTO (t or u) HOST:PORT.
-wait_listen() { # PROTO HOST PORT PID
-  local i
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$4" 2>/dev/null || return 1
-    ss -Hln"$1" 2>/dev/null | awk '{ print $4 " " $5 }' | grep -qF "$2:$3 " && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
 echo "run.sh: temp dir $tmp, ports $base..$((base + 39)), IPv6 loopback: $([ $have_v6 = 1 ] && echo yes || echo no)"
 echo "run.sh: $(kamailio -v 2>/dev/null | head -1 | sed 's/^version: //'); $(sipp -v 2>/dev/null | grep -o 'SIPp v[^ ]*'); $(tshark -v 2>/dev/null | head -1)"
 
 # ---- live capture -----------------------------------------------------------
 # Every message goes to or from one of the server ports.
 cap=$tmp/capture.pcapng
-capture_ok=0
 filter="port $KAM or port $UAS_UDP or port $UAS_TCP or port $RESP"
-start_bg "$tmp/tshark-capture.log" timeout 50 tshark -i lo -f "$filter" -w "$cap"
-cap_pid=$BG
+start_capture "$cap" "$filter" 50
 
 # ---- Kamailio -----------------------------------------------------------------
 mkdir -p "$tmp/kamailio"
@@ -196,12 +95,7 @@ start_bg "$tmp/kamailio/kamailio.log" timeout 45 kamailio -f "$tmp/kamailio/kama
 kam_pid=$BG
 
 # Both start in parallel; the capture has to be on before any traffic.
-for ((i = 0; i < 100; i++)); do
-  grep -q 'Capturing on' "$tmp/tshark-capture.log" 2>/dev/null && { capture_ok=1; break; }
-  kill -0 "$cap_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [ "$capture_ok" = 1 ]; then
+if wait_capture; then
   pass "capture: tshark on lo, filter '$filter'"
 else
   skip "capture: tshark could not capture on lo (the pcap made from the encoded bytes is still checked)"
@@ -398,60 +292,20 @@ fi
 
 # ---- stop the servers and the capture -------------------------------------------
 [ "$kam_up" = 1 ] && stop_bg TERM "$kam_pid"
-if [ "$capture_ok" = 1 ]; then
-  sleep 0.3 # let the last packets reach dumpcap
-  stop_bg INT "$cap_pid"
-fi
+stop_capture
 
 # ---- 4. tshark ----------------------------------------------------------------
 # The pcap made from our own bytes: each saved message becomes one UDP
 # packet to or from port 5060, where tshark's SIP dissector sits.
 offline=$tmp/encoded.pcap
-: >"$tmp/req.hex"
-: >"$tmp/rsp.hex"
-nmsg_req=0 nmsg_rsp=0
-for f in "$tmp"/msg/req-*.sip; do
-  [ -s "$f" ] || continue
-  od -Ax -tx1 -v "$f" >>"$tmp/req.hex"
-  nmsg_req=$((nmsg_req + 1))
-done
-for f in "$tmp"/msg/rsp-*.sip; do
-  [ -s "$f" ] || continue
-  od -Ax -tx1 -v "$f" >>"$tmp/rsp.hex"
-  nmsg_rsp=$((nmsg_rsp + 1))
-done
-: >"$tmp/text2pcap.log"
-parts=()
-if [ "$nmsg_req" -gt 0 ]; then
-  text2pcap -q -u 40000,5060 "$tmp/req.hex" "$tmp/encoded-req.pcap" >>"$tmp/text2pcap.log" 2>&1 &&
-    parts+=("$tmp/encoded-req.pcap")
-fi
-if [ "$nmsg_rsp" -gt 0 ]; then
-  text2pcap -q -u 5060,40000 "$tmp/rsp.hex" "$tmp/encoded-rsp.pcap" >>"$tmp/text2pcap.log" 2>&1 &&
-    parts+=("$tmp/encoded-rsp.pcap")
-fi
-if [ "${#parts[@]}" -gt 0 ] && mergecap -F pcap -w "$offline" "${parts[@]}" >>"$tmp/text2pcap.log" 2>&1; then
-  :
-else
-  offline=
-fi
+encoded_pcap "$offline" 5060 "$tmp/msg" || offline=
 
 # tshark_check NAME PCAP EXPECT_REQ EXPECT_RSP DECODE-AS-ARGS...
 tshark_check() {
   local name=$1 pcap=$2 want_req=$3 want_rsp=$4 bad fields ours_req ours_rsp incomplete
   shift 4
   local -a dec=("$@")
-  tshark -r "$pcap" "${dec[@]}" -q -z expert,note >"$tmp/expert-$name.txt" 2>/dev/null
-  tshark -r "$pcap" "${dec[@]}" -V >"$tmp/verbose-$name.txt" 2>/dev/null
-  # Rows of the Errors and Warns tables that come from SIP or say Malformed.
-  bad=$(awk '/^(Errors|Warns|Notes|Chats) \(/ { sec = $1; next }
-             $1 !~ /^[0-9]+$/ { next }
-             $2 == "Malformed" || ((sec == "Errors" || sec == "Warns") && $3 == "SIP") { print sec ": " $0 }' \
-        "$tmp/expert-$name.txt")
-  if grep -q 'Malformed Packet' "$tmp/verbose-$name.txt"; then
-    bad="$bad
--V: $(grep -c 'Malformed Packet' "$tmp/verbose-$name.txt") line(s) with 'Malformed Packet'"
-  fi
+  bad=$(tshark_problems "$name" "$pcap" SIP "${dec[@]}")
   # Our messages, and whether tshark found their identifiers.
   tshark -r "$pcap" "${dec[@]}" -Y sip -T fields -E separator='|' -E occurrence=f \
     -e frame.number -e sip.Method -e sip.Status-Code -e sip.User-Agent -e sip.Server \
@@ -468,8 +322,7 @@ tshark_check() {
     fail "tshark $name: our requests $ours_req (want >= $want_req), our responses $ours_rsp (want >= $want_rsp)"
     [ -n "$bad" ] && printf '%s\n' "$bad" | sed 's/^/      | /'
     [ -n "$incomplete" ] && printf 'missing fields: %s\n' "$incomplete" | sed 's/^/      | /'
-    tshark -r "$pcap" "${dec[@]}" -Y '_ws.malformed || _ws.expert.severity >= 6291456' \
-      -T fields -e frame.number -e _ws.expert.message 2>/dev/null | sed 's/^/      | frame /'
+    tshark_show_problems "$pcap" "${dec[@]}"
   else
     local total
     total=$(wc -l <"$tmp/fields-$name.txt")
@@ -497,11 +350,4 @@ if [ "$capture_ok" = 1 ]; then
 fi
 
 # ---- summary ------------------------------------------------------------------
-echo "run.sh: $npass passed, $nfail failed, $nskip skipped ($((SECONDS - script_start)) s)"
-if [ "$nfail" -ne 0 ]; then
-  printf 'run.sh: failed: %s\n' "${failed[@]}"
-  echo "run.sh: FAIL (logs: rerun with SIPHB_INTEROP_KEEP=1 to keep $tmp)"
-  exit 1
-fi
-echo "run.sh: PASS"
-exit 0
+interop_summary

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tests/tool/decode_test.sh SIPHB DATA_DIR - checks `siphb decode` (ctest:
 # tool_decode). Runs the built tool on the files in DATA_DIR (tests/data/sip)
-# and compares, byte for byte, stdout with the expected .json files, stderr
-# with the expected text, and the exit status (0 decoded, 1 malformed
-# input, 2 usage or I/O error).
+# and, with --stun, in DATA_DIR/../stun, and compares, byte for byte, stdout
+# with the expected .json files, stderr with the expected text, and the exit
+# status (0 decoded, 1 malformed input, 2 usage or I/O error); also the
+# usage errors of `siphb stun`.
 #
 # SIPHB_UPDATE_EXPECTED=1 rewrites the expected .json files from the tool's
 # output instead of comparing: read every changed file against its input
@@ -123,6 +124,66 @@ decodes --stream --compact 10_request_invite.sip 10_request_invite.stream.json
 decodes --stream --lenient missing_call_id.sip missing_call_id.stream.json
 decodes --stream empty.sip empty.stream.json
 
+# ---- STUN (--stun): the RFC 5769 vectors and other messages in ../stun -----------
+# Hex text as in the .hex files (the tool decodes it first) and, for one,
+# the same bytes in binary on standard input. Credentials of tests/data/stun/
+# README.md; the long-term username is passed as its UTF-8 bytes.
+stun=../stun
+short_pw=VOkJxbRl1RmTxUk/WvJxBt
+lt_user=$(printf '\xe3\x83\x9e\xe3\x83\x88\xe3\x83\xaa\xe3\x83\x83\xe3\x82\xaf\xe3\x82\xb9')
+lt=(--user "$lt_user" --realm example.org --password TheMatrIX)
+for f in sample-request sample-ipv4-response sample-ipv6-response; do
+  decodes --stun --password "$short_pw" "$stun/$f.hex" "$stun/$f.json"
+done
+for f in sample-request-long-term-auth rfc8489-b1-request-long-term-sha256; do
+  decodes --stun "${lt[@]}" "$stun/$f.hex" "$stun/$f.json"
+done
+# no credentials: no integrity_ok; --user without --realm is the short-term key
+decodes --stun --compact "$stun/sample-ipv4-response.hex" "$stun/sample-ipv4-response.compact.json"
+decodes --stun --user evtj:h6vY --password="$short_pw" "$stun/sample-request.hex" "$stun/sample-request.json"
+printf '%b' "$(tr -d ' \n' <"$stun/sample-ipv4-response.hex" | sed 's/../\\x&/g')" >"$tmp/v4.bin"
+stdin=$tmp/v4.bin
+decodes --compact --stun - "$stun/sample-ipv4-response.compact.json"
+stdin=/dev/null
+# coturn 4.6.1's answer (RESPONSE-ORIGIN), an RFC 3489 response, and an
+# error response with every attribute the codec decodes, a repeated one, an
+# unknown required and an unknown optional one, one after MESSAGE-INTEGRITY,
+# a SOFTWARE that is not UTF-8, and PASSWORD-ALGORITHM SHA-256 (so the
+# long-term key is SHA-256)
+decodes --stun "$stun/coturn-binding-response.hex" "$stun/coturn-binding-response.json"
+decodes --stun "$stun/classic-binding-response.hex" "$stun/classic-binding-response.json"
+decodes --stun --user user --realm example.org --password pass "$stun/crafted-error-response.hex" \
+  "$stun/crafted-error-response.json"
+
+# Failed checks print the JSON and the error: exit 1.
+refuses 1 "$stun/sample-request.wrong-password.json" \
+  'error: SIPHB_ERR_STUN_INTEGRITY: message integrity does not match the key at offset 76' \
+  decode --stun --password wrong "$stun/sample-request.hex"
+refuses 1 "$stun/rfc8489-b1-request-long-term-sha256.wrong-realm.json" \
+  'error: SIPHB_ERR_STUN_INTEGRITY: message integrity does not match the key at offset 120' \
+  decode --stun --user "$lt_user" --realm example.com --password TheMatrIX \
+  "$stun/rfc8489-b1-request-long-term-sha256.hex"
+refuses 1 "$stun/bad-fingerprint.json" \
+  'error: SIPHB_ERR_STUN_FINGERPRINT: FINGERPRINT does not match the message at offset 72' \
+  decode --stun "$stun/bad-fingerprint.hex"
+
+# Malformed STUN: nothing on stdout.
+refuses 1 - 'error: SIPHB_ERR_STUN_LENGTH: length does not match the datagram at offset 2' \
+  decode --stun "$stun/bad-truncated.hex"
+refuses 1 - 'error: SIPHB_ERR_STUN_LENGTH: header cut short at offset 12' \
+  decode --stun "$stun/bad-short.hex"
+refuses 1 - 'error: SIPHB_ERR_STUN_LENGTH: length not a multiple of 4 at offset 2' \
+  decode --stun "$stun/bad-length.hex"
+refuses 1 - 'error: SIPHB_ERR_STUN_ADDRESS_FAMILY: address family neither 1 nor 2 at offset 41' \
+  decode --stun "$stun/bad-family.hex"
+refuses 1 - 'error: SIPHB_ERR_STUN_ATTRIBUTE: attribute runs past the end of the message at offset 36' \
+  decode --stun "$stun/bad-attribute-length.hex"
+refuses 1 - 'error: SIPHB_ERR_PARSE: odd number of hex digits at offset 237' \
+  decode --stun "$stun/bad-odd-digits.hex"
+refuses 1 - 'error: SIPHB_ERR_STUN_NOT_STUN: first two bits of the type are not 00 at offset 0' \
+  decode --stun 01_options_200.sip
+refuses 1 - 'error: SIPHB_ERR_STUN_LENGTH: header cut short at offset 0' decode --stun empty.sip
+
 # ---- malformed input: exit 1, the error on stderr -----------------------------
 refuses 1 - 'error: SIPHB_ERR_SIP_STATUS: status code outside 100-699 at offset 8' \
   decode bad_status.sip
@@ -180,7 +241,16 @@ refuses 1 - 'error: SIPHB_ERR_LIMIT: input larger than 1 MiB (1048576 bytes), th
 
 # ---- usage: exit 2 --------------------------------------------------------------
 decode_hint="Run 'siphb decode --help' for the options."
-refuses 2 - "siphb: decode --stun: not built yet (STUN codec issue)" decode --stun 01_options_200.sip
+refuses 2 - "siphb: decode: --user, --password and --realm apply to --stun only
+$decode_hint" decode --password x 01_options_200.sip
+refuses 2 - "siphb: decode: --user and --realm need --password
+$decode_hint" decode --stun --user u "$stun/sample-request.hex"
+refuses 2 - "siphb: decode: --realm needs --user (the long-term key)
+$decode_hint" decode --stun --realm r --password p "$stun/sample-request.hex"
+refuses 2 - "siphb: decode: --password needs a value
+$decode_hint" decode --stun --password
+refuses 2 - "siphb: decode: --lenient applies to --sip and --stream only
+$decode_hint" decode --stun --lenient "$stun/sample-request.hex"
 refuses 2 - "siphb: decode: unknown option '--frob'
 $decode_hint" decode --frob 01_options_200.sip
 refuses 2 - "siphb: decode: --stream: --sip, --stream and --stun exclude each other
@@ -197,6 +267,29 @@ refuses 2 - "siphb: decode: more than one input given ('02_register_200.sip')
 $decode_hint" decode 01_options_200.sip 02_register_200.sip
 refuses 2 - "siphb: decode: cannot open 'no-such-file.sip': No such file or directory" \
   decode no-such-file.sip
+# siphb stun: usage errors only (tests/interop/stun_run.sh runs it against
+# servers)
+stun_hint="Run 'siphb stun --help' for the options."
+refuses 2 - "siphb: stun: no server given (HOST[:PORT])
+$stun_hint" stun --json
+refuses 2 - "siphb: stun: '127.0.0.1:0': the port must be a number from 1 to 65535
+$stun_hint" stun 127.0.0.1:0
+refuses 2 - "siphb: stun: '[::1:3478': no ']' after the IPv6 address
+$stun_hint" stun '[::1:3478'
+refuses 2 - "siphb: stun: '[::1]3478': only ':PORT' may follow ']'
+$stun_hint" stun '[::1]3478'
+refuses 2 - "siphb: stun: --rc must be a number from 1 to 20
+$stun_hint" stun 127.0.0.1 --rc 0
+refuses 2 - "siphb: stun: --rto must be a number from 1 to 60000
+$stun_hint" stun 127.0.0.1 --rto=1e3
+refuses 2 - "siphb: stun: --rm needs a number
+$stun_hint" stun 127.0.0.1 --rm
+refuses 2 - "siphb: stun: -6: -4 and -6 exclude each other
+$stun_hint" stun 127.0.0.1 -4 -6
+refuses 2 - "siphb: stun: unknown option '--frob'
+$stun_hint" stun 127.0.0.1 --frob
+refuses 2 - "siphb: stun: more than one server given ('127.0.0.2')
+$stun_hint" stun 127.0.0.1 127.0.0.2
 refuses 2 - "siphb: unknown command 'frobnicate'
 Run 'siphb --help' for the list of commands." frobnicate
 refuses 2 - "siphb: unknown option '--frob'
@@ -213,7 +306,7 @@ if [ "$rc" -ne 2 ] || [ -s "$tmp/out" ] || ! head -n 1 "$tmp/err" | grep -q '^Us
 else
   passed=$((passed + 1))
 fi
-for args in "--help" "-h" "decode --help"; do
+for args in "--help" "-h" "decode --help" "stun --help"; do
   # shellcheck disable=SC2086  # the words are separate arguments
   run $args
   if [ "$rc" -ne 0 ] || [ -s "$tmp/err" ] || ! head -n 1 "$tmp/out" | grep -q '^Usage: siphb '; then

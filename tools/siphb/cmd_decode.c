@@ -1,6 +1,7 @@
 /*
  * cmd_decode.c - `siphb decode`: one SIP message (datagram) or a framed byte
- * stream, printed as JSON. The shape of the output is described in
+ * stream, printed as JSON; the options and the input of --stun, whose JSON
+ * cmd_decode_stun.c writes. The shape of the output is described in
  * tools/README.md; keep the two in step.
  */
 #include <errno.h>
@@ -32,17 +33,21 @@ typedef struct decode_opts {
   siphb_stream_role role;
   bool lenient;
   bool compact;
+  stun_credentials cred; /* --user, --password, --realm (--stun only) */
   const char *path; /* NULL or "-": standard input */
 } decode_opts;
 
 static const char decode_usage_text[] =
-    "Usage: siphb decode [--sip | --stream [--role client|server] | --stun]\n"
-    "                    [--lenient] [--compact] [FILE | -]\n"
+    "Usage: siphb decode [--sip | --stream [--role client|server]] [--lenient]\n"
+    "                    [--compact] [FILE | -]\n"
+    "       siphb decode --stun [--user U --password P [--realm R]]\n"
+    "                    [--compact] [FILE | -]\n"
     "\n"
-    "Decodes one SIP message (--sip, the default: the input is one datagram) or\n"
+    "Decodes one SIP message (--sip, the default: the input is one datagram),\n"
     "frames a byte stream (--stream: CRLF keepalives, STUN and SIP messages as on\n"
-    "a TCP or TLS connection) and prints the result as JSON on standard output.\n"
-    "Reads FILE, or standard input when FILE is '-' or missing; at most 1 MiB.\n"
+    "a TCP or TLS connection) or decodes one STUN message (--stun) and prints the\n"
+    "result as JSON on standard output. Reads FILE, or standard input when FILE\n"
+    "is '-' or missing; at most 1 MiB.\n"
     "\n"
     "Options:\n"
     "  --sip          the input is one SIP message, as in a UDP datagram\n"
@@ -50,21 +55,25 @@ static const char decode_usage_text[] =
     "  --role ROLE    with --stream: which end of the flow reads the bytes;\n"
     "                 'client' takes a lone CRLF as a pong at once, 'server'\n"
     "                 (the default) waits to see whether a ping follows\n"
-    "  --stun         a STUN message (not built yet)\n"
+    "  --stun         the input is one STUN message (a UDP datagram), binary or\n"
+    "                 as hex text (only hex digits and white space)\n"
+    "  --password P   with --stun: check MESSAGE-INTEGRITY(-SHA256) with the\n"
+    "                 short-term key P, or with --user and --realm the long-term\n"
+    "                 key (MD5, SHA-256 if the message has PASSWORD-ALGORITHM 2)\n"
+    "  --user U       with --stun: the username of the long-term key\n"
+    "  --realm R      with --stun: the realm of the long-term key\n"
     "  --lenient      the parser's lenient mode: missing mandatory headers,\n"
     "                 repeated single-valued headers, a CSeq method unlike the\n"
     "                 request's and other SIP versions are accepted\n"
     "  --compact      JSON on one line instead of indented\n"
     "  -h, --help     print this help\n"
     "\n"
-    "Exit status: 0 decoded; 1 malformed input, reported on standard error as\n"
+    "Exit status: 0 decoded; 1 malformed input (or with --stun a FINGERPRINT or\n"
+    "integrity check that failed), reported on standard error as\n"
     "'error: <code name>: <message> at offset N'; 2 usage or I/O error.\n";
 
 static int usage_error(const char *fmt, const char *arg) {
-  fputs("siphb: decode: ", stderr);
-  fprintf(stderr, fmt, arg);
-  fputs("\nRun 'siphb decode --help' for the options.\n", stderr);
-  return TOOL_EXIT_USAGE;
+  return tool_usage_error("decode", fmt, arg);
 }
 
 static int set_mode(decode_opts *o, decode_mode m, const char *arg) {
@@ -84,6 +93,27 @@ static int set_role(decode_opts *o, const char *value) {
   }
   o->role_given = true;
   return 0;
+}
+
+/* --user, --password, --realm: "--x V" or "--x=V". Returns true (and
+ * advances *i past a separate value) when argv[*i] is one of them. */
+static bool credential_option(int argc, char **argv, int *i, decode_opts *o, int *rc) {
+  static const char *const names[] = {"--user", "--password", "--realm"};
+  const char **slots[] = {&o->cred.user, &o->cred.password, &o->cred.realm};
+  const char *a = argv[*i];
+  for (size_t k = 0; k < 3; k++) {
+    size_t n = strlen(names[k]);
+    if (strncmp(a, names[k], n) != 0 || (a[n] != '\0' && a[n] != '=')) continue;
+    if (a[n] == '=') {
+      *slots[k] = a + n + 1;
+    } else if (*i + 1 >= argc) {
+      *rc = usage_error("%s needs a value", names[k]);
+    } else {
+      *slots[k] = argv[++*i];
+    }
+    return true;
+  }
+  return false;
 }
 
 /* Returns -1 when the options are fine, otherwise the exit status. */
@@ -117,6 +147,8 @@ static int parse_options(int argc, char **argv, decode_opts *o) {
       o->lenient = true;
     } else if (strcmp(a, "--compact") == 0) {
       o->compact = true;
+    } else if (credential_option(argc, argv, &i, o, &rc)) {
+      /* stored (or rc set) */
     } else {
       return usage_error("unknown option '%s'", a);
     }
@@ -125,6 +157,14 @@ static int parse_options(int argc, char **argv, decode_opts *o) {
   if (o->mode == MODE_NONE) o->mode = MODE_SIP;
   if (o->role_given && o->mode != MODE_STREAM)
     return usage_error("%s applies to --stream only", "--role");
+  const stun_credentials *c = &o->cred;
+  if ((c->user || c->password || c->realm) && o->mode != MODE_STUN)
+    return usage_error("%s apply to --stun only", "--user, --password and --realm");
+  if (o->lenient && o->mode == MODE_STUN)
+    return usage_error("%s applies to --sip and --stream only", "--lenient");
+  if ((c->user || c->realm) && !c->password)
+    return usage_error("%s need --password", "--user and --realm");
+  if (c->realm && !c->user) return usage_error("%s needs --user (the long-term key)", "--realm");
   return -1;
 }
 
@@ -342,20 +382,6 @@ static void write_msg(json_writer *w, const siphb_sip_msg *m) {
 
 /* ---- the two modes --------------------------------------------------------- */
 
-static void report(const siphb_parse_error *err, size_t base) {
-  fprintf(stderr, "error: %s: %s at offset %lu\n", siphb_errname(err->code),
-          err->message ? err->message : siphb_strerror(err->code),
-          (unsigned long)(base + err->offset));
-}
-
-static int finish(json_writer *w) {
-  if (json_finish(w) != 0) {
-    fputs("siphb: decode: writing the output failed\n", stderr);
-    return TOOL_EXIT_USAGE;
-  }
-  return TOOL_EXIT_OK;
-}
-
 static siphb_sip_parse_config parse_config(const decode_opts *o, siphb_sip_mode mode) {
   siphb_sip_parse_config cfg;
   siphb_sip_parse_config_init(&cfg);
@@ -369,13 +395,13 @@ static int decode_sip(const decode_opts *o, const unsigned char *data, size_t le
   siphb_sip_msg msg;
   siphb_parse_error err;
   if (siphb_sip_parse(&msg, data, len, &cfg, &err) < 0) {
-    report(&err, 0);
+    tool_parse_error(&err, 0);
     return TOOL_EXIT_BAD_INPUT;
   }
   json_writer w;
   json_init(&w, stdout, !o->compact);
   write_msg(&w, &msg);
-  return finish(&w);
+  return tool_json_finish(&w, "decode");
 }
 
 static const char *kind_name(siphb_stream_kind k) {
@@ -412,7 +438,7 @@ static int decode_stream(const decode_opts *o, const unsigned char *data, size_t
       break;
     }
     if (n <= 0) { /* never 0: an item has at least one byte */
-      report(&err, off);
+      tool_parse_error(&err, off);
       status = TOOL_EXIT_BAD_INPUT;
       break;
     }
@@ -420,7 +446,7 @@ static int decode_stream(const decode_opts *o, const unsigned char *data, size_t
      * message is decoded again as --lenient says. */
     if (item.kind == SIPHB_STREAM_SIP &&
         siphb_sip_parse(&msg, data + off, item.length, &cfg, &err) < 0) {
-      report(&err, off);
+      tool_parse_error(&err, off);
       status = TOOL_EXIT_BAD_INPUT;
       break;
     }
@@ -437,7 +463,7 @@ static int decode_stream(const decode_opts *o, const unsigned char *data, size_t
     off += item.length;
   }
   json_end_array(&w);
-  int rc = finish(&w);
+  int rc = tool_json_finish(&w, "decode");
   return status != TOOL_EXIT_OK ? status : rc;
 }
 
@@ -445,15 +471,13 @@ int cmd_decode(int argc, char **argv) {
   decode_opts o;
   int rc = parse_options(argc, argv, &o);
   if (rc >= 0) return rc;
-  if (o.mode == MODE_STUN) {
-    fputs("siphb: decode --stun: not built yet (STUN codec issue)\n", stderr);
-    return TOOL_EXIT_USAGE;
-  }
   unsigned char *data = NULL;
   size_t len = 0;
   rc = read_input(o.path, &data, &len);
   if (rc >= 0) return rc;
-  rc = o.mode == MODE_STREAM ? decode_stream(&o, data, len) : decode_sip(&o, data, len);
+  if (o.mode == MODE_STUN) rc = decode_stun(data, len, &o.cred, o.compact);
+  else if (o.mode == MODE_STREAM) rc = decode_stream(&o, data, len);
+  else rc = decode_sip(&o, data, len);
   free(data);
   return rc;
 }

@@ -163,6 +163,36 @@ void json_uint(json_writer *w, uint64_t v) {
   fputs(buf + i, w->out);
 }
 
+void json_hex(json_writer *w, const uint8_t *p, size_t n) {
+  static const char digits[] = "0123456789abcdef";
+  before_item(w);
+  fputc('"', w->out);
+  for (size_t i = 0; i < n; i++) {
+    fputc(digits[p[i] >> 4], w->out);
+    fputc(digits[p[i] & 15], w->out);
+  }
+  fputc('"', w->out);
+}
+
+void json_fixed(json_writer *w, double v, int decimals) {
+  before_item(w);
+  fprintf(w->out, "%.*f", decimals, v);
+}
+
+bool json_utf8_valid(const char *p, size_t n) {
+  const unsigned char *u = (const unsigned char *)p;
+  for (size_t i = 0; i < n;) {
+    if (u[i] < 0x80) {
+      i++;
+      continue;
+    }
+    size_t seq = utf8_sequence(u + i, n - i);
+    if (seq == 0) return false;
+    i += seq;
+  }
+  return true;
+}
+
 void json_bool(json_writer *w, bool v) {
   before_item(w);
   fputs(v ? "true" : "false", w->out);

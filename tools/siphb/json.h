@@ -41,8 +41,17 @@ void json_key(json_writer *w, const char *key);
 void json_string(json_writer *w, const char *p, size_t n);
 void json_cstring(json_writer *w, const char *s);
 void json_uint(json_writer *w, uint64_t v);
+/* n bytes as a string of lower-case hex digits ("" when n is 0). */
+void json_hex(json_writer *w, const uint8_t *p, size_t n);
+/* A number with a fixed count of decimals (e.g. 0.214 for an RTT in ms);
+ * v must be finite. */
+void json_fixed(json_writer *w, double v, int decimals);
 void json_bool(json_writer *w, bool v);
 void json_null(json_writer *w);
+
+/* true if p[0..n) is well-formed UTF-8, i.e. json_string() keeps every
+ * byte (apart from escaping) instead of writing U+FFFD for some. */
+bool json_utf8_valid(const char *p, size_t n);
 
 /* Ends the document with a newline. Returns 0, or -1 when the nesting was
  * unbalanced or the stream reported an error. */

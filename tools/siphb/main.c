@@ -16,7 +16,8 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"decode", cmd_decode, "decode a SIP message, or frame a byte stream, to JSON"},
+    {"decode", cmd_decode, "decode a SIP or STUN message, or frame a byte stream, to JSON"},
+    {"stun", cmd_stun, "ask a STUN server for the mapped address (Binding over UDP)"},
 };
 
 static void usage(FILE *out) {
@@ -29,7 +30,8 @@ static void usage(FILE *out) {
     fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
   fputs("\n"
         "Run 'siphb <command> --help' for the options of a command.\n"
-        "Exit status: 0 success, 1 malformed input, 2 usage or I/O error.\n",
+        "Exit status: 0 success, 1 malformed input (stun: no answer or an error\n"
+        "response), 2 usage or I/O error.\n",
         out);
 }
 

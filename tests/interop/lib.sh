@@ -1,0 +1,218 @@
+# tests/interop/lib.sh - what the loopback interop scripts (run.sh for SIP,
+# stun_run.sh for STUN) share; sourced, never run.
+#
+#   interop_name=run.sh; . tests/interop/lib.sh; interop_args "$@"
+#   interop_need PACKAGES CMD...; interop_init PORTS
+#
+# interop_init makes the temp dir ($tmp), installs the EXIT trap that stops
+# every background process by PID and removes $tmp (SIPHB_INTEROP_KEEP=1
+# keeps it), picks a block of PORTS free consecutive ports (port() hands
+# them out in $PORT) and sets have_v6. Checks report through pass, fail and
+# skip; interop_summary prints the totals and returns the exit status.
+
+# ---- arguments and prerequisites (exit 2 when one is missing) ----------------
+# interop_args "$@": the one argument, BUILD_DIR, made absolute in $build.
+interop_args() {
+  if [ "$#" -ne 1 ]; then
+    echo "usage: $interop_name BUILD_DIR" >&2
+    exit 2
+  fi
+  build=$(cd "$1" 2>/dev/null && pwd) || { echo "$interop_name: no build dir $1" >&2; exit 2; }
+}
+# interop_need PACKAGES CMD...: every CMD is an executable path or on PATH;
+# PACKAGES is the Debian packages to name when one is not.
+interop_need() {
+  local pkgs=$1 c
+  shift
+  for c in "$@"; do
+    if [[ $c == /* ]]; then
+      [ -x "$c" ] || { echo "$interop_name: $c is not built (or not installed)" >&2; exit 2; }
+    else
+      command -v "$c" >/dev/null 2>&1 || { echo "$interop_name: $c not found (scripts/deps.sh $pkgs)" >&2; exit 2; }
+    fi
+  done
+}
+
+# ---- bookkeeping ------------------------------------------------------------
+npass=0 nfail=0 nskip=0
+failed=()
+pass() { echo "PASS  $1"; npass=$((npass + 1)); }
+fail() { echo "FAIL  $1"; nfail=$((nfail + 1)); failed+=("$1"); }
+skip() { echo "SKIP  $1"; nskip=$((nskip + 1)); }
+# Shows the end of a log under a failed check.
+show() { [ -s "$1" ] && tail -n "${2:-25}" "$1" | sed 's/^/      | /'; }
+
+# Background processes: each one is `timeout ...`, which puts itself in a
+# process group of its own, so the group (named by timeout's PID) holds the
+# server and every child it forks.
+bg_pids=()
+start_bg() { # LOG CMD... ; sets BG
+  local log=$1
+  shift
+  "$@" >"$log" 2>&1 </dev/null &
+  BG=$!
+  bg_pids+=("$BG")
+}
+signal_bg() { # SIG PID
+  kill "-$1" -- "-$2" 2>/dev/null || kill "-$1" "$2" 2>/dev/null || true
+}
+# Waits up to SECS for PID to end; sets RC (124 if it had to be killed).
+wait_bg() { # PID SECS
+  local pid=$1 i n=$(($2 * 10))
+  for ((i = 0; i < n; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    signal_bg TERM "$pid"
+    sleep 0.3
+    signal_bg KILL "$pid"
+    wait "$pid" 2>/dev/null
+    RC=124
+    return
+  fi
+  wait "$pid" 2>/dev/null
+  RC=$?
+}
+stop_bg() { # SIG PID
+  kill -0 "$2" 2>/dev/null || { wait "$2" 2>/dev/null; return 0; }
+  signal_bg "$1" "$2"
+  wait_bg "$2" 3
+}
+interop_cleanup() {
+  local pid
+  for pid in "${bg_pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null && stop_bg TERM "$pid"
+  done
+  if [ "${SIPHB_INTEROP_KEEP:-0}" = 1 ]; then
+    echo "$interop_name: kept $tmp"
+  else
+    rm -rf "$tmp"
+  fi
+}
+
+# Waits up to 5 s until something listens on PROTO (t or u) HOST:PORT.
+wait_listen() { # PROTO HOST PORT PID
+  local i
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$4" 2>/dev/null || return 1
+    ss -Hln"$1" 2>/dev/null | awk '{ print $4 " " $5 }' | grep -qF "$2:$3 " && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# Starts tshark on lo with a capture filter, writing FILE; sets cap_pid and
+# capture_ok (1 once tshark says it is capturing, after up to 10 s).
+start_capture() { # FILE FILTER SECS
+  start_bg "$tmp/tshark-capture.log" timeout "$3" tshark -i lo -f "$2" -w "$1"
+  cap_pid=$BG
+  capture_ok=0
+}
+wait_capture() {
+  local i
+  for ((i = 0; i < 100; i++)); do
+    grep -q 'Capturing on' "$tmp/tshark-capture.log" 2>/dev/null && { capture_ok=1; return 0; }
+    kill -0 "$cap_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  return 1
+}
+
+interop_init() { # PORTS
+  script_start=$SECONDS
+  tmp=$(mktemp -d "/tmp/siphb-interop.XXXXXX")
+  trap interop_cleanup EXIT
+  trap 'exit 130' INT TERM
+  # One block of consecutive ports that no socket on this host uses, TCP
+  # or UDP, from a random base, so runs never wait for TIME_WAIT or a
+  # previous server.
+  local used cand clash try n=$1
+  used=$(ss -Hantu 2>/dev/null | awk '{ n = split($5, a, ":"); print a[n] }' | sort -un)
+  base=0
+  for ((try = 0; try < 200; try++)); do
+    cand=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    clash=$(awk -v lo="$cand" -v hi=$((cand + n)) '$1 >= lo && $1 < hi' <<<"$used")
+    if [ -z "$clash" ]; then
+      base=$cand
+      break
+    fi
+  done
+  [ "$base" -ne 0 ] || { echo "$interop_name: no free block of ports" >&2; exit 1; }
+  next_port=$base
+  have_v6=0
+  if [ -r /proc/net/if_inet6 ] && grep -qE '^0{31}1 ' /proc/net/if_inet6; then
+    have_v6=1
+  fi
+}
+port() { PORT=$next_port; next_port=$((next_port + 1)); }
+
+# Prints the totals; returns 0 only if nothing failed.
+interop_summary() {
+  echo "$interop_name: $npass passed, $nfail failed, $nskip skipped ($((SECONDS - script_start)) s)"
+  if [ "$nfail" -ne 0 ]; then
+    local f
+    for f in "${failed[@]}"; do echo "$interop_name: failed: $f"; done
+    echo "$interop_name: FAIL (logs: rerun with SIPHB_INTEROP_KEEP=1 to keep $tmp)"
+    return 1
+  fi
+  echo "$interop_name: PASS"
+}
+
+# ---- tshark -------------------------------------------------------------------
+# Prints what tshark finds wrong in PCAP, one line each (nothing when all is
+# well): expert items of severity warning or error from PROTO (as the expert
+# table names the protocol: SIP, STUN), any Malformed item, and -V's
+# "Malformed Packet" lines. Keeps tshark's reports in $tmp/*-NAME.txt.
+tshark_problems() { # NAME PCAP PROTO DECODE-ARGS...
+  local name=$1 pcap=$2 proto=$3
+  shift 3
+  tshark -r "$pcap" "$@" -q -z expert,note >"$tmp/expert-$name.txt" 2>/dev/null
+  tshark -r "$pcap" "$@" -V >"$tmp/verbose-$name.txt" 2>/dev/null
+  awk -v proto="$proto" '/^(Errors|Warns|Notes|Chats) \(/ { sec = $1; next }
+       $1 !~ /^[0-9]+$/ { next }
+       $2 == "Malformed" || ((sec == "Errors" || sec == "Warns") && $3 == proto) { print sec ": " $0 }' \
+    "$tmp/expert-$name.txt"
+  if grep -q 'Malformed Packet' "$tmp/verbose-$name.txt"; then
+    echo "-V: $(grep -c 'Malformed Packet' "$tmp/verbose-$name.txt") line(s) with 'Malformed Packet'"
+  fi
+}
+# The frames behind tshark_problems' lines, under a failed check.
+tshark_show_problems() { # PCAP DECODE-ARGS...
+  local pcap=$1
+  shift
+  tshark -r "$pcap" "$@" -Y '_ws.malformed || _ws.expert.severity >= 6291456' \
+    -T fields -e frame.number -e _ws.expert.message 2>/dev/null | sed 's/^/      | frame /'
+}
+
+# Stops the capture started by start_capture, once the last packets are in.
+stop_capture() {
+  [ "$capture_ok" = 1 ] || return 0
+  sleep 0.3 # let the last packets reach dumpcap
+  stop_bg INT "$cap_pid"
+}
+
+# The pcap of exact bytes: every non-empty DIR/req-* file becomes one UDP
+# packet from port 40000 to PORT, every DIR/rsp-* one from PORT back, so
+# that tshark's dissector for PORT (5060 SIP, 3478 STUN) takes them. Writes
+# OUT and sets nmsg_req and nmsg_rsp; returns 1 (OUT not made) when there
+# was nothing to write or text2pcap/mergecap failed ($tmp/text2pcap.log).
+encoded_pcap() { # OUT PORT DIR
+  local out=$1 port=$2 dir=$3 f kind
+  local -a parts=()
+  : >"$tmp/text2pcap.log"
+  nmsg_req=0 nmsg_rsp=0
+  for kind in req rsp; do
+    : >"$tmp/$kind.hex"
+    for f in "$dir/$kind"-*; do
+      [ -s "$f" ] || continue
+      od -Ax -tx1 -v "$f" >>"$tmp/$kind.hex"
+      if [ "$kind" = req ]; then nmsg_req=$((nmsg_req + 1)); else nmsg_rsp=$((nmsg_rsp + 1)); fi
+    done
+    [ -s "$tmp/$kind.hex" ] || continue
+    if [ "$kind" = req ]; then f=40000,$port; else f=$port,40000; fi
+    text2pcap -q -u "$f" "$tmp/$kind.hex" "$tmp/encoded-$kind.pcap" >>"$tmp/text2pcap.log" 2>&1 &&
+      parts+=("$tmp/encoded-$kind.pcap")
+  done
+  [ "${#parts[@]}" -gt 0 ] && mergecap -F pcap -w "$out" "${parts[@]}" >>"$tmp/text2pcap.log" 2>&1
+}

@@ -1,0 +1,296 @@
+#!/usr/bin/env bash
+# tests/interop/stun_run.sh - loopback interop of siphb's STUN codec and the
+# `siphb stun` client with a real STUN server (coturn) and tshark.
+#
+#   tests/interop/stun_run.sh BUILD_DIR      e.g. tests/interop/stun_run.sh build/gcc
+#
+# Needs the Debian packages coturn and tshark (stage i of scripts/test.sh
+# installs them), python3, and for the live capture root.
+#
+# What it checks, on 127.0.0.1 (and ::1 when the loopback has it), on ports
+# it picks, with a command line it writes to the temp dir:
+#   1. `siphb stun` against coturn's turnserver (--stun-only) over IPv4, IPv6
+#      and with FINGERPRINT exits 0, and the mapped address and port equal
+#      the socket's local address and port (nothing translates on
+#      loopback); the text output says the same;
+#   2. against a port where nothing listens, with a small --rto/--rc/--rm,
+#      it gives up after exactly --rc sends, on time, with exit 1;
+#   3. against a small python3 server that drops requests and sends junk and
+#      a response with another transaction id first: retransmission counts,
+#      the datagrams ignored, an error response (exit 1, code 420) and a
+#      success after two drops;
+#   4. tshark dissects the live capture of all the above and a pcap made
+#      from the bytes stun_encode_samples encoded plus the RFC 5769 vectors:
+#      every STUN message is recognised, every FINGERPRINT is good, and there
+#      is no malformed packet and no STUN expert item of severity warning or
+#      error.
+# One PASS/FAIL/SKIP line per check, a summary, exit 0 only if nothing
+# failed. Every process started here runs under `timeout`, and the EXIT
+# trap stops what is left by PID. SIPHB_INTEROP_KEEP=1 keeps the temp dir.
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+interop_name=stun_run.sh
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$here/lib.sh"
+interop_args "$@"
+tool=$build/tools/siphb/siphb
+samples=$build/tests/interop/stun_encode_samples
+py=/usr/bin/python3
+interop_need "coturn tshark python3" "$tool" "$samples" turnserver tshark text2pcap mergecap \
+  ss timeout od "$py"
+interop_init 8
+port; TURN=$PORT  # coturn
+port              # coturn's alternative port (RFC 5780): TURN + 1
+port; FAKE=$PORT  # the python3 server
+port; DEAD=$PORT  # nothing listens here
+mkdir -p "$tmp/msg" "$tmp/out"
+
+echo "stun_run.sh: temp dir $tmp, ports $base..$((base + 7)), IPv6 loopback: $([ $have_v6 = 1 ] && echo yes || echo no)"
+echo "stun_run.sh: coturn $(turnserver --version 2>/dev/null | head -1); $(tshark -v 2>/dev/null | head -1)"
+
+cap=$tmp/capture.pcapng
+start_capture "$cap" "udp and (port $TURN or port $FAKE or port $DEAD)" 30
+
+# ---- coturn -------------------------------------------------------------------
+turn_cmd=(turnserver -n --stun-only --listening-ip 127.0.0.1)
+[ "$have_v6" = 1 ] && turn_cmd+=(--listening-ip ::1)
+turn_cmd+=(--listening-port "$TURN" --no-tls --no-dtls --no-cli --log-file stdout --simple-log
+           --pidfile "$tmp/turnserver.pid" --db "$tmp/turndb")
+printf '%q ' "${turn_cmd[@]}" >"$tmp/turnserver.cmd"
+start_bg "$tmp/turnserver.log" timeout 25 "${turn_cmd[@]}"
+turn_pid=$BG
+
+if wait_capture; then
+  pass "capture: tshark on lo, ports $TURN, $FAKE, $DEAD"
+else
+  skip "capture: tshark could not capture on lo (the pcap made from the encoded bytes is still checked)"
+  show "$tmp/tshark-capture.log" 5
+fi
+turn_up=0
+if wait_listen u 127.0.0.1 "$TURN" "$turn_pid"; then
+  turn_up=1
+  [ "$have_v6" = 1 ] && ! wait_listen u '[::1]' "$TURN" "$turn_pid" && turn_up=0
+fi
+if [ "$turn_up" = 1 ]; then
+  pass "coturn: started (pid $(cat "$tmp/turnserver.pid" 2>/dev/null || echo '?')): $(cat "$tmp/turnserver.cmd")"
+else
+  fail "coturn: did not start: $(cat "$tmp/turnserver.cmd")"
+  show "$tmp/turnserver.log"
+fi
+
+# ---- running the tool -----------------------------------------------------------
+# run_stun NAME ARGS...: `siphb stun ARGS` under timeout; sets RC, leaves
+# stdout and stderr in $tmp/out/NAME.{out,err}.
+run_stun() {
+  local name=$1
+  shift
+  timeout 15 "$tool" stun "$@" >"$tmp/out/$name.out" 2>"$tmp/out/$name.err" </dev/null
+  RC=$?
+}
+# jfields NAME KEY...: the values of the --json line's keys, space-separated
+# ("a.b" reaches into objects; "-" for a missing key).
+jfields() {
+  local name=$1
+  shift
+  "$py" - "$tmp/out/$name.out" "$@" <<'EOF' 2>/dev/null || echo "unparsable"
+import json, sys
+doc = json.loads(open(sys.argv[1]).read())
+out = []
+for key in sys.argv[2:]:
+    v = doc
+    for part in key.split("."):
+        v = v.get(part, "-") if isinstance(v, dict) else "-"
+    out.append(str(v))
+print(" ".join(out))
+EOF
+}
+# The mapped and local address of a successful run, compared.
+check_mapped() { # NAME WHAT
+  local f
+  f=$(jfields "$1" result mapped.address mapped.port local.address local.port server.port sends)
+  read -r res maddr mport laddr lport sport sends <<<"$f"
+  if [ "$RC" -eq 0 ] && [ "$res" = success ] && [ "$maddr" = "$laddr" ] && [ "$mport" = "$lport" ] &&
+     [ "$sport" = "$TURN" ]; then
+    pass "$2: exit 0, mapped $maddr port $mport = local, $sends send(s), rtt $(jfields "$1" rtt_ms) ms"
+    return 0
+  fi
+  fail "$2: exit $RC, result=$res mapped=$maddr:$mport local=$laddr:$lport server port $sport"
+  show "$tmp/out/$1.out"
+  show "$tmp/out/$1.err"
+  return 1
+}
+
+# ---- 1. coturn -------------------------------------------------------------------
+if [ "$turn_up" = 1 ]; then
+  run_stun v4 "127.0.0.1:$TURN" --json
+  check_mapped v4 "siphb stun 127.0.0.1:$TURN --json"
+  if [ "$have_v6" = 1 ]; then
+    run_stun v6 "[::1]:$TURN" --json
+    check_mapped v6 "siphb stun [::1]:$TURN --json"
+  else
+    skip "siphb stun [::1]:$TURN: no IPv6 on the loopback"
+  fi
+  run_stun fp "127.0.0.1:$TURN" --json --fingerprint -4
+  if check_mapped fp "siphb stun 127.0.0.1:$TURN --json --fingerprint -4"; then
+    # coturn answers a request with FINGERPRINT with one (RFC 8489 section 7.3).
+    if [ "$(jfields fp fingerprint)" = True ]; then
+      pass "FINGERPRINT: coturn's response carried one and siphb checked it"
+    else
+      fail "FINGERPRINT: coturn's response had none (fingerprint=$(jfields fp fingerprint))"
+    fi
+  fi
+  run_stun text "127.0.0.1:$TURN"
+  mapped=$(awk '$1 == "mapped" { print $2 }' "$tmp/out/text.out")
+  local_=$(awk '$1 == "local" { print $2 }' "$tmp/out/text.out")
+  if [ "$RC" -eq 0 ] && [ -n "$mapped" ] && [ "$mapped" = "$local_" ] &&
+     grep -q '^server   127.0.0.1:'"$TURN"'$' "$tmp/out/text.out"; then
+    pass "siphb stun 127.0.0.1:$TURN (text): mapped $mapped = local"
+  else
+    fail "siphb stun 127.0.0.1:$TURN (text): exit $RC, mapped '$mapped', local '$local_'"
+    show "$tmp/out/text.out"
+    show "$tmp/out/text.err"
+  fi
+else
+  fail "siphb stun -> coturn: not run (coturn down)"
+fi
+
+# ---- 2. nobody listening -------------------------------------------------------------
+# Sends at 0, 50, 150 ms, then 4 x 50 ms: gives up at 350 ms.
+start=$(date +%s%N)
+run_stun dead "127.0.0.1:$DEAD" --rto 50 --rc 3 --rm 4 --json
+ms=$((($(date +%s%N) - start) / 1000000))
+read -r res sends elapsed <<<"$(jfields dead result sends elapsed_ms)"
+if [ "$RC" -eq 1 ] && [ "$res" = timeout ] && [ "$sends" = 3 ] && [ "${elapsed%.*}" -ge 349 ] &&
+   [ "$ms" -lt 2000 ] && grep -q '^siphb: stun: no response from 127.0.0.1:'"$DEAD"' after 3 requests' "$tmp/out/dead.err"; then
+  pass "siphb stun 127.0.0.1:$DEAD (nobody listens): exit 1 after 3 sends, timeout at $elapsed ms ($ms ms in all)"
+else
+  fail "siphb stun 127.0.0.1:$DEAD (nobody listens): exit $RC, result=$res sends=$sends elapsed=$elapsed ms ($ms ms in all)"
+  show "$tmp/out/dead.out"
+  show "$tmp/out/dead.err"
+fi
+
+# ---- 3. a scripted server ----------------------------------------------------------
+# Drops the first DROP requests; then sends junk, a success response with
+# another transaction id, and the real answer (an error 420, or a success
+# with the sender's address in XOR-MAPPED-ADDRESS) from the same socket.
+cat >"$tmp/fake_stun.py" <<'EOF'
+import socket, struct, sys
+port, drop, answer = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", port))
+s.settimeout(8)
+def msg(mtype, txid, attrs):
+    return struct.pack("!HHI", mtype, len(attrs), 0x2112A442) + txid + attrs
+for n in range(drop + 1):
+    data, peer = s.recvfrom(2048)
+txid = data[8:20]
+s.sendto(b"not a STUN message", peer)
+s.sendto(msg(0x0101, bytes(12), b""), peer)
+if answer == "error":
+    reason = b"Unknown Attribute"
+    attr = struct.pack("!HHHBB", 0x0009, 4 + len(reason), 0, 4, 20) + reason
+    attr += b"\0" * (-len(attr) % 4)
+    s.sendto(msg(0x0111, txid, attr), peer)
+else:
+    addr = struct.unpack("!I", socket.inet_aton(peer[0]))[0] ^ 0x2112A442
+    attr = struct.pack("!HHBBHI", 0x0020, 8, 0, 1, peer[1] ^ 0x2112, addr)
+    s.sendto(msg(0x0101, txid, attr), peer)
+print("answered request", drop + 1)
+EOF
+# fake NAME DROP ANSWER TOOL-ARGS...: runs the server and the tool.
+fake() {
+  local name=$1 drop=$2 answer=$3
+  shift 3
+  start_bg "$tmp/out/fake-$name.log" timeout 10 "$py" "$tmp/fake_stun.py" "$FAKE" "$drop" "$answer"
+  FAKE_PID=$BG
+  if ! wait_listen u 127.0.0.1 "$FAKE" "$FAKE_PID"; then
+    RC=99
+    return
+  fi
+  run_stun "$name" "127.0.0.1:$FAKE" --json "$@"
+  local rc=$RC
+  wait_bg "$FAKE_PID" 3
+  RC=$rc
+}
+fake error 1 error --rto 100 --rc 4
+read -r res code reason sends ignored <<<"$(jfields error result error.code error.reason sends ignored | sed 's/Unknown Attribute/Unknown_Attribute/')"
+if [ "$RC" -eq 1 ] && [ "$res" = error ] && [ "$code" = 420 ] && [ "$reason" = Unknown_Attribute ] &&
+   [ "$sends" = 2 ] && [ "$ignored" = 2 ] &&
+   grep -qx "siphb: stun: 127.0.0.1:$FAKE answered with error 420 Unknown Attribute" "$tmp/out/error.err"; then
+  pass "error response: exit 1, 420 Unknown Attribute after 2 sends, junk and a foreign transaction id ignored"
+else
+  fail "error response: exit $RC, result=$res code=$code reason=$reason sends=$sends ignored=$ignored"
+  show "$tmp/out/error.out"
+  show "$tmp/out/error.err"
+  show "$tmp/out/fake-error.log"
+fi
+fake retrans 2 success --rto 100 --rc 4
+read -r res sends ignored elapsed maddr mport lport <<<"$(jfields retrans result sends ignored elapsed_ms mapped.address mapped.port local.port)"
+# Sends at 0, 100 and 300 ms; the third is answered.
+if [ "$RC" -eq 0 ] && [ "$res" = success ] && [ "$sends" = 3 ] && [ "$ignored" = 2 ] &&
+   [ "${elapsed%.*}" -ge 299 ] && [ "${elapsed%.*}" -lt 1000 ] && [ "$mport" = "$lport" ]; then
+  pass "retransmission: answered after 3 sends at $elapsed ms (RTO 100: sends at 0, 100, 300), mapped $maddr:$mport"
+else
+  fail "retransmission: exit $RC, result=$res sends=$sends ignored=$ignored elapsed=$elapsed mapped=$maddr:$mport local port $lport"
+  show "$tmp/out/retrans.out"
+  show "$tmp/out/retrans.err"
+  show "$tmp/out/fake-retrans.log"
+fi
+
+# ---- stop the server and the capture ---------------------------------------------
+[ "$turn_up" = 1 ] && stop_bg TERM "$turn_pid"
+stop_capture
+
+# ---- 4. tshark ---------------------------------------------------------------------
+# stun_check NAME PCAP WANT DECODE-ARGS...: at least WANT STUN messages,
+# every FINGERPRINT good (crc32.status 1), no problem.
+stun_check() {
+  local name=$1 pcap=$2 want=$3 bad n badfp
+  shift 3
+  bad=$(tshark_problems "$name" "$pcap" STUN "$@")
+  tshark -r "$pcap" "$@" -Y stun -T fields -E separator='|' -e frame.number -e stun.type \
+    -e stun.att.crc32.status >"$tmp/fields-$name.txt" 2>/dev/null
+  n=$(wc -l <"$tmp/fields-$name.txt")
+  badfp=$(awk -F'|' '$3 != "" && $3 != "1"' "$tmp/fields-$name.txt")
+  if [ -z "$bad" ] && [ -z "$badfp" ] && [ "$n" -ge "$want" ]; then
+    pass "tshark $name: $n STUN messages dissected (want >= $want), every FINGERPRINT good, no malformed packet, no STUN expert warning/error"
+  else
+    fail "tshark $name: $n STUN messages (want >= $want)"
+    [ -n "$bad" ] && printf '%s\n' "$bad" | sed 's/^/      | /'
+    [ -n "$badfp" ] && printf 'bad FINGERPRINT: %s\n' "$badfp" | sed 's/^/      | /'
+    tshark_show_problems "$pcap" "$@"
+  fi
+}
+
+# The pcap of exact bytes: the encoder's samples and the RFC 5769 vectors,
+# requests to and responses from port 3478 (where tshark's STUN dissector sits).
+"$samples" "$tmp/msg" >"$tmp/samples.log" 2>&1 || fail "stun_encode_samples: $(tail -1 "$tmp/samples.log")"
+for v in "$here"/../data/stun/{sample-*,rfc8489-*}.hex; do
+  dir=req
+  [[ $v == *response* ]] && dir=rsp
+  "$py" -c 'import sys; open(sys.argv[2], "wb").write(bytes.fromhex(open(sys.argv[1]).read()))' \
+    "$v" "$tmp/msg/$dir-vector-$(basename "$v" .hex).bin"
+done
+if encoded_pcap "$tmp/encoded.pcap" 3478 "$tmp/msg"; then
+  stun_check encoded-bytes "$tmp/encoded.pcap" $((nmsg_req + nmsg_rsp))
+else
+  fail "tshark encoded-bytes: could not build a pcap from $((nmsg_req + nmsg_rsp)) messages"
+  show "$tmp/text2pcap.log"
+fi
+if [ "$capture_ok" = 1 ]; then
+  # Requests and responses of sections 1-3 (the junk datagrams are not STUN).
+  want=$(cat "$tmp"/out/*.out | "$py" -c '
+import json, sys
+n = 0
+for line in sys.stdin:
+    line = line.strip()
+    if line.startswith("{"):
+        d = json.loads(line)
+        n += d["sends"] + (1 if d["result"] != "timeout" else 0)
+print(n)' 2>/dev/null || echo 1)
+  stun_check live-capture "$cap" "$want" -d "udp.port==$TURN,stun" -d "udp.port==$FAKE,stun" \
+    -d "udp.port==$DEAD,stun"
+fi
+
+interop_summary

@@ -1,0 +1,512 @@
+/*
+ * cmd_stun.c - `siphb stun HOST[:PORT]`: one STUN Binding transaction over
+ * UDP (RFC 8489 section 6.2.1 / RFC 5389 section 7.2.1 retransmissions),
+ * printing the mapped (server-reflexive) address next to the socket's own
+ * local address. POSIX sockets and poll(); the options and the output are
+ * described in tools/README.md, keep the two in step.
+ */
+#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+#  define _POSIX_C_SOURCE 200809L /* getaddrinfo, clock_gettime, poll under -std=c11 */
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+#ifdef _WIN32
+
+int cmd_stun(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  fputs("siphb: stun: not available on this platform (POSIX sockets only)\n", stderr);
+  return TOOL_EXIT_USAGE;
+}
+
+#else
+
+#  include <errno.h>
+#  include <netdb.h>
+#  include <netinet/in.h>
+#  include <poll.h>
+#  include <sys/socket.h>
+#  include <time.h>
+#  include <unistd.h>
+
+#  include <siphb/stun.h>
+
+#  include "../../lib/hosted.h" /* siphb_hosted_random: the library's OS generator */
+#  include "addr.h"
+#  include "json.h"
+
+#  define STUN_DEFAULT_PORT "3478"
+#  define RECV_MAX 65536
+
+typedef struct stun_opts {
+  const char *target;
+  char host[256];
+  char port[8];
+  unsigned rto; /* initial RTO, ms (RFC 8489 section 6.2.1: 500) */
+  unsigned rc;  /* sends in all (Rc: 7) */
+  unsigned rm;  /* the last wait is Rm * RTO (Rm: 16) */
+  bool fingerprint;
+  bool json;
+  int family; /* AF_UNSPEC, AF_INET (-4), AF_INET6 (-6) */
+} stun_opts;
+
+static const char stun_usage_text[] =
+    "Usage: siphb stun HOST[:PORT] [--rto MS] [--rc N] [--rm N] [--fingerprint]\n"
+    "                  [--json] [-4 | -6]\n"
+    "\n"
+    "Sends a STUN Binding request over UDP to HOST (an IPv4 address, an IPv6\n"
+    "address in brackets when a port follows, or a name), retransmitting as\n"
+    "RFC 8489 section 6.2.1 says, and prints the mapped (server-reflexive)\n"
+    "address from the response, the socket's local address, the server, the\n"
+    "round-trip time and the number of requests sent. PORT defaults to 3478.\n"
+    "\n"
+    "Options:\n"
+    "  --rto MS        first retransmission timeout, doubled after each send\n"
+    "                  (default 500, 1-60000)\n"
+    "  --rc N          requests to send in all (default 7, 1-20)\n"
+    "  --rm N          after the last request wait N times the first RTO\n"
+    "                  (default 16, 1-1000): 39.5 s in all by default\n"
+    "  --fingerprint   add FINGERPRINT to the request\n"
+    "  --json          print one JSON line instead of text\n"
+    "  -4, -6          use only IPv4 or only IPv6 addresses of HOST\n"
+    "  -h, --help      print this help\n"
+    "\n"
+    "Exit status: 0 success response; 1 no response in time, or an error\n"
+    "response; 2 usage error, a name that does not resolve, a socket error.\n";
+
+/* A whole number in [lo, hi]; false for anything else. */
+static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out) {
+  char *end;
+  if (!s[0] || s[0] < '0' || s[0] > '9') return false;
+  errno = 0;
+  unsigned long v = strtoul(s, &end, 10);
+  if (errno || *end || v < lo || v > hi) return false;
+  *out = (unsigned)v;
+  return true;
+}
+
+/* HOST, HOST:PORT, [IPv6], [IPv6]:PORT; an unbracketed IPv6 address (two
+ * colons or more) takes no port. */
+static int split_target(stun_opts *o) {
+  const char *t = o->target, *host = t, *port = NULL;
+  size_t hlen;
+  if (t[0] == '[') {
+    const char *close = strchr(t, ']');
+    if (!close) return tool_usage_error("stun", "'%s': no ']' after the IPv6 address", t);
+    host = t + 1;
+    hlen = (size_t)(close - host);
+    if (close[1] == ':')
+      port = close + 2;
+    else if (close[1])
+      return tool_usage_error("stun", "'%s': only ':PORT' may follow ']'", t);
+  } else {
+    const char *colon = strchr(t, ':');
+    hlen = strlen(t);
+    if (colon && !strchr(colon + 1, ':')) {
+      hlen = (size_t)(colon - t);
+      port = colon + 1;
+    }
+  }
+  unsigned p;
+  if (port && !parse_uint(port, 1, 65535, &p))
+    return tool_usage_error("stun", "'%s': the port must be a number from 1 to 65535", t);
+  if (hlen == 0 || hlen >= sizeof o->host)
+    return tool_usage_error("stun", "'%s': no host, or too long", t);
+  memcpy(o->host, host, hlen);
+  o->host[hlen] = '\0';
+  snprintf(o->port, sizeof o->port, "%s", port ? port : STUN_DEFAULT_PORT);
+  return -1;
+}
+
+/* --rto, --rc, --rm as "--x N" or "--x=N". true when argv[*i] is one. */
+static bool number_option(int argc, char **argv, int *i, stun_opts *o, int *rc) {
+  static const struct {
+    const char *name;
+    unsigned lo, hi;
+  } opt[] = {{"--rto", 1, 60000}, {"--rc", 1, 20}, {"--rm", 1, 1000}};
+  unsigned *slot[] = {&o->rto, &o->rc, &o->rm};
+  const char *a = argv[*i];
+  for (size_t k = 0; k < 3; k++) {
+    size_t n = strlen(opt[k].name);
+    if (strncmp(a, opt[k].name, n) != 0 || (a[n] != '\0' && a[n] != '=')) continue;
+    const char *v = a[n] == '=' ? a + n + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+    if (!v) {
+      *rc = tool_usage_error("stun", "%s needs a number", opt[k].name);
+    } else if (!parse_uint(v, opt[k].lo, opt[k].hi, slot[k])) {
+      *rc = tool_usage_error("stun", "%s must be a number from %u to %u", opt[k].name, opt[k].lo,
+                             opt[k].hi);
+    }
+    return true;
+  }
+  return false;
+}
+
+/* Returns -1 when the options are fine, otherwise the exit status. */
+static int parse_options(int argc, char **argv, stun_opts *o) {
+  memset(o, 0, sizeof *o);
+  o->rto = 500;
+  o->rc = 7;
+  o->rm = 16;
+  o->family = AF_UNSPEC;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    int rc = 0;
+    if (a[0] != '-') {
+      if (o->target) return tool_usage_error("stun", "more than one server given ('%s')", a);
+      o->target = a;
+    } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(stun_usage_text, stdout);
+      return fflush(stdout) == 0 ? TOOL_EXIT_OK : TOOL_EXIT_USAGE;
+    } else if (strcmp(a, "--fingerprint") == 0) {
+      o->fingerprint = true;
+    } else if (strcmp(a, "--json") == 0) {
+      o->json = true;
+    } else if (strcmp(a, "-4") == 0 || strcmp(a, "-6") == 0) {
+      int f = a[1] == '4' ? AF_INET : AF_INET6;
+      if (o->family != AF_UNSPEC && o->family != f)
+        return tool_usage_error("stun", "%s: -4 and -6 exclude each other", a);
+      o->family = f;
+    } else if (!number_option(argc, argv, &i, o, &rc)) {
+      return tool_usage_error("stun", "unknown option '%s'", a);
+    }
+    if (rc) return rc;
+  }
+  if (!o->target) return tool_usage_error("stun", "no server given (HOST[:PORT])");
+  return split_target(o);
+}
+
+/* ---- the transaction ---------------------------------------------------------- */
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+typedef enum outcome { OUT_SUCCESS, OUT_ERROR, OUT_TIMEOUT, OUT_FAILED } outcome;
+
+typedef struct stun_run {
+  int fd;
+  siphb_mapped_addr server, local, mapped;
+  uint8_t txid[SIPHB_STUN_TXID_SIZE];
+  uint8_t req[64];
+  size_t req_len;
+  unsigned sends, ignored, refused;
+  double first_send, last_send, done;
+  outcome result;
+  bool has_fingerprint; /* the response carried a (valid) FINGERPRINT */
+  siphb_stun_error_info error;
+  char reason[256];   /* copy of the error reason / the failure */
+  char software[256]; /* SOFTWARE of the response, if any */
+} stun_run;
+
+static bool same_addr(const siphb_mapped_addr *a, const siphb_mapped_addr *b) {
+  size_t n = a->family == 1 ? 4 : 16;
+  return a->family == b->family && a->port == b->port && memcmp(a->addr, b->addr, n) == 0;
+}
+
+static void copy_str(char *dst, size_t cap, siphb_str s) {
+  size_t n = s.len < cap - 1 ? s.len : cap - 1;
+  memcpy(dst, s.ptr, n);
+  dst[n] = '\0';
+}
+
+/* Looks at one datagram: true when it ends the transaction (r->result set);
+ * anything else is counted in r->ignored. */
+static bool take_datagram(stun_run *r, const uint8_t *buf, size_t len, const void *from) {
+  siphb_mapped_addr src;
+  siphb_stun_parse_config cfg;
+  siphb_stun_msg m;
+  siphb_str s;
+  siphb_stun_parse_config_init(&cfg);
+  cfg.allow_classic = false; /* our request had the cookie; so must the answer */
+  if (!addr_from_sockaddr(from, &src) || !same_addr(&src, &r->server) ||
+      siphb_stun_parse_ex(&m, buf, len, &cfg, NULL) < 0 || m.method != SIPHB_STUN_BINDING ||
+      (m.cls != SIPHB_STUN_SUCCESS && m.cls != SIPHB_STUN_ERROR) ||
+      memcmp(m.txid, r->txid, sizeof r->txid) != 0 ||
+      (m.fingerprint_offset && siphb_stun_check_fingerprint(&m) != 0)) {
+    r->ignored++;
+    return false;
+  }
+  r->has_fingerprint = m.fingerprint_offset != 0;
+  if (siphb_stun_software(&m, &s) == 0) copy_str(r->software, sizeof r->software, s);
+  if (m.cls == SIPHB_STUN_ERROR) {
+    r->result = OUT_ERROR;
+    if (siphb_stun_error_code(&m, &r->error) == 0) {
+      copy_str(r->reason, sizeof r->reason, r->error.reason);
+    } else {
+      r->error.code = 0;
+      snprintf(r->reason, sizeof r->reason, "error response without ERROR-CODE");
+    }
+    return true;
+  }
+  /* RFC 8489 section 6.3.4: unknown comprehension-required attributes in a
+   * success response fail the transaction. */
+  if (m.unknown_count) {
+    r->result = OUT_FAILED;
+    snprintf(r->reason, sizeof r->reason,
+             "success response with unknown comprehension-required attribute 0x%04x",
+             (unsigned)m.unknown[0]);
+  } else if (siphb_stun_mapped(&m, &r->mapped) != 0) {
+    r->result = OUT_FAILED;
+    snprintf(r->reason, sizeof r->reason, "success response without a mapped address");
+  } else {
+    r->result = OUT_SUCCESS;
+  }
+  return true;
+}
+
+/* Reads every datagram queued. Returns true when one ended the
+ * transaction, false otherwise; -1 in *fatal for a socket error. */
+static bool drain(stun_run *r, int *fatal) {
+  static uint8_t buf[RECV_MAX];
+  for (;;) {
+    struct sockaddr_storage from;
+    socklen_t flen = sizeof from;
+    ssize_t n = recvfrom(r->fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
+      /* An ICMP port unreachable for an earlier send: the server may yet
+       * come up, so the retransmissions go on (and it is reported). */
+      if (errno == ECONNREFUSED) {
+        r->refused++;
+        continue;
+      }
+      fprintf(stderr, "siphb: stun: receiving failed: %s\n", strerror(errno));
+      *fatal = -1;
+      return false;
+    }
+    if (take_datagram(r, buf, (size_t)n, &from)) {
+      r->done = now_ms();
+      return true;
+    }
+  }
+}
+
+static int send_request(stun_run *r) {
+  for (int attempt = 0; attempt < 2; attempt++) {
+    if (send(r->fd, r->req, r->req_len, 0) == (ssize_t)r->req_len) return 0;
+    /* A pending ICMP error is reported here on Linux; the next try sends. */
+    if (errno == ECONNREFUSED) {
+      r->refused++;
+      continue;
+    }
+    if (errno == EINTR) continue;
+    break;
+  }
+  fprintf(stderr, "siphb: stun: sending failed: %s\n", strerror(errno));
+  return -1;
+}
+
+/* The retransmission loop: sends at 0, RTO, 3 RTO, 7 RTO ... (the interval
+ * doubles), rc sends in all, then waits rm * RTO (RFC 8489 section 6.2.1).
+ * Returns 0 (r->result set) or -1 after a socket error. */
+static int transact(stun_run *r, const stun_opts *o) {
+  double start = now_ms(), next = start, interval = o->rto, end = 0;
+  for (;;) {
+    double t = now_ms();
+    if (r->sends < o->rc && t >= next) {
+      if (send_request(r) < 0) return -1;
+      if (r->sends == 0) r->first_send = t;
+      r->last_send = t;
+      r->sends++;
+      next += interval; /* on the schedule, not on the actual send time */
+      interval *= 2;
+      if (r->sends == o->rc) end = t + (double)o->rm * o->rto;
+    }
+    double until = r->sends < o->rc ? next : end;
+    if (r->sends == o->rc && t >= end) {
+      r->result = OUT_TIMEOUT;
+      r->done = t;
+      return 0;
+    }
+    /* At most a minute per poll: --rto 60000 --rc 20 makes intervals past
+     * INT_MAX ms; the loop comes round again. */
+    double wait = until - t;
+    struct pollfd p = {r->fd, POLLIN, 0};
+    int n = poll(&p, 1, wait <= 0 ? 0 : wait > 60000 ? 60000 : (int)(wait + 0.999));
+    if (n < 0 && errno != EINTR) {
+      fprintf(stderr, "siphb: stun: poll failed: %s\n", strerror(errno));
+      return -1;
+    }
+    if (n > 0) {
+      int fatal = 0;
+      if (drain(r, &fatal)) return 0;
+      if (fatal) return -1;
+    }
+  }
+}
+
+/* Resolves the target, connects a UDP socket to it, and learns the local
+ * address. Returns -1 or the exit status. */
+static int open_socket(stun_run *r, const stun_opts *o) {
+  struct addrinfo hints, *res = NULL;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = o->family;
+  hints.ai_socktype = SOCK_DGRAM;
+  hints.ai_protocol = IPPROTO_UDP;
+  hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
+  int g = getaddrinfo(o->host, o->port, &hints, &res);
+  if (g != 0 && g != EAI_SYSTEM) {   /* AI_ADDRCONFIG hides ::1 on hosts with */
+    hints.ai_flags = AI_NUMERICSERV; /* only loopback IPv6: try without */
+    g = getaddrinfo(o->host, o->port, &hints, &res);
+  }
+  if (g != 0) {
+    fprintf(stderr, "siphb: stun: cannot resolve '%s'%s: %s\n", o->host,
+            o->family == AF_INET    ? " (IPv4)"
+            : o->family == AF_INET6 ? " (IPv6)"
+                                    : "",
+            g == EAI_SYSTEM ? strerror(errno) : gai_strerror(g));
+    return TOOL_EXIT_USAGE;
+  }
+  /* The first address: one transaction, to one server. */
+  r->fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
+  bool ok = r->fd >= 0 && addr_from_sockaddr(res->ai_addr, &r->server) &&
+            connect(r->fd, res->ai_addr, res->ai_addrlen) == 0;
+  freeaddrinfo(res);
+  struct sockaddr_storage local;
+  socklen_t llen = sizeof local;
+  if (ok)
+    ok = getsockname(r->fd, (struct sockaddr *)&local, &llen) == 0 &&
+         addr_from_sockaddr(&local, &r->local);
+  if (!ok) {
+    fprintf(stderr, "siphb: stun: cannot open a UDP socket to %s: %s\n", o->target,
+            strerror(errno));
+    return TOOL_EXIT_USAGE;
+  }
+  return -1;
+}
+
+/* ---- output --------------------------------------------------------------------- */
+
+static const char *outcome_name(outcome o) {
+  switch (o) {
+  case OUT_SUCCESS: return "success";
+  case OUT_ERROR: return "error";
+  case OUT_TIMEOUT: return "timeout";
+  case OUT_FAILED: return "failed";
+  }
+  return "failed";
+}
+
+static int print_json(const stun_run *r) {
+  json_writer w;
+  json_init(&w, stdout, false);
+  json_begin_object(&w);
+  json_key(&w, "result");
+  json_cstring(&w, outcome_name(r->result));
+  json_key(&w, "server");
+  json_addr(&w, &r->server);
+  json_key(&w, "local");
+  json_addr(&w, &r->local);
+  if (r->result == OUT_SUCCESS) {
+    json_key(&w, "mapped");
+    json_addr(&w, &r->mapped);
+  }
+  if (r->result != OUT_TIMEOUT) {
+    json_key(&w, "rtt_ms");
+    json_fixed(&w, r->done - r->last_send, 3);
+  }
+  json_key(&w, "elapsed_ms");
+  json_fixed(&w, r->done - r->first_send, 3);
+  json_key(&w, "sends");
+  json_uint(&w, r->sends);
+  if (r->result != OUT_TIMEOUT) {
+    json_key(&w, "fingerprint");
+    json_bool(&w, r->has_fingerprint);
+  }
+  if (r->software[0]) {
+    json_key(&w, "software");
+    json_cstring(&w, r->software);
+  }
+  if (r->result == OUT_ERROR) {
+    json_key(&w, "error");
+    json_begin_object(&w);
+    json_key(&w, "code");
+    json_uint(&w, r->error.code);
+    json_key(&w, "reason");
+    json_cstring(&w, r->reason);
+    json_end_object(&w);
+  } else if (r->result == OUT_FAILED) {
+    json_key(&w, "failure");
+    json_cstring(&w, r->reason);
+  }
+  json_key(&w, "ignored");
+  json_uint(&w, r->ignored);
+  json_key(&w, "icmp_refused");
+  json_uint(&w, r->refused);
+  json_end_object(&w);
+  return tool_json_finish(&w, "stun");
+}
+
+static int print_text(const stun_run *r) {
+  char a[ADDR_TEXT_MAX];
+  if (r->result == OUT_SUCCESS) {
+    addr_text(&r->mapped, a, sizeof a);
+    printf("mapped   %s\n", a);
+  }
+  addr_text(&r->local, a, sizeof a);
+  printf("local    %s\n", a);
+  addr_text(&r->server, a, sizeof a);
+  printf("server   %s\n", a);
+  if (r->result != OUT_TIMEOUT) printf("rtt      %.3f ms\n", r->done - r->last_send);
+  printf("sends    %u\n", r->sends);
+  if (r->software[0]) printf("software %s\n", r->software);
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fputs("siphb: stun: writing the output failed\n", stderr);
+    return TOOL_EXIT_USAGE;
+  }
+  return TOOL_EXIT_OK;
+}
+
+int cmd_stun(int argc, char **argv) {
+  stun_opts o;
+  stun_run r;
+  int rc = parse_options(argc, argv, &o);
+  if (rc >= 0) return rc;
+  memset(&r, 0, sizeof r);
+  r.fd = -1;
+  if (siphb_hosted_random(r.txid, sizeof r.txid) != 0) {
+    fputs("siphb: stun: the operating system's random generator failed\n", stderr);
+    return TOOL_EXIT_USAGE;
+  }
+  siphb_ssize n = siphb_stun_encode_binding(r.req, sizeof r.req, r.txid,
+                                            o.fingerprint ? SIPHB_STUN_WITH_FINGERPRINT : 0, NULL);
+  if (n < 0) {
+    fprintf(stderr, "siphb: stun: encoding the request failed: %s\n", siphb_errname((int)n));
+    return TOOL_EXIT_USAGE;
+  }
+  r.req_len = (size_t)n;
+  rc = open_socket(&r, &o);
+  if (rc < 0 && transact(&r, &o) < 0) rc = TOOL_EXIT_USAGE;
+  if (r.fd >= 0) close(r.fd);
+  if (rc >= 0) return rc;
+
+  rc = o.json ? print_json(&r) : print_text(&r);
+  if (rc != TOOL_EXIT_OK) return rc;
+  char srv[ADDR_TEXT_MAX];
+  addr_text(&r.server, srv, sizeof srv);
+  switch (r.result) {
+  case OUT_SUCCESS: return TOOL_EXIT_OK;
+  case OUT_ERROR:
+    fprintf(stderr, "siphb: stun: %s answered with error %u %s\n", srv, (unsigned)r.error.code,
+            r.reason);
+    break;
+  case OUT_TIMEOUT:
+    fprintf(stderr, "siphb: stun: no response from %s after %u requests in %.0f ms", srv, r.sends,
+            r.done - r.first_send);
+    if (r.refused) fprintf(stderr, " (ICMP port unreachable %u times)", r.refused);
+    fputc('\n', stderr);
+    break;
+  case OUT_FAILED: fprintf(stderr, "siphb: stun: %s: %s\n", srv, r.reason); break;
+  }
+  return TOOL_EXIT_BAD_INPUT;
+}
+
+#endif /* _WIN32 */

@@ -1,0 +1,32 @@
+/*
+ * tool.c - what the siphb subcommands share: the error line for malformed
+ * input and the end of a JSON document (see tool.h).
+ */
+#include "tool.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+int tool_usage_error(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "siphb: %s: ", cmd);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\nRun 'siphb %s --help' for the options.\n", cmd);
+  return TOOL_EXIT_USAGE;
+}
+
+void tool_parse_error(const siphb_parse_error *err, size_t base) {
+  fprintf(stderr, "error: %s: %s at offset %lu\n", siphb_errname(err->code),
+          err->message ? err->message : siphb_strerror(err->code),
+          (unsigned long)(base + err->offset));
+}
+
+int tool_json_finish(json_writer *w, const char *cmd) {
+  if (json_finish(w) != 0) {
+    fprintf(stderr, "siphb: %s: writing the output failed\n", cmd);
+    return TOOL_EXIT_USAGE;
+  }
+  return TOOL_EXIT_OK;
+}
