@@ -12,8 +12,8 @@
 #   g  Cortex-M4 cross build of the core               scripts/cross-cortex-m4.sh
 #   h  build (not run) the bench in build/gcc          -DSIPHB_BUILD_BENCH=ON
 #   i  SIP interop on loopback (kamailio, sipp, tshark) tests/interop/run.sh build/gcc
-#   j  fuzz smoke: libFuzzer, 30 s per harness        fuzz/smoke.sh build/fuzz
-#      (SIPHB_FUZZ_SECONDS overrides the 30)
+#   j  fuzz smoke: libFuzzer, 15 s per harness,       fuzz/smoke.sh build/fuzz
+#      one per core (SIPHB_FUZZ_SECONDS overrides the 15)
 # Usage: scripts/test.sh [STAGE...]   e.g. `scripts/test.sh a e` (default: all)
 set -uo pipefail
 
@@ -105,8 +105,10 @@ stage_j() {
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIPHB_BUILD_FUZZ=ON -DSIPHB_WERROR=ON \
     -DSIPHB_BUILD_TESTS=OFF -DSIPHB_BUILD_EXAMPLES=OFF -DSIPHB_BUILD_TOOLS=OFF \
     -DSIPHB_BUILD_BENCH=OFF -DSIPHB_FREESTANDING=OFF -DSIPHB_SANITIZE= -DSIPHB_ASSERTS=OFF
-  cmake --build build/fuzz -j"$jobs" --target fuzz_sip_parse fuzz_stream
-  fuzz/smoke.sh build/fuzz "${SIPHB_FUZZ_SECONDS:-30}"
+  cmake --build build/fuzz -j"$jobs" --target fuzz_sip_parse fuzz_stream fuzz_stun_parse \
+    fuzz_stun_auth
+  # Four harnesses, at most one per core: two rounds of 15 s on 2 cores.
+  fuzz/smoke.sh build/fuzz "${SIPHB_FUZZ_SECONDS:-15}"
 }
 
 declare -A title=(
@@ -119,7 +121,7 @@ declare -A title=(
   [g]="Cortex-M4 cross build of the freestanding core"
   [h]="bench builds (build/gcc, not run)"
   [i]="SIP interop on loopback (kamailio, sipp, tshark)"
-  [j]="fuzz smoke (libFuzzer, ${SIPHB_FUZZ_SECONDS:-30} s per harness, in parallel)"
+  [j]="fuzz smoke (libFuzzer, ${SIPHB_FUZZ_SECONDS:-15} s per harness, one per core)"
 )
 declare -A result=() seconds=()
 stages=("$@")
