@@ -12,9 +12,14 @@
 
 #include <string.h>
 
+#include "assert.h"
 #include "parse_error.h"
 #include "stun_frame.h"
 #include "stun_int.h"
+
+/* One index slot per known attribute type in the public message struct. */
+SIPHB_STATIC_ASSERT(STUN_K_COUNT_ == sizeof(((siphb_stun_msg *)0)->index_) / sizeof(uint32_t),
+                    stun_msg_index_has_a_slot_per_known_type);
 
 void siphb_stun_parse_config_init(siphb_stun_parse_config *cfg) {
   if (!cfg) return;

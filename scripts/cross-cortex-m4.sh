@@ -16,7 +16,7 @@ siphb_deps_ensure cmake make gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-
 cmake -S "$root" -B "$build" \
   -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi.cmake" \
   -DCMAKE_BUILD_TYPE=MinSizeRel \
-  -DSIPHB_FREESTANDING=ON -DSIPHB_WERROR=ON
+  -DSIPHB_FREESTANDING=ON -DSIPHB_WITH_OPENSSL=OFF -DSIPHB_WERROR=ON
 cmake --build "$build" --target siphb_static -j2
 
 lib=$(find "$build" -name libsiphb.a | head -n 1)

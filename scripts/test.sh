@@ -14,6 +14,7 @@
 #   i  SIP interop on loopback (kamailio, sipp, tshark) tests/interop/run.sh build/gcc
 #   j  fuzz smoke: libFuzzer, 15 s per harness,       fuzz/smoke.sh build/fuzz
 #      one per core (SIPHB_FUZZ_SECONDS overrides the 15)
+#   k  OpenSSL crypto backend: gcc, -Werror, ctest    build/openssl
 # Usage: scripts/test.sh [STAGE...]   e.g. `scripts/test.sh a e` (default: all)
 set -uo pipefail
 
@@ -28,6 +29,8 @@ SIPHB_TEST_PACKAGES=(
 )
 # Stage i's peers, installed when that stage runs (sipp is sip-tester).
 SIPHB_INTEROP_PACKAGES=(kamailio sip-tester tshark)
+# Stage k's OpenSSL headers and libcrypto, installed when that stage runs.
+SIPHB_OPENSSL_PACKAGES=(libssl-dev)
 
 # shellcheck source=SCRIPTDIR/deps.sh
 . "$root/scripts/deps.sh"
@@ -38,7 +41,7 @@ export CTEST_OUTPUT_ON_FAILURE=1
 # Options every build states explicitly, so a build dir configured by hand
 # earlier (its CMakeCache.txt) cannot change what a stage tests.
 common_opts=(-DSIPHB_WERROR=ON -DSIPHB_BUILD_TESTS=ON -DSIPHB_BUILD_EXAMPLES=ON
-             -DSIPHB_FREESTANDING=OFF)
+             -DSIPHB_FREESTANDING=OFF -DSIPHB_WITH_OPENSSL=OFF)
 # Each ctest run's summary line is kept so the end can total the tests.
 ctest_log=$(mktemp)
 trap 'rm -f "$ctest_log"' EXIT
@@ -104,11 +107,21 @@ stage_j() {
   cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_C_STANDARD=11 \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIPHB_BUILD_FUZZ=ON -DSIPHB_WERROR=ON \
     -DSIPHB_BUILD_TESTS=OFF -DSIPHB_BUILD_EXAMPLES=OFF -DSIPHB_BUILD_TOOLS=OFF \
-    -DSIPHB_BUILD_BENCH=OFF -DSIPHB_FREESTANDING=OFF -DSIPHB_SANITIZE= -DSIPHB_ASSERTS=OFF
+    -DSIPHB_BUILD_BENCH=OFF -DSIPHB_FREESTANDING=OFF -DSIPHB_SANITIZE= -DSIPHB_ASSERTS=OFF \
+    -DSIPHB_WITH_OPENSSL=OFF
   cmake --build build/fuzz -j"$jobs" --target fuzz_sip_parse fuzz_stream fuzz_stun_parse \
     fuzz_stun_auth
   # Four harnesses, at most one per core: two rounds of 15 s on 2 cores.
   fuzz/smoke.sh build/fuzz "${SIPHB_FUZZ_SECONDS:-15}"
+}
+
+stage_k() {
+  # The whole suite again with crypto/crypto_openssl.c in place of the
+  # built-in hashes and HMAC (test_crypto also checks OpenSSL is used).
+  siphb_deps_ensure "${SIPHB_OPENSSL_PACKAGES[@]}"
+  build_and_test build/openssl -DCMAKE_C_COMPILER=gcc -DCMAKE_C_STANDARD=11 \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIPHB_SANITIZE= -DSIPHB_ASSERTS=OFF \
+    -DSIPHB_WITH_OPENSSL=ON
 }
 
 declare -A title=(
@@ -122,14 +135,15 @@ declare -A title=(
   [h]="bench builds (build/gcc, not run)"
   [i]="SIP interop on loopback (kamailio, sipp, tshark)"
   [j]="fuzz smoke (libFuzzer, ${SIPHB_FUZZ_SECONDS:-15} s per harness, one per core)"
+  [k]="OpenSSL crypto backend: gcc build with SIPHB_WITH_OPENSSL=ON, ctest (build/openssl)"
 )
 declare -A result=() seconds=()
 stages=("$@")
-[ "${#stages[@]}" -gt 0 ] || stages=(a b c d e f g h i j)
+[ "${#stages[@]}" -gt 0 ] || stages=(a b c d e f g h i j k)
 
 for s in "${stages[@]}"; do
   if [ -z "${title[$s]:-}" ]; then
-    echo "unknown stage '$s' (stages: a b c d e f g h i j)" >&2
+    echo "unknown stage '$s' (stages: a b c d e f g h i j k)" >&2
     exit 2
   fi
   printf '\n########################################################################\n'

@@ -17,6 +17,10 @@
 
 #include "crypto/crypto.h"
 
+#ifdef SIPHB_TEST_OPENSSL
+#  include <openssl/crypto.h>
+#endif
+
 /* ---- helpers ------------------------------------------------------------- */
 
 static size_t unhex(const char *hex, uint8_t *out) {
@@ -170,7 +174,7 @@ static void test_crc32(void **state) {
   assert_int_equal(siphb_crc32(0x12345678u, buf, 1000), crc32_bitwise(0x12345678u, buf, 1000));
 }
 
-/* ---- MD5 (RFC 1321 appendix A.5) ------------------------------------------ */
+/* ---- MD5 (RFC 1321 appendix A.5) ----------------------------------------- */
 
 static void test_md5(void **state) {
   static const char *const edges[5] = {
@@ -209,7 +213,7 @@ static void test_md5_stun_keys(void **state) {
   assert_hex(out, sizeof out, "e8ca7ad59d5eb0518e312911d2dab2a9");
 }
 
-/* ---- SHA-1 and SHA-256 (FIPS 180 examples) -------------------------------- */
+/* ---- SHA-1 and SHA-256 (FIPS 180 examples) ------------------------------- */
 
 static void test_sha1(void **state) {
   static const char *const edges[5] = {
@@ -254,7 +258,7 @@ static void test_hash_split_long(void **state) {
   for (i = 0; i < sizeof d; i++) d[i] = (uint8_t)(i * 7 + (i >> 3));
   for (h = MD5; h <= SHA256; h++) {
     one_shot(h, d, sizeof d, want);
-    for (i = 0; i <= sizeof d; i += 1)
+    for (i = 0; i <= sizeof d; i++)
       for (j = i; j <= sizeof d; j += 13) {
         any_ctx c;
         ctx_init(h, &c);
@@ -267,7 +271,7 @@ static void test_hash_split_long(void **state) {
   }
 }
 
-/* ---- HMAC (RFC 2202, RFC 4231) -------------------------------------------- */
+/* ---- HMAC (RFC 2202, RFC 4231) ------------------------------------------- */
 
 typedef struct hmac_case {
   const char *key_hex; /* or NULL: key_byte repeated key_len times */
@@ -430,6 +434,63 @@ static void test_ct_equal(void **state) {
   assert_false(siphb_ct_equal("abc", "abd", 3));
 }
 
+#ifdef SIPHB_TEST_OPENSSL
+/* OpenSSL's allocator, counting, and failing on demand. */
+static size_t ossl_allocs, ossl_refused;
+static int ossl_fail;
+
+static void *ossl_malloc(size_t n, const char *file, int line) {
+  (void)file;
+  (void)line;
+  if (ossl_fail) {
+    ossl_refused++;
+    return NULL;
+  }
+  ossl_allocs++;
+  return malloc(n);
+}
+
+static void *ossl_realloc(void *p, size_t n, const char *file, int line) {
+  (void)file;
+  (void)line;
+  if (ossl_fail) {
+    ossl_refused++;
+    return NULL;
+  }
+  ossl_allocs++;
+  return realloc(p, n);
+}
+
+static void ossl_free(void *p, const char *file, int line) {
+  (void)file;
+  (void)line;
+  free(p);
+}
+
+/* The OpenSSL backend: MACs run on OpenSSL's compression functions from
+ * the prepared key states, so computing one allocates nothing, and they
+ * still come out right when OpenSSL could not allocate at all. */
+static void test_openssl_hmac_allocates_nothing(void **state) {
+  siphb_hmac_key k;
+  uint8_t out[SIPHB_SHA1_LEN];
+  size_t before = ossl_allocs;
+  (void)state;
+  siphb_hmac_key_init(&k, SIPHB_HMAC_SHA1, "Jefe", 4);
+  siphb_hmac(&k, "what do ya want ", 16, "for nothing?", 12, NULL, 0, out);
+  assert_hex(out, sizeof out, "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+  assert_int_equal(ossl_allocs, before);
+
+  ossl_fail = 1;
+  memset(out, 0, sizeof out);
+  siphb_hmac(&k, "what do ya want ", 16, "for nothing?", 12, NULL, 0, out);
+  assert_hex(out, sizeof out, "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+  check_hmac_cases(SIPHB_HMAC_SHA1, rfc2202, sizeof rfc2202 / sizeof rfc2202[0]);
+  check_hmac_cases(SIPHB_HMAC_SHA256, rfc4231, sizeof rfc4231 / sizeof rfc4231[0]);
+  assert_int_equal(ossl_refused, 0);
+  ossl_fail = 0;
+}
+#endif
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_crc32),
@@ -443,6 +504,13 @@ int main(void) {
     cmocka_unit_test(test_hmac_key_lengths),
     cmocka_unit_test(test_hmac_key_wipe),
     cmocka_unit_test(test_ct_equal),
+#ifdef SIPHB_TEST_OPENSSL
+    cmocka_unit_test(test_openssl_hmac_allocates_nothing), /* last: it starves OpenSSL */
+#endif
   };
+#ifdef SIPHB_TEST_OPENSSL
+  /* before OpenSSL allocates anything, or it refuses */
+  if (!CRYPTO_set_mem_functions(ossl_malloc, ossl_realloc, ossl_free)) return 1;
+#endif
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -449,6 +449,19 @@ static void test_check_refusals(void **state) {
   stunt_parse_hex("0001 0008 2112a442 000102030405060708090a0b 8028 0004 5b0ff6fd", NULL);
   assert_true(stunt_ok());
   assert_int_equal(siphb_stun_check_fingerprint(&stunt.msg), SIPHB_ERR_STUN_FINGERPRINT);
+  assert_int_equal(stunt.msg.fingerprint_offset, 20);
+  /* A wrong MESSAGE-INTEGRITY value: where it is, and that it is refused. */
+  size_t len;
+  uint8_t *v = stunt_load(STUNT_IPV4, &len);
+  v[48 + 4 + 19] ^= 0x80; /* last byte of the HMAC */
+  stunt_parse(v, len, NULL);
+  free(v);
+  assert_true(stunt_ok());
+  assert_int_equal(stunt.msg.integrity_offset, 48);
+  siphb_stun_key st;
+  short_key(&st);
+  assert_int_equal(siphb_stun_check_integrity(&stunt.msg, &st), SIPHB_ERR_STUN_INTEGRITY);
+  assert_int_equal(siphb_stun_check_fingerprint(&stunt.msg), SIPHB_ERR_STUN_FINGERPRINT);
 }
 
 int main(void) {

@@ -386,9 +386,16 @@ SIPHB_EXTERN void siphb_sip_response_init(siphb_sip_response *rsp);
  * status line, every Via in order, From, To (with a tag added if absent),
  * Call-ID, CSeq, then Allow/Accept/Supported/Server/Contact as configured
  * and Content-Length: 0. Folded values are written unfolded.
- * Returns the length, or SIPHB_ERR_INVALID_ARGUMENT (req is a response,
- * status out of range, a value with CR/LF/NUL), SIPHB_ERR_NOBUF (with
- * *needed as for the encoder), SIPHB_ERR_CALLBACK_FAILURE.
+ * The Vias are copied as received: siphb has no source address, so the
+ * integrator that must add received= or fill rport (RFC 3261 section
+ * 18.2.1, RFC 3581) does it before sending. Any request method is answered,
+ * ACK included: never call this for an ACK (section 17.2.1: ACK gets no
+ * response). ids.branch of the encoder and the branch written here include
+ * the "z9hG4bK" magic cookie.
+ * Returns the length, or SIPHB_ERR_INVALID_ARGUMENT (req is a response; req
+ * lacks a Via, From, To, Call-ID or CSeq, which only a lenient parse lets
+ * through; status out of range; a value with CR/LF/NUL), SIPHB_ERR_NOBUF
+ * (with *needed as for the encoder), SIPHB_ERR_CALLBACK_FAILURE.
  */
 SIPHB_EXTERN siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap,
                                                    const siphb_sip_msg *req,

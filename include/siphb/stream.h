@@ -27,7 +27,15 @@ typedef enum siphb_stream_kind {
 /* Which end of the flow we are: it decides what a lone CRLF is. A client
  * (the flow's initiator, RFC 5626 section 4.4.1) sends pings and receives
  * pongs, so a CRLF it receives is a pong at once; a server receives pings,
- * so a CRLF waits for the second one. */
+ * so a CRLF waits for the second one. In detail:
+ *   - data "\r\n\r\n...": a ping (4 bytes) for either role, when all four
+ *     bytes are there. A client handed the same bytes in two chunks, "\r\n"
+ *     then "\r\n", sees two pongs: it cannot wait, a pong must count at once.
+ *   - data "\r\n" and nothing more: a client gets a pong (2 bytes); a server
+ *     gets SIPHB_ERR_INCOMPLETE with need 2 (the rest of a ping).
+ *   - data "\r\n" followed by anything but CR: a pong (2 bytes) for either
+ *     role (RFC 3261 section 7.5 also lets CRLFs precede a message).
+ *   - data "\r": SIPHB_ERR_INCOMPLETE, need 1 for a client, 3 for a server. */
 typedef enum siphb_stream_role {
   SIPHB_STREAM_CLIENT = 0,
   SIPHB_STREAM_SERVER = 1

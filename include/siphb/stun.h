@@ -178,7 +178,8 @@ typedef struct siphb_stun_msg {
  *
  * Returns the bytes of the message (msg->length; in datagram mode always
  * len), or:
- *   SIPHB_ERR_INVALID_ARGUMENT       msg NULL, or data NULL with len > 0
+ *   SIPHB_ERR_INVALID_ARGUMENT       msg NULL, data NULL with len > 0, or
+ *                                    cfg->known NULL with known_count > 0
  *   SIPHB_ERR_INCOMPLETE             stream mode: err->need more bytes at least
  *                                    (exact once the 20-byte header is there)
  *   SIPHB_ERR_STUN_NOT_STUN          top two bits not 00; no magic cookie in
@@ -309,7 +310,7 @@ SIPHB_EXTERN siphb_ssize siphb_stun_password_algorithms(const siphb_stun_msg *ms
 typedef struct siphb_stun_key {
   uint32_t magic_;           /* internal: set once prepared */
   uint32_t reserved_;
-  uint64_t state_[40];       /* internal */
+  uint64_t state_[20];       /* internal: two prepared HMAC keys, 136 bytes today */
 } siphb_stun_key;
 
 /* Prepares a key from its bytes: the short-term password (RFC 8489 section
@@ -351,7 +352,9 @@ SIPHB_EXTERN int siphb_stun_compute_userhash(siphb_str username, siphb_str realm
  * comparison takes the same time wherever the values differ.
  * Returns 0, or:
  *   SIPHB_ERR_STUN_NO_INTEGRITY  neither attribute is present
- *   SIPHB_ERR_STUN_INTEGRITY     the value does not match
+ *   SIPHB_ERR_STUN_INTEGRITY     the value does not match (the attribute is
+ *                                at msg->integrity_sha256_offset or
+ *                                msg->integrity_offset)
  *   SIPHB_ERR_INVALID_ARGUMENT   NULL pointers, a key never prepared
  */
 SIPHB_EXTERN int siphb_stun_check_integrity(const siphb_stun_msg *msg, const siphb_stun_key *key);
@@ -364,8 +367,10 @@ SIPHB_EXTERN int siphb_stun_check_integrity_attr(const siphb_stun_msg *msg,
 
 /* Verifies FINGERPRINT: CRC-32 of the message before it, XOR 0x5354554E,
  * with the final header Length (RFC 8489 section 14.7). Returns 0,
- * SIPHB_ERR_STUN_NO_FINGERPRINT, SIPHB_ERR_STUN_FINGERPRINT (mismatch) or
- * SIPHB_ERR_INVALID_ARGUMENT. */
+ * SIPHB_ERR_STUN_NO_FINGERPRINT, SIPHB_ERR_STUN_FINGERPRINT (mismatch; the
+ * attribute is at msg->fingerprint_offset) or SIPHB_ERR_INVALID_ARGUMENT.
+ * Together with the magic cookie, the way to tell STUN from other traffic
+ * on a shared port (RFC 8489 section 7). */
 SIPHB_EXTERN int siphb_stun_check_fingerprint(const siphb_stun_msg *msg);
 
 /* ---- the encoder ---------------------------------------------------------- */
@@ -397,8 +402,9 @@ typedef struct siphb_stun_encoder {
  * with Length 0, the magic cookie and the transaction id, copied from txid
  * (12 bytes) or, when txid is NULL, drawn from random (12 bytes in one
  * call, made only once the header fits). Returns 0, or:
- *   SIPHB_ERR_INVALID_ARGUMENT  enc or buf NULL, method above 0xFFF, txid
- *                               and random both NULL
+ *   SIPHB_ERR_INVALID_ARGUMENT  enc or buf NULL, method above 0xFFF, cls
+ *                               not a siphb_stun_class, txid and random
+ *                               both NULL
  *   SIPHB_ERR_NOBUF             cap < 20 (enc->needed = 20)
  *   SIPHB_ERR_CALLBACK_FAILURE  random failed
  * On failure the encoder refuses every further call until started again.

@@ -69,15 +69,13 @@ void siphb_sha256(const void *data, size_t len, uint8_t out[SIPHB_SHA256_LEN]);
 typedef enum siphb_hmac_alg { SIPHB_HMAC_SHA1 = 1, SIPHB_HMAC_SHA256 = 2 } siphb_hmac_alg;
 
 /* A prepared HMAC key (RFC 2104): a key longer than 64 bytes is hashed
- * first. Built-in backend: inner/outer are the chaining states after the
- * ipad/opad block; the OpenSSL backend keeps the raw key instead. Never
+ * first; inner/outer are the chaining states after the ipad/opad block (in
+ * both backends: with OpenSSL, the blocks are compressed by OpenSSL). Never
  * compared, never printed; siphb_hmac_key_wipe() clears it. */
 typedef struct siphb_hmac_key {
   siphb_hmac_alg alg;
   uint32_t inner[8];
   uint32_t outer[8];
-  uint8_t raw[SIPHB_HASH_BLOCK]; /* used by the OpenSSL backend */
-  size_t raw_len;
 } siphb_hmac_key;
 
 void siphb_hmac_key_init(siphb_hmac_key *k, siphb_hmac_alg alg, const void *key, size_t key_len);

@@ -5,7 +5,10 @@
  * end). The compression itself is the block function of hash_int.h: the
  * built-in md5.c/sha1.c/sha256.c, or OpenSSL's in the OpenSSL backend, so
  * both backends share this file and keep their state in the same structs.
- * hmac.c uses the two common steps directly.
+ *
+ * Also the HMAC construction (RFC 2104) over the block functions, from the
+ * chaining states after K0 ^ ipad and K0 ^ opad, which hmac.c prepares
+ * once per key (in both backends).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -97,7 +100,7 @@ void siphb_md5(const void *data, size_t len, uint8_t out[SIPHB_MD5_LEN]) {
   siphb_md5_final(&c, out);
 }
 
-/* ---- SHA-1 (FIPS 180-4 section 6.1) ------------------------------------- */
+/* ---- SHA-1 (FIPS 180-4 section 6.1) -------------------------------------- */
 
 void siphb_sha1_init(siphb_sha1_ctx *c) {
   /* FIPS 180-4 section 5.3.1 */
@@ -124,7 +127,7 @@ void siphb_sha1(const void *data, size_t len, uint8_t out[SIPHB_SHA1_LEN]) {
   siphb_sha1_final(&c, out);
 }
 
-/* ---- SHA-256 (FIPS 180-4 section 6.2) ----------------------------------- */
+/* ---- SHA-256 (FIPS 180-4 section 6.2) ------------------------------------ */
 
 void siphb_sha256_init(siphb_sha256_ctx *c) {
   /* FIPS 180-4 section 5.3.3: the first 32 bits of the fractional parts of
@@ -153,4 +156,64 @@ void siphb_sha256(const void *data, size_t len, uint8_t out[SIPHB_SHA256_LEN]) {
   siphb_sha256_init(&c);
   siphb_sha256_update(&c, data, len);
   siphb_sha256_final(&c, out);
+}
+
+/* ---- HMAC (RFC 2104) ----------------------------------------------------- */
+
+#define IPAD 0x36
+#define OPAD 0x5c
+
+static size_t hmac_words(siphb_hmac_alg alg) {
+  return alg == SIPHB_HMAC_SHA256 ? 8 : 5;
+}
+
+static siphb_hash_blocks_fn hmac_blocks(siphb_hmac_alg alg) {
+  return alg == SIPHB_HMAC_SHA256 ? siphb_sha256_blocks : siphb_sha1_blocks;
+}
+
+void siphb_hmac_states(siphb_hmac_alg alg, const uint8_t k0[SIPHB_HASH_BLOCK], uint32_t inner[8],
+                       uint32_t outer[8]) {
+  uint8_t pad[SIPHB_HASH_BLOCK];
+  siphb_hash_blocks_fn blocks = hmac_blocks(alg);
+  size_t i;
+  if (alg == SIPHB_HMAC_SHA256) {
+    siphb_sha256_ctx c;
+    siphb_sha256_init(&c);
+    memcpy(inner, c.h, sizeof c.h);
+  } else {
+    siphb_sha1_ctx c;
+    siphb_sha1_init(&c);
+    memcpy(inner, c.h, sizeof c.h);
+  }
+  memcpy(outer, inner, hmac_words(alg) * sizeof *inner);
+  for (i = 0; i < SIPHB_HASH_BLOCK; i++) pad[i] = (uint8_t)(k0[i] ^ IPAD);
+  blocks(inner, pad, 1);
+  for (i = 0; i < SIPHB_HASH_BLOCK; i++) pad[i] = (uint8_t)(k0[i] ^ OPAD);
+  blocks(outer, pad, 1);
+  siphb_wipe(pad, sizeof pad);
+}
+
+/* H(state || a || b || c) for a state that has absorbed one block, the
+ * digest into out. */
+static void hmac_resume(const uint32_t *state, size_t words, siphb_hash_blocks_fn blocks,
+                        const void *a, size_t a_len, const void *b, size_t b_len, const void *c,
+                        size_t c_len, uint8_t *out) {
+  uint32_t h[8];
+  uint64_t bytes = SIPHB_HASH_BLOCK;
+  uint8_t block[SIPHB_HASH_BLOCK];
+  memcpy(h, state, words * sizeof *h);
+  siphb_hash_absorb(h, &bytes, block, a, a_len, blocks);
+  siphb_hash_absorb(h, &bytes, block, b, b_len, blocks);
+  siphb_hash_absorb(h, &bytes, block, c, c_len, blocks);
+  siphb_hash_finish(h, bytes, block, words, true, blocks, out);
+}
+
+void siphb_hmac_from_states(siphb_hmac_alg alg, const uint32_t inner[8], const uint32_t outer[8],
+                            const void *a, size_t a_len, const void *b, size_t b_len,
+                            const void *c, size_t c_len, uint8_t *out) {
+  uint8_t digest[SIPHB_SHA256_LEN];
+  size_t words = hmac_words(alg);
+  siphb_hash_blocks_fn blocks = hmac_blocks(alg);
+  hmac_resume(inner, words, blocks, a, a_len, b, b_len, c, c_len, digest);
+  hmac_resume(outer, words, blocks, digest, words * 4, NULL, 0, NULL, 0, out);
 }

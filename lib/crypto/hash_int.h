@@ -75,8 +75,18 @@ void siphb_hash_absorb(uint32_t *h, uint64_t *bytes, uint8_t block[SIPHB_HASH_BL
 void siphb_hash_finish(uint32_t *h, uint64_t bytes, uint8_t block[SIPHB_HASH_BLOCK], size_t words,
                        bool big_endian, siphb_hash_blocks_fn blocks, uint8_t *out);
 
+/* The chaining states after K0 ^ ipad and after K0 ^ opad (RFC 2104
+ * section 4), 5 words for SHA-1, 8 for SHA-256 (hash.c). */
+void siphb_hmac_states(siphb_hmac_alg alg, const uint8_t k0[SIPHB_HASH_BLOCK], uint32_t inner[8],
+                       uint32_t outer[8]);
+
+/* HMAC of the concatenation a || b || c from those states (hash.c). */
+void siphb_hmac_from_states(siphb_hmac_alg alg, const uint32_t inner[8], const uint32_t outer[8],
+                            const void *a, size_t a_len, const void *b, size_t b_len,
+                            const void *c, size_t c_len, uint8_t *out);
+
 /* Clears n bytes so that the compiler cannot drop it as a dead store
- * (ct.c). */
+ * (secret.c). */
 void siphb_wipe(void *p, size_t n);
 
 #endif /* SIPHB_LIB_CRYPTO_HASH_INT_H */
