@@ -54,7 +54,9 @@ static int siphb_decode_fp(void *ctx, const uint8_t *data, size_t len, bst_addr 
     return -1;
   out->family = a.family == 1 ? 4 : 6;
   out->port = a.port;
-  memcpy(out->ip, a.addr, sizeof out->ip);
+  /* The address's own length, as the peers' runners copy it. */
+  memset(out->ip, 0, sizeof out->ip);
+  memcpy(out->ip, a.addr, a.family == 1 ? 4 : 16);
   return 0;
 }
 
