@@ -124,8 +124,7 @@ static void check_addr(const char *lib, const char *what, const bst_addr *a) {
 /* A copy of msg with byte `at` flipped, in a buffer of its own. */
 static uint8_t *flipped(const uint8_t *msg, size_t len, size_t at) {
   uint8_t *p = malloc(len);
-  if (!p)
-    bst_fail("bench_stun", "out of memory");
+  if (!p) bst_fail("bench_stun", "out of memory");
   memcpy(p, msg, len);
   p[at] ^= 0x01;
   return p;
@@ -154,8 +153,7 @@ static void verify(const bst_lib *lib, void *ctx, const uint8_t (*txids)[12]) {
     const uint8_t *out;
     size_t len;
     bst_reference_request(txids[i], want);
-    if (lib->encode(ctx, txids[i], &out, &len) != 0)
-      bst_fail(lib->name, "(c) failed");
+    if (lib->encode(ctx, txids[i], &out, &len) != 0) bst_fail(lib->name, "(c) failed");
     if (len != sizeof want || memcmp(out, want, len) != 0)
       bst_fail(lib->name, "(c) request %d: %zu bytes, not the 28 expected (or other bytes)", i,
                len);
@@ -165,8 +163,7 @@ static void verify(const bst_lib *lib, void *ctx, const uint8_t (*txids)[12]) {
 /* ---- output ---------------------------------------------------------------- */
 
 static void add_row(const char *library, int op, double ns, double lo, double hi, bool imported) {
-  if (g_nrows >= MAX_ROWS)
-    return;
+  if (g_nrows >= MAX_ROWS) return;
   row *r = &g_rows[g_nrows++];
   snprintf(r->library, sizeof r->library, "%s", library);
   r->op = op;
@@ -178,8 +175,7 @@ static void add_row(const char *library, int op, double ns, double lo, double hi
 
 static const row *find_row(const char *library, int op) {
   for (int i = 0; i < g_nrows; i++)
-    if (strcmp(g_rows[i].library, library) == 0 && g_rows[i].op == op)
-      return &g_rows[i];
+    if (strcmp(g_rows[i].library, library) == 0 && g_rows[i].op == op) return &g_rows[i];
   return NULL;
 }
 
@@ -187,8 +183,7 @@ static bool is_siphb(const row *r) { return strncmp(r->library, "siphb", 5) == 0
 
 static void export_rows(const char *path) {
   FILE *f = fopen(path, "w");
-  if (!f)
-    bst_fail("bench_stun", "cannot write %s", path);
+  if (!f) bst_fail("bench_stun", "cannot write %s", path);
   for (int i = 0; i < g_nrows; i++)
     fprintf(f, "%s\t%s\t%.3f\t%.3f\t%.3f\n", g_rows[i].library, op_key[g_rows[i].op], g_rows[i].ns,
             g_rows[i].lo, g_rows[i].hi);
@@ -197,8 +192,7 @@ static void export_rows(const char *path) {
 
 static void import_rows(const char *path) {
   FILE *f = fopen(path, "r");
-  if (!f)
-    bst_fail("bench_stun", "cannot read %s", path);
+  if (!f) bst_fail("bench_stun", "cannot read %s", path);
   char line[256];
   while (fgets(line, sizeof line, f)) {
     char name[48], op[16];
@@ -206,10 +200,8 @@ static void import_rows(const char *path) {
     if (sscanf(line, "%47[^\t]\t%15[^\t]\t%lf\t%lf\t%lf", name, op, &ns, &lo, &hi) != 5)
       bst_fail("bench_stun", "%s: malformed line: %s", path, line);
     int k = 0;
-    while (k < N_OPS && strcmp(op, op_key[k]) != 0)
-      k++;
-    if (k == N_OPS)
-      bst_fail("bench_stun", "%s: unknown op %s", path, op);
+    while (k < N_OPS && strcmp(op, op_key[k]) != 0) k++;
+    if (k == N_OPS) bst_fail("bench_stun", "%s: unknown op %s", path, op);
     add_row(name, k, ns, lo, hi, true);
   }
   fclose(f);
@@ -220,8 +212,7 @@ static void print_table(void) {
   for (int op = 0; op < N_OPS; op++)
     for (int i = 0; i < g_nrows; i++) {
       const row *r = &g_rows[i];
-      if (r->op != op)
-        continue;
+      if (r->op != op) continue;
       printf("%-22s %-48s %9.1f   %.1f-%.1f%s\n", r->library, op_title[op], r->ns, r->lo, r->hi,
              r->imported ? "  (other build, imported)" : "");
     }
@@ -231,12 +222,10 @@ static void print_ratios(void) {
   printf("\nratios (peer ns / siphb ns; > 1 means siphb is faster):\n");
   for (int i = 0; i < g_nrows; i++) {
     const row *s = &g_rows[i];
-    if (!is_siphb(s) || s->op != OP_FP)
-      continue;
+    if (!is_siphb(s) || s->op != OP_FP) continue;
     for (int j = 0; j < g_nrows; j++) {
       const row *p = &g_rows[j];
-      if (is_siphb(p) || p->op != OP_FP)
-        continue;
+      if (is_siphb(p) || p->op != OP_FP) continue;
       printf("  %-22s vs %-10s", s->library, p->library);
       for (int op = 0; op < N_OPS; op++) {
         const row *so = find_row(s->library, op), *po = find_row(p->library, op);
@@ -254,8 +243,7 @@ static void print_targets(void) {
   printf("\ntargets (siphb):\n");
   for (int i = 0; i < g_nrows; i++) {
     const row *r = &g_rows[i];
-    if (!is_siphb(r))
-      continue;
+    if (!is_siphb(r)) continue;
     printf("  %-22s %-48s %7.1f ns (target <= %g) %s\n", r->library, op_title[r->op], r->ns,
            target_ns[r->op], r->ns <= target_ns[r->op] ? "met" : "MISSED");
   }
@@ -288,8 +276,7 @@ int main(int argc, char **argv) {
   const bst_lib *libs[3] = {bst_lib_siphb(), bst_lib_re(), bst_lib_nice()};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!v)
-      usage();
+    if (!v) usage();
     if (strcmp(a, "--reps") == 0)
       reps = atoi(v);
     else if (strcmp(a, "--time-ms") == 0)
@@ -306,8 +293,7 @@ int main(int argc, char **argv) {
       usage();
     i++;
   }
-  if (reps < 1 || reps > BENCH_REPS_MAX || !(time_ms > 0) || !only || !ops)
-    usage();
+  if (reps < 1 || reps > BENCH_REPS_MAX || !(time_ms > 0) || !only || !ops) usage();
 
   uint8_t txids[N_TXIDS][12];
   uint64_t seed = 0x57a7b1d5eed0c0deu;
@@ -334,16 +320,14 @@ int main(int argc, char **argv) {
 
   for (int k = 0; k < 3; k++) {
     const bst_lib *lib = libs[k];
-    if (!lib || !(only & (1u << k)))
-      continue;
+    if (!lib || !(only & (1u << k))) continue;
     void *ctx = lib->setup();
     verify(lib, ctx, (const uint8_t(*)[12])txids); /* always: no row without checked values */
     printf("%-10s values checked: the address, FINGERPRINT and MESSAGE-INTEGRITY refusals, "
            "%d requests identical to siphb's\n",
            lib->name, N_TXIDS);
     for (int op = 0; op < N_OPS; op++) {
-      if (!(ops & (1u << op)))
-        continue;
+      if (!(ops & (1u << op))) continue;
       job j = {lib, ctx, op, (const uint8_t(*)[12])txids};
       double lo, hi;
       double ns = bench_measure(run_job, &j, reps, time_ms, &lo, &hi, NULL);
@@ -353,10 +337,8 @@ int main(int argc, char **argv) {
     }
     lib->teardown(ctx);
   }
-  if (export_path)
-    export_rows(export_path);
-  if (import_path)
-    import_rows(import_path);
+  if (export_path) export_rows(export_path);
+  if (import_path) import_rows(import_path);
   print_table();
   print_ratios();
   print_targets();

@@ -50,8 +50,7 @@ static uint32_t crc32_bitwise(const uint8_t *p, size_t n) {
   uint32_t c = 0xFFFFFFFFu;
   for (size_t i = 0; i < n; i++) {
     c ^= p[i];
-    for (int k = 0; k < 8; k++)
-      c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
   }
   return ~c;
 }
@@ -92,10 +91,8 @@ static void make_keys(keys *k, const siphb_stun_msg *m, const uint8_t *t, size_t
   if (kind == 1 || kind == 2) {
     uint16_t alg = kind == 1 ? SIPHB_STUN_PASSWORD_MD5 : SIPHB_STUN_PASSWORD_SHA256;
     siphb_str user, realm, pass = split_nul(split_nul(rest, &user), &realm);
-    if (!user.len)
-      (void)siphb_stun_username(m, &user);
-    if (!realm.len)
-      (void)siphb_stun_realm(m, &realm);
+    if (!user.len) (void)siphb_stun_username(m, &user);
+    if (!realm.len) (void)siphb_stun_realm(m, &realm);
     siphb_ssize n = siphb_stun_long_term_key(alg, user, realm, pass, k->bytes);
     FUZZ_CHECK(n == (kind == 1 ? 16 : 32));
     kb = k->bytes;
@@ -105,8 +102,7 @@ static void make_keys(keys *k, const siphb_stun_msg *m, const uint8_t *t, size_t
     FUZZ_CHECK(siphb_stun_compute_userhash(user, realm, hash) == 0);
   }
   FUZZ_CHECK(siphb_stun_key_init(&k->key, kb, klen) == 0);
-  if (kind != 1 && kind != 2)
-    k->alt = k->key;
+  if (kind != 1 && kind != 2) k->alt = k->key;
   /* HMAC pads keys with zeros, so the empty key and "\0" are the same key:
    * the one-bit-off key of an empty key is "\1". */
   uint8_t flipped[512];
@@ -178,12 +174,9 @@ static void verify(const siphb_stun_msg *m, const keys *k, verdicts *v) {
  */
 static size_t closing_start(const siphb_stun_msg *m) {
   size_t p = m->length;
-  if (m->integrity_offset && m->integrity_offset < p)
-    p = m->integrity_offset;
-  if (m->integrity_sha256_offset && m->integrity_sha256_offset < p)
-    p = m->integrity_sha256_offset;
-  if (m->fingerprint_offset && m->fingerprint_offset < p)
-    p = m->fingerprint_offset;
+  if (m->integrity_offset && m->integrity_offset < p) p = m->integrity_offset;
+  if (m->integrity_sha256_offset && m->integrity_sha256_offset < p) p = m->integrity_sha256_offset;
+  if (m->fingerprint_offset && m->fingerprint_offset < p) p = m->fingerprint_offset;
   return p;
 }
 
@@ -193,8 +186,7 @@ static uint8_t input_pad(const siphb_stun_msg *m, size_t end) {
   siphb_stun_attr a;
   siphb_stun_iter_init(&it, m);
   while (siphb_stun_next_attr(&it, &a) && a.offset < end)
-    if (a.len % 4)
-      return a.value[a.len];
+    if (a.len % 4) return a.value[a.len];
   return 0;
 }
 
@@ -204,80 +196,89 @@ static bool rebuilt_typed(const siphb_stun_msg *m, const siphb_stun_attr *a) {
   static const uint16_t typed[] = {0x0001, 0x0006, 0x0009, 0x000A, 0x0014, 0x0015, 0x001D,
                                    0x001E, 0x0020, 0x8002, 0x8003, 0x8022, 0x8023};
   siphb_stun_attr first;
-  if (siphb_stun_get(m, a->type, &first) != 0 || first.offset != a->offset)
-    return false;
+  if (siphb_stun_get(m, a->type, &first) != 0 || first.offset != a->offset) return false;
   for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++)
-    if (typed[i] == a->type)
-      return true;
+    if (typed[i] == a->type) return true;
   return false;
 }
+
+/* The text and byte-string attributes: accessor and adder of each. */
+static const struct {
+  uint16_t type;
+  int (*get)(const siphb_stun_msg *, siphb_str *);
+  int (*put)(siphb_stun_encoder *, siphb_str);
+} str_attrs[] = {
+    {SIPHB_STUN_ATTR_USERNAME, siphb_stun_username, siphb_stun_encode_username},
+    {SIPHB_STUN_ATTR_REALM, siphb_stun_realm, siphb_stun_encode_realm},
+    {SIPHB_STUN_ATTR_NONCE, siphb_stun_nonce, siphb_stun_encode_nonce},
+    {SIPHB_STUN_ATTR_SOFTWARE, siphb_stun_software, siphb_stun_encode_software},
+    {SIPHB_STUN_ATTR_ALTERNATE_DOMAIN, siphb_stun_alternate_domain,
+     siphb_stun_encode_alternate_domain},
+};
+
+/* The address attributes: accessor and adder of each. */
+static const struct {
+  uint16_t type;
+  int (*get)(const siphb_stun_msg *, siphb_mapped_addr *);
+  int (*put)(siphb_stun_encoder *, const siphb_mapped_addr *);
+} addr_attrs[] = {
+    {SIPHB_STUN_ATTR_XOR_MAPPED_ADDRESS, siphb_stun_xor_mapped_address,
+     siphb_stun_encode_xor_mapped_address},
+    {SIPHB_STUN_ATTR_MAPPED_ADDRESS, siphb_stun_mapped_address, siphb_stun_encode_mapped_address},
+    {SIPHB_STUN_ATTR_ALTERNATE_SERVER, siphb_stun_alternate_server,
+     siphb_stun_encode_alternate_server},
+};
 
 /* Adds attribute a with the typed adder of its type (rebuilt_typed), else
  * raw. Returns the adder's answer. */
 static int add_attr(siphb_stun_encoder *enc, const siphb_stun_msg *m, const siphb_stun_attr *a) {
-  if (rebuilt_typed(m, a)) {
-    siphb_mapped_addr addr;
-    siphb_str s;
+  if (!rebuilt_typed(m, a)) return siphb_stun_encode_attr(enc, a->type, a->value, a->len);
+  siphb_mapped_addr addr;
+  siphb_str s;
+  for (size_t i = 0; i < sizeof addr_attrs / sizeof addr_attrs[0]; i++)
+    if (addr_attrs[i].type == a->type) {
+      FUZZ_CHECK(addr_attrs[i].get(m, &addr) == 0);
+      return addr_attrs[i].put(enc, &addr);
+    }
+  for (size_t i = 0; i < sizeof str_attrs / sizeof str_attrs[0]; i++)
+    if (str_attrs[i].type == a->type) {
+      FUZZ_CHECK(str_attrs[i].get(m, &s) == 0);
+      return str_attrs[i].put(enc, s);
+    }
+  switch (a->type) {
+  case SIPHB_STUN_ATTR_USERHASH:
+    FUZZ_CHECK(siphb_stun_userhash(m, &s) == 0);
+    return siphb_stun_encode_userhash(enc, (const uint8_t *)s.ptr);
+  case SIPHB_STUN_ATTR_ERROR_CODE: {
     siphb_stun_error_info e;
-    switch (a->type) {
-    case SIPHB_STUN_ATTR_XOR_MAPPED_ADDRESS:
-      FUZZ_CHECK(siphb_stun_xor_mapped_address(m, &addr) == 0);
-      return siphb_stun_encode_xor_mapped_address(enc, &addr);
-    case SIPHB_STUN_ATTR_MAPPED_ADDRESS:
-      FUZZ_CHECK(siphb_stun_mapped_address(m, &addr) == 0);
-      return siphb_stun_encode_mapped_address(enc, &addr);
-    case SIPHB_STUN_ATTR_ALTERNATE_SERVER:
-      FUZZ_CHECK(siphb_stun_alternate_server(m, &addr) == 0);
-      return siphb_stun_encode_alternate_server(enc, &addr);
-    case SIPHB_STUN_ATTR_USERNAME:
-      FUZZ_CHECK(siphb_stun_username(m, &s) == 0);
-      return siphb_stun_encode_username(enc, s);
-    case SIPHB_STUN_ATTR_REALM:
-      FUZZ_CHECK(siphb_stun_realm(m, &s) == 0);
-      return siphb_stun_encode_realm(enc, s);
-    case SIPHB_STUN_ATTR_NONCE:
-      FUZZ_CHECK(siphb_stun_nonce(m, &s) == 0);
-      return siphb_stun_encode_nonce(enc, s);
-    case SIPHB_STUN_ATTR_SOFTWARE:
-      FUZZ_CHECK(siphb_stun_software(m, &s) == 0);
-      return siphb_stun_encode_software(enc, s);
-    case SIPHB_STUN_ATTR_ALTERNATE_DOMAIN:
-      FUZZ_CHECK(siphb_stun_alternate_domain(m, &s) == 0);
-      return siphb_stun_encode_alternate_domain(enc, s);
-    case SIPHB_STUN_ATTR_USERHASH:
-      FUZZ_CHECK(siphb_stun_userhash(m, &s) == 0);
-      return siphb_stun_encode_userhash(enc, (const uint8_t *)s.ptr);
-    case SIPHB_STUN_ATTR_ERROR_CODE:
-      FUZZ_CHECK(siphb_stun_error_code(m, &e) == 0);
-      return siphb_stun_encode_error_code(enc, e.code, e.reason);
-    case SIPHB_STUN_ATTR_UNKNOWN_ATTRIBUTES: {
-      siphb_ssize n = siphb_stun_unknown_attributes(m, NULL, 0);
-      FUZZ_CHECK(n >= 0);
-      uint16_t *types = malloc((size_t)n * sizeof *types + 1);
-      FUZZ_CHECK(types != NULL && siphb_stun_unknown_attributes(m, types, (size_t)n) == n);
-      int rc = siphb_stun_encode_unknown_attributes(enc, types, (size_t)n);
-      free(types);
-      return rc;
-    }
-    case SIPHB_STUN_ATTR_PASSWORD_ALGORITHM: {
-      siphb_stun_password_alg alg;
-      FUZZ_CHECK(siphb_stun_password_algorithm(m, &alg) == 0);
-      return siphb_stun_encode_password_algorithm(enc, &alg);
-    }
-    case SIPHB_STUN_ATTR_PASSWORD_ALGORITHMS: {
-      siphb_ssize n = siphb_stun_password_algorithms(m, NULL, 0);
-      FUZZ_CHECK(n >= 0);
-      siphb_stun_password_alg *algs = malloc((size_t)n * sizeof *algs + 1);
-      FUZZ_CHECK(algs != NULL && siphb_stun_password_algorithms(m, algs, (size_t)n) == n);
-      int rc = siphb_stun_encode_password_algorithms(enc, algs, (size_t)n);
-      free(algs);
-      return rc;
-    }
-    default:
-      FUZZ_CHECK(a->type == 0 /* rebuilt_typed() listed a type add_attr() lacks */);
-    }
+    FUZZ_CHECK(siphb_stun_error_code(m, &e) == 0);
+    return siphb_stun_encode_error_code(enc, e.code, e.reason);
   }
-  return siphb_stun_encode_attr(enc, a->type, a->value, a->len);
+  case SIPHB_STUN_ATTR_UNKNOWN_ATTRIBUTES: {
+    siphb_ssize n = siphb_stun_unknown_attributes(m, NULL, 0);
+    FUZZ_CHECK(n >= 0);
+    uint16_t *types = malloc((size_t)n * sizeof *types + 1);
+    FUZZ_CHECK(types != NULL && siphb_stun_unknown_attributes(m, types, (size_t)n) == n);
+    int rc = siphb_stun_encode_unknown_attributes(enc, types, (size_t)n);
+    free(types);
+    return rc;
+  }
+  case SIPHB_STUN_ATTR_PASSWORD_ALGORITHM: {
+    siphb_stun_password_alg alg;
+    FUZZ_CHECK(siphb_stun_password_algorithm(m, &alg) == 0);
+    return siphb_stun_encode_password_algorithm(enc, &alg);
+  }
+  default: { /* rebuilt_typed() lists no other type */
+    FUZZ_CHECK(a->type == SIPHB_STUN_ATTR_PASSWORD_ALGORITHMS);
+    siphb_ssize n = siphb_stun_password_algorithms(m, NULL, 0);
+    FUZZ_CHECK(n >= 0);
+    siphb_stun_password_alg *algs = malloc((size_t)n * sizeof *algs + 1);
+    FUZZ_CHECK(algs != NULL && siphb_stun_password_algorithms(m, algs, (size_t)n) == n);
+    int rc = siphb_stun_encode_password_algorithms(enc, algs, (size_t)n);
+    free(algs);
+    return rc;
+  }
+  }
 }
 
 /* Builds m again into buf[0..cap): returns the length, or the first
@@ -336,16 +337,14 @@ static void check_rebuilt(const siphb_stun_msg *m, const siphb_stun_msg *r, unsi
     FUZZ_CHECK(siphb_stun_next_attr(&ir, &b));
     FUZZ_CHECK(a.type == b.type && !b.ignored);
     FUZZ_CHECK(rebuilt_typed(m, &a) == rebuilt_typed(r, &b));
-    if (!rebuilt_typed(m, &a))
-      FUZZ_CHECK(a.len == b.len && memcmp(a.value, b.value, a.len) == 0);
+    if (!rebuilt_typed(m, &a)) FUZZ_CHECK(a.len == b.len && memcmp(a.value, b.value, a.len) == 0);
     n++;
   }
   static const uint16_t closing[3] = {SIPHB_STUN_ATTR_MESSAGE_INTEGRITY,
                                       SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256,
                                       SIPHB_STUN_ATTR_FINGERPRINT};
   for (int i = 0; i < 3; i++) {
-    if (!(flags & (1u << i)))
-      continue;
+    if (!(flags & (1u << i))) continue;
     FUZZ_CHECK(siphb_stun_next_attr(&ir, &b) && b.type == closing[i] && !b.ignored);
     n++;
   }
@@ -361,20 +360,17 @@ static void check_rebuilt(const siphb_stun_msg *m, const siphb_stun_msg *r, unsi
   siphb_str s, t;
   int rc = siphb_stun_mapped(m, &x);
   FUZZ_CHECK(siphb_stun_mapped(r, &y) == rc);
-  if (rc == 0)
-    FUZZ_CHECK(x.family == y.family && x.port == y.port && !memcmp(x.addr, y.addr, 16));
+  if (rc == 0) FUZZ_CHECK(x.family == y.family && x.port == y.port && !memcmp(x.addr, y.addr, 16));
   rc = siphb_stun_alternate_server(m, &x);
   FUZZ_CHECK(siphb_stun_alternate_server(r, &y) == rc);
-  if (rc == 0)
-    FUZZ_CHECK(x.family == y.family && x.port == y.port && !memcmp(x.addr, y.addr, 16));
+  if (rc == 0) FUZZ_CHECK(x.family == y.family && x.port == y.port && !memcmp(x.addr, y.addr, 16));
   int (*const strs[])(const siphb_stun_msg *, siphb_str *) = {
       siphb_stun_username,         siphb_stun_realm,   siphb_stun_nonce, siphb_stun_software,
       siphb_stun_alternate_domain, siphb_stun_userhash};
   for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
     rc = strs[i](m, &s);
     FUZZ_CHECK(strs[i](r, &t) == rc);
-    if (rc == 0)
-      FUZZ_CHECK(same_str(s, t));
+    if (rc == 0) FUZZ_CHECK(same_str(s, t));
   }
   siphb_stun_error_info e, f;
   rc = siphb_stun_error_code(m, &e);
@@ -389,8 +385,7 @@ static void check_rebuilt(const siphb_stun_msg *m, const siphb_stun_msg *r, unsi
   uint16_t ua[8], ub[8];
   siphb_ssize na = siphb_stun_unknown_attributes(m, ua, 8);
   FUZZ_CHECK(siphb_stun_unknown_attributes(r, ub, 8) == na);
-  if (na > 0)
-    FUZZ_CHECK(memcmp(ua, ub, (size_t)(na < 8 ? na : 8) * sizeof ua[0]) == 0);
+  if (na > 0) FUZZ_CHECK(memcmp(ua, ub, (size_t)(na < 8 ? na : 8) * sizeof ua[0]) == 0);
   siphb_stun_password_alg pa[4], pb[4];
   na = siphb_stun_password_algorithms(m, pa, 4);
   FUZZ_CHECK(siphb_stun_password_algorithms(r, pb, 4) == na);
@@ -398,8 +393,7 @@ static void check_rebuilt(const siphb_stun_msg *m, const siphb_stun_msg *r, unsi
     FUZZ_CHECK(pa[i].alg == pb[i].alg && same_str(pa[i].params, pb[i].params));
   rc = siphb_stun_password_algorithm(m, &pa[0]);
   FUZZ_CHECK(siphb_stun_password_algorithm(r, &pb[0]) == rc);
-  if (rc == 0)
-    FUZZ_CHECK(pa[0].alg == pb[0].alg && same_str(pa[0].params, pb[0].params));
+  if (rc == 0) FUZZ_CHECK(pa[0].alg == pb[0].alg && same_str(pa[0].params, pb[0].params));
 }
 
 /* Where the rebuilt bytes before a closing attribute equal the input's
@@ -409,8 +403,7 @@ static void check_rebuilt(const siphb_stun_msg *m, const siphb_stun_msg *r, unsi
 static void check_same_prefix(const siphb_stun_msg *m, const verdicts *v, const uint8_t *r,
                               size_t rlen, unsigned flags) {
   size_t p = closing_start(m);
-  if (p > rlen || memcmp(m->data, r, 2) != 0 || memcmp(m->data + 4, r + 4, p - 4) != 0)
-    return;
+  if (p > rlen || memcmp(m->data, r, 2) != 0 || memcmp(m->data + 4, r + 4, p - 4) != 0) return;
   struct {
     unsigned flag;
     uint16_t type;
@@ -421,19 +414,16 @@ static void check_same_prefix(const siphb_stun_msg *m, const verdicts *v, const 
       {SIPHB_STUN_WITH_INTEGRITY_SHA256, SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256, 32, v->mi256},
       {SIPHB_STUN_WITH_FINGERPRINT, SIPHB_STUN_ATTR_FINGERPRINT, 4, v->fp}};
   for (int i = 0; i < 3; i++) {
-    if (!(flags & steps[i].flag))
-      continue;
+    if (!(flags & steps[i].flag)) continue;
     /* The input must have the same attribute here, of the same length, and
      * for FINGERPRINT, end where the rebuilt message ends (same Length). */
     if (p + 4 + steps[i].vlen > m->length || fz_be16(m->data + p) != steps[i].type ||
         fz_be16(m->data + p + 2) != steps[i].vlen)
       return;
-    if (steps[i].type == SIPHB_STUN_ATTR_FINGERPRINT && m->length != rlen)
-      return;
+    if (steps[i].type == SIPHB_STUN_ATTR_FINGERPRINT && m->length != rlen) return;
     bool equal = memcmp(m->data + p, r + p, 4 + steps[i].vlen) == 0;
     FUZZ_CHECK(equal == (steps[i].verdict == 0));
-    if (!equal)
-      return;
+    if (!equal) return;
     p += 4 + steps[i].vlen;
   }
 }
@@ -442,14 +432,10 @@ static void reencode(const siphb_stun_msg *m, const keys *k, const verdicts *v, 
   const unsigned all =
       SIPHB_STUN_WITH_INTEGRITY | SIPHB_STUN_WITH_INTEGRITY_SHA256 | SIPHB_STUN_WITH_FINGERPRINT;
   unsigned flags = extra & all;
-  if (m->integrity_offset)
-    flags |= SIPHB_STUN_WITH_INTEGRITY;
-  if (m->integrity_sha256_offset)
-    flags |= SIPHB_STUN_WITH_INTEGRITY_SHA256;
-  if (m->fingerprint_offset)
-    flags |= SIPHB_STUN_WITH_FINGERPRINT;
-  if (!flags)
-    flags = all;
+  if (m->integrity_offset) flags |= SIPHB_STUN_WITH_INTEGRITY;
+  if (m->integrity_sha256_offset) flags |= SIPHB_STUN_WITH_INTEGRITY_SHA256;
+  if (m->fingerprint_offset) flags |= SIPHB_STUN_WITH_FINGERPRINT;
+  if (!flags) flags = all;
 
   /* Typed adders can write more than was read (an ERROR-CODE without a
    * reason gets its phrase, the last PASSWORD-ALGORITHMS entry its own
@@ -482,8 +468,7 @@ static void reencode(const siphb_stun_msg *m, const keys *k, const verdicts *v, 
   if (flags & SIPHB_STUN_WITH_INTEGRITY_SHA256)
     FUZZ_CHECK(siphb_stun_check_integrity_attr(&r, &k->alt,
                                                SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256) == 0);
-  if (with_mi)
-    FUZZ_CHECK(siphb_stun_check_integrity(&r, &k->off) == SIPHB_ERR_STUN_INTEGRITY);
+  if (with_mi) FUZZ_CHECK(siphb_stun_check_integrity(&r, &k->off) == SIPHB_ERR_STUN_INTEGRITY);
   FUZZ_CHECK(siphb_stun_check_fingerprint(&r) ==
              (flags & SIPHB_STUN_WITH_FINGERPRINT ? 0 : SIPHB_ERR_STUN_NO_FINGERPRINT));
   check_same_prefix(m, v, big, len, flags);
@@ -513,8 +498,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t mlen = size;
   if (size >= SIPHB_STUN_HEADER_SIZE) {
     size_t total = SIPHB_STUN_HEADER_SIZE + fz_be16(data + 2);
-    if (total < size)
-      mlen = total;
+    if (total < size) mlen = total;
   }
   siphb_stun_parse_config cfg;
   siphb_stun_parse_config_init(&cfg);
@@ -537,8 +521,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   make_keys(k, &m, t, tlen);
   verdicts v;
   verify(&m, k, &v);
-  if (m.length <= SIPHB_STUN_MAX_LENGTH - 256)
-    reencode(&m, k, &v, tlen ? (t[0] >> 2) & 7u : 0u);
+  if (m.length <= SIPHB_STUN_MAX_LENGTH - 256) reencode(&m, k, &v, tlen ? (t[0] >> 2) & 7u : 0u);
   siphb_stun_key_wipe(&k->key);
   free(k);
   return 0;

@@ -32,8 +32,7 @@ static inline bool fz_decoder_knows(uint16_t t) {
   static const uint16_t known[] = {0x0001, 0x0006, 0x0008, 0x0009, 0x000A, 0x0014, 0x0015, 0x001C,
                                    0x001D, 0x001E, 0x0020, 0x8002, 0x8003, 0x8022, 0x8023, 0x8028};
   for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-    if (known[i] == t)
-      return true;
+    if (known[i] == t) return true;
   return false;
 }
 
@@ -45,8 +44,7 @@ static inline bool fz_classic_attr(uint16_t t) {
 
 static inline bool fz_caller_knows(const siphb_stun_parse_config *cfg, uint16_t t) {
   for (size_t i = 0; i < cfg->known_count; i++)
-    if (cfg->known[i] == t)
-      return true;
+    if (cfg->known[i] == t) return true;
   return false;
 }
 
@@ -103,8 +101,7 @@ static const uint16_t fz_typed[16] = {0x0001, 0x0006, 0x0008, 0x0009, 0x000A, 0x
 
 static inline int fz_typed_slot(uint16_t t) {
   for (int i = 0; i < 16; i++)
-    if (fz_typed[i] == t)
-      return i;
+    if (fz_typed[i] == t) return i;
   return -1;
 }
 
@@ -127,8 +124,7 @@ static inline void fz_stun_walk_attrs(const siphb_stun_msg *m, const siphb_stun_
     size_t padded = ((size_t)a.len + 3) & ~(size_t)3;
     FUZZ_CHECK(padded <= m->length - a.offset - 4);
     for (size_t i = a.len; i < padded; i++)
-      if (a.value[i])
-        w->pad_nonzero = true;
+      if (a.value[i]) w->pad_nonzero = true;
     expect_off = a.offset + 4 + padded;
     FUZZ_CHECK(w->fp == 0); /* FINGERPRINT is the last */
 
@@ -137,10 +133,8 @@ static inline void fz_stun_walk_attrs(const siphb_stun_msg *m, const siphb_stun_
     bool ignored;
     if (!seen_mi && !seen_256) {
       ignored = false;
-      if (a.type == SIPHB_STUN_ATTR_MESSAGE_INTEGRITY)
-        seen_mi = true, w->mi = a.offset;
-      if (a.type == SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256)
-        seen_256 = true, w->mi256 = a.offset;
+      if (a.type == SIPHB_STUN_ATTR_MESSAGE_INTEGRITY) seen_mi = true, w->mi = a.offset;
+      if (a.type == SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256) seen_256 = true, w->mi256 = a.offset;
     } else if (a.type == SIPHB_STUN_ATTR_FINGERPRINT) {
       ignored = false;
     } else if (a.type == SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256 && seen_mi && !seen_256) {
@@ -150,23 +144,20 @@ static inline void fz_stun_walk_attrs(const siphb_stun_msg *m, const siphb_stun_
     } else {
       ignored = true;
     }
-    if (a.type == SIPHB_STUN_ATTR_FINGERPRINT)
-      w->fp = a.offset;
+    if (a.type == SIPHB_STUN_ATTR_FINGERPRINT) w->fp = a.offset;
     FUZZ_CHECK(a.ignored == ignored);
     if (ignored) {
       w->ignored++;
       continue;
     }
     int slot = fz_typed_slot(a.type);
-    if (slot >= 0 && !w->first[slot])
-      w->first[slot] = a.offset;
+    if (slot >= 0 && !w->first[slot]) w->first[slot] = a.offset;
     if (a.type >= 0x8000u || fz_decoder_knows(a.type) || fz_caller_knows(cfg, a.type) ||
         (m->classic && fz_classic_attr(a.type)))
       continue;
     w->unknown_total++;
     bool listed = false;
-    for (size_t i = 0; i < w->unknown_count; i++)
-      listed |= w->unknown[i] == a.type;
+    for (size_t i = 0; i < w->unknown_count; i++) listed |= w->unknown[i] == a.type;
     if (!listed && w->unknown_count < SIPHB_STUN_MAX_UNKNOWN)
       w->unknown[w->unknown_count++] = a.type;
   }
@@ -179,8 +170,7 @@ static inline void fz_stun_walk_attrs(const siphb_stun_msg *m, const siphb_stun_
   FUZZ_CHECK(w->pad_nonzero == m->padding_nonzero);
   FUZZ_CHECK(w->unknown_total == m->unknown_total);
   FUZZ_CHECK(w->unknown_count == m->unknown_count);
-  for (size_t i = 0; i < w->unknown_count; i++)
-    FUZZ_CHECK(w->unknown[i] == m->unknown[i]);
+  for (size_t i = 0; i < w->unknown_count; i++) FUZZ_CHECK(w->unknown[i] == m->unknown[i]);
 }
 
 /* The value of the first non-ignored attribute at offset off (0: absent). */
@@ -235,22 +225,18 @@ static inline void fz_stun_check_accessors(const siphb_stun_msg *m, const fz_stu
       FUZZ_CHECK(before ? at.offset < x.offset : at.offset == x.offset);
       FUZZ_CHECK(at.value == m->data + at.offset + 4 && at.len == fz_be16(m->data + at.offset + 2));
       int slot = fz_typed_slot(x.type);
-      if (slot >= 0)
-        FUZZ_CHECK(at.offset == w->first[slot]);
+      if (slot >= 0) FUZZ_CHECK(at.offset == w->first[slot]);
     }
-    if (!x.ignored)
-      seen[x.type >> 3] |= (uint8_t)(1u << (x.type & 7));
+    if (!x.ignored) seen[x.type >> 3] |= (uint8_t)(1u << (x.type & 7));
     /* Any attribute read as an address: a result or a documented refusal. */
     for (int xored = 0; xored < 2; xored++) {
       rc = siphb_stun_decode_address(m, &x, xored != 0, &a);
       FUZZ_CHECK(rc == 0 || rc == SIPHB_ERR_STUN_ATTRIBUTE || rc == SIPHB_ERR_STUN_ADDRESS_FAMILY);
-      if (rc == 0)
-        fz_expect_addr(m, rc, &a, x.offset, xored != 0);
+      if (rc == 0) fz_expect_addr(m, rc, &a, x.offset, xored != 0);
     }
   }
   for (int i = 0; i < 16; i++)
-    if (!w->first[i])
-      FUZZ_CHECK(siphb_stun_get(m, fz_typed[i], &at) == SIPHB_ERR_NOT_FOUND);
+    if (!w->first[i]) FUZZ_CHECK(siphb_stun_get(m, fz_typed[i], &at) == SIPHB_ERR_NOT_FOUND);
 
   /* Slots of fz_typed: 0 MAPPED, 1 USERNAME, 2 MI, 3 ERROR-CODE, 4 UNKNOWN,
    * 5 REALM, 6 NONCE, 7 MI-SHA256, 8 PW-ALG, 9 USERHASH, 10 XOR-MAPPED,
@@ -270,12 +256,10 @@ static inline void fz_stun_check_accessors(const siphb_stun_msg *m, const fz_stu
   fz_expect_str(m, siphb_stun_alternate_domain(m, &s), s, w->first[12]);
   rc = siphb_stun_userhash(m, &s);
   fz_expect_str(m, rc, s, w->first[9]);
-  if (rc == 0)
-    FUZZ_CHECK(s.len == SIPHB_STUN_USERHASH_SIZE);
+  if (rc == 0) FUZZ_CHECK(s.len == SIPHB_STUN_USERHASH_SIZE);
   rc = siphb_stun_message_integrity(m, &s);
   fz_expect_str(m, rc, s, w->first[2]);
-  if (rc == 0)
-    FUZZ_CHECK(s.len == 20 && w->first[2] == m->integrity_offset);
+  if (rc == 0) FUZZ_CHECK(s.len == 20 && w->first[2] == m->integrity_offset);
   rc = siphb_stun_message_integrity_sha256(m, &s);
   fz_expect_str(m, rc, s, w->first[7]);
   if (rc == 0)
@@ -349,8 +333,7 @@ static inline void fz_stun_check_msg(siphb_ssize rc, const siphb_stun_msg *m, co
                                      fz_stun_walk *w) {
   FUZZ_CHECK(rc >= (siphb_ssize)SIPHB_STUN_HEADER_SIZE && (size_t)rc <= size);
   FUZZ_CHECK(m->length == (size_t)rc);
-  if (!cfg->stream)
-    FUZZ_CHECK((size_t)rc == size);
+  if (!cfg->stream) FUZZ_CHECK((size_t)rc == size);
   FUZZ_CHECK(m->data == data && m->length % 4 == 0);
   FUZZ_CHECK(m->length == SIPHB_STUN_HEADER_SIZE + fz_be16(data + 2));
   FUZZ_CHECK((data[0] & 0xC0) == 0 && m->type == fz_be16(data));
@@ -364,14 +347,10 @@ static inline void fz_stun_check_msg(siphb_ssize rc, const siphb_stun_msg *m, co
     FUZZ_CHECK(m->txid == data + 8 && m->txid_len == SIPHB_STUN_TXID_SIZE);
   }
   FUZZ_CHECK(m->unknown_count <= SIPHB_STUN_MAX_UNKNOWN && m->unknown_count <= m->unknown_total);
-  if (cfg->refuse_unknown)
-    FUZZ_CHECK(m->unknown_total == 0);
-  if (cfg->strict_padding)
-    FUZZ_CHECK(!m->padding_nonzero);
-  for (size_t i = 0; i < m->unknown_count; i++)
-    FUZZ_CHECK(m->unknown[i] < 0x8000u);
-  if (m->fingerprint_offset)
-    FUZZ_CHECK(m->fingerprint_offset + 8 == m->length);
+  if (cfg->refuse_unknown) FUZZ_CHECK(m->unknown_total == 0);
+  if (cfg->strict_padding) FUZZ_CHECK(!m->padding_nonzero);
+  for (size_t i = 0; i < m->unknown_count; i++) FUZZ_CHECK(m->unknown[i] < 0x8000u);
+  if (m->fingerprint_offset) FUZZ_CHECK(m->fingerprint_offset + 8 == m->length);
   fz_stun_walk_attrs(m, cfg, w);
   fz_stun_check_accessors(m, w);
 }

@@ -67,12 +67,9 @@ static void check_stricter(const outcome *strict, const outcome *loose,
     fz_stun_same_msg(&strict->msg, &loose->msg);
   } else if (loose->rc >= 0) {
     FUZZ_CHECK(own_reason);
-    if (strict->rc == SIPHB_ERR_STUN_NOT_STUN)
-      FUZZ_CHECK(loose->msg.classic);
-    if (strict->rc == SIPHB_ERR_STUN_PADDING)
-      FUZZ_CHECK(loose->msg.padding_nonzero);
-    if (strict->rc == SIPHB_ERR_STUN_UNKNOWN_REQUIRED)
-      FUZZ_CHECK(loose->msg.unknown_total > 0);
+    if (strict->rc == SIPHB_ERR_STUN_NOT_STUN) FUZZ_CHECK(loose->msg.classic);
+    if (strict->rc == SIPHB_ERR_STUN_PADDING) FUZZ_CHECK(loose->msg.padding_nonzero);
+    if (strict->rc == SIPHB_ERR_STUN_UNKNOWN_REQUIRED) FUZZ_CHECK(loose->msg.unknown_total > 0);
   } else {
     FUZZ_CHECK(same_error(strict, loose) || own_reason);
   }
@@ -93,15 +90,12 @@ static void check_known(const outcome *with, const outcome *without,
    * it when b's list was not cut short. */
   size_t n = 0;
   for (size_t i = 0; i < b->unknown_count; i++) {
-    if (fz_caller_knows(cfg, b->unknown[i]))
-      continue;
+    if (fz_caller_knows(cfg, b->unknown[i])) continue;
     FUZZ_CHECK(n < a->unknown_count && a->unknown[n] == b->unknown[i]);
     n++;
   }
-  if (b->unknown_count < SIPHB_STUN_MAX_UNKNOWN)
-    FUZZ_CHECK(n == a->unknown_count);
-  for (size_t i = 0; i < a->unknown_count; i++)
-    FUZZ_CHECK(!fz_caller_knows(cfg, a->unknown[i]));
+  if (b->unknown_count < SIPHB_STUN_MAX_UNKNOWN) FUZZ_CHECK(n == a->unknown_count);
+  for (size_t i = 0; i < a->unknown_count; i++) FUZZ_CHECK(!fz_caller_knows(cfg, a->unknown[i]));
 }
 
 /* A stream parse and a datagram parse of the message it framed. */
@@ -126,8 +120,7 @@ static void check_prefix(const outcome *full, const outcome *prefix, size_t cut,
      * the Length field is there. */
     FUZZ_CHECK(prefix->rc == SIPHB_ERR_INCOMPLETE);
     FUZZ_CHECK(prefix->err.need > 0 && cut + prefix->err.need <= (size_t)full->rc);
-    if (cut >= 4)
-      FUZZ_CHECK(cut + prefix->err.need == (size_t)full->rc);
+    if (cut >= 4) FUZZ_CHECK(cut + prefix->err.need == (size_t)full->rc);
     return;
   }
   if (full->rc == SIPHB_ERR_INCOMPLETE) {
@@ -135,8 +128,7 @@ static void check_prefix(const outcome *full, const outcome *prefix, size_t cut,
     FUZZ_CHECK(cut + prefix->err.need <= size + full->err.need);
     return;
   }
-  if (prefix->rc != SIPHB_ERR_INCOMPLETE)
-    FUZZ_CHECK(same_error(prefix, full));
+  if (prefix->rc != SIPHB_ERR_INCOMPLETE) FUZZ_CHECK(same_error(prefix, full));
 }
 
 enum { DG_IN, ST_IN, DG_LOOSE, ST_LOOSE, DG_NOKNOWN, DG_NULL, DG_INIT, TMP, N_OUT };
@@ -145,11 +137,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint8_t bits = size >= SIPHB_STUN_HEADER_SIZE ? data[19] : 1;
   uint16_t known[6] = {0x0024, 0x0025, 0, 0, 0, 0x0003};
   if (size >= SIPHB_STUN_HEADER_SIZE)
-    for (int i = 0; i < 3; i++)
-      known[2 + i] = fz_be16(data + 12 + 2 * i);
+    for (int i = 0; i < 3; i++) known[2 + i] = fz_be16(data + 12 + 2 * i);
   size_t known_count = (size_t)(bits >> 3 & 7);
-  if (known_count > 6)
-    known_count = 6;
+  if (known_count > 6) known_count = 6;
 
   siphb_stun_parse_config in, loose, noknown, init;
   siphb_stun_parse_config_init(&in);
@@ -190,10 +180,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   check_known(&o[DG_LOOSE], &o[DG_NOKNOWN], &loose);
 
   /* Stream and datagram agree on a message framed in both. */
-  if (o[ST_IN].rc >= 0)
-    check_framed_alone(&o[ST_IN], &st_in, data, &o[TMP]);
-  if (o[ST_LOOSE].rc >= 0)
-    check_framed_alone(&o[ST_LOOSE], &st_loose, data, &o[TMP]);
+  if (o[ST_IN].rc >= 0) check_framed_alone(&o[ST_IN], &st_in, data, &o[TMP]);
+  if (o[ST_LOOSE].rc >= 0) check_framed_alone(&o[ST_LOOSE], &st_loose, data, &o[TMP]);
   if (o[DG_IN].rc >= 0 && !o[DG_IN].msg.classic) {
     FUZZ_CHECK(o[ST_IN].rc == o[DG_IN].rc);
     fz_stun_same_msg(&o[DG_IN].msg, &o[ST_IN].msg);

@@ -36,26 +36,19 @@ double bench_measure(bench_run_fn run, void *arg, int reps, double time_ms, doub
   double t;
   for (;;) {
     t = run(arg, n);
-    if (t >= 10e6 || n >= (1u << 30))
-      break;
+    if (t >= 10e6 || n >= (1u << 30)) break;
     n *= 4;
   }
   double want = time_ms * 1e6 / (t / (double)n);
   n = want < 1 ? 1 : (uint64_t)want;
-  if (reps < 1)
-    reps = 1;
-  if (reps > BENCH_REPS_MAX)
-    reps = BENCH_REPS_MAX;
+  if (reps < 1) reps = 1;
+  if (reps > BENCH_REPS_MAX) reps = BENCH_REPS_MAX;
   double s[BENCH_REPS_MAX];
-  for (int r = 0; r < reps; r++)
-    s[r] = run(arg, n) / (double)n;
+  for (int r = 0; r < reps; r++) s[r] = run(arg, n) / (double)n;
   double m = bench_median(s, reps); /* sorts s */
-  if (lo)
-    *lo = s[0];
-  if (hi)
-    *hi = s[reps - 1];
-  if (per_rep)
-    *per_rep = n;
+  if (lo) *lo = s[0];
+  if (hi) *hi = s[reps - 1];
+  if (per_rep) *per_rep = n;
   return m;
 }
 
@@ -66,14 +59,11 @@ unsigned bench_parse_list(const char *list, const char *const *keys, int nkeys) 
     size_t n = strcspn(p, ",");
     int k;
     for (k = 0; k < nkeys; k++)
-      if (strlen(keys[k]) == n && strncmp(p, keys[k], n) == 0)
-        break;
-    if (k == nkeys)
-      return 0;
+      if (strlen(keys[k]) == n && strncmp(p, keys[k], n) == 0) break;
+    if (k == nkeys) return 0;
     mask |= 1u << k;
     p += n;
-    if (*p == ',')
-      p++;
+    if (*p == ',') p++;
   }
   return mask;
 }

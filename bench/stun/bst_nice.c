@@ -69,8 +69,7 @@ static void agent_with_request(nice_bctx *c, StunAgent *agent, const char *key) 
 
 static void *nice_setup(void) {
   nice_bctx *c = calloc(1, sizeof *c);
-  if (!c)
-    bst_fail("libnice", "out of memory");
+  if (!c) bst_fail("libnice", "out of memory");
   agent_with_request(c, &c->fp, NULL);
   agent_with_request(c, &c->mi, BST_PASSWORD);
   agent_with_request(c, &c->wrong, BST_WRONG_PASSWORD);
@@ -124,12 +123,10 @@ static int nice_encode(void *ctx, const uint8_t *txid, const uint8_t **out, size
   c->msg.key_len = 0;
   c->msg.long_term_valid = false;
   full_id(id, txid);
-  if (!stun_message_init(&c->msg, STUN_REQUEST, STUN_BINDING, id))
-    return -1;
+  if (!stun_message_init(&c->msg, STUN_REQUEST, STUN_BINDING, id)) return -1;
   size_t n = stun_agent_finish_message(&c->enc, &c->msg, NULL, 0);
   c->enc.sent_ids[0].valid = false;
-  if (n == 0)
-    return -1;
+  if (n == 0) return -1;
   *out = c->wire;
   *len = n;
   return 0;

@@ -27,21 +27,18 @@ typedef struct re_bctx {
 
 static struct mbuf *mbuf_of(const uint8_t *data, size_t len) {
   struct mbuf *mb = mbuf_alloc(len);
-  if (!mb || mbuf_write_mem(mb, data, len) != 0)
-    bst_fail("libre", "mbuf_alloc failed");
+  if (!mb || mbuf_write_mem(mb, data, len) != 0) bst_fail("libre", "mbuf_alloc failed");
   mb->pos = 0;
   return mb;
 }
 
 static void *re_setup(void) {
   re_bctx *c = calloc(1, sizeof *c);
-  if (!c)
-    bst_fail("libre", "out of memory");
+  if (!c) bst_fail("libre", "out of memory");
   c->fp = mbuf_of(bst_resp_fp, sizeof bst_resp_fp);
   c->mi = mbuf_of(bst_resp_mi, sizeof bst_resp_mi);
   c->out = mbuf_alloc(64);
-  if (!c->out)
-    bst_fail("libre", "mbuf_alloc failed");
+  if (!c->out) bst_fail("libre", "mbuf_alloc failed");
   return c;
 }
 
@@ -57,10 +54,8 @@ static void re_teardown(void *ctx) {
 /* The mbuf holding data: one of the two prepared, or (value checks only)
  * a fresh copy. */
 static struct mbuf *input(re_bctx *c, const uint8_t *data, size_t len) {
-  if (data == bst_resp_fp && len == sizeof bst_resp_fp)
-    return c->fp;
-  if (data == bst_resp_mi && len == sizeof bst_resp_mi)
-    return c->mi;
+  if (data == bst_resp_fp && len == sizeof bst_resp_fp) return c->fp;
+  if (data == bst_resp_mi && len == sizeof bst_resp_mi) return c->mi;
   mem_deref(c->other);
   c->other = mbuf_of(data, len);
   return c->other;
@@ -69,8 +64,7 @@ static struct mbuf *input(re_bctx *c, const uint8_t *data, size_t len) {
 static int re_decode_fp(void *ctx, const uint8_t *data, size_t len, bst_addr *out) {
   re_bctx *c = ctx;
   struct stun_msg *msg = NULL;
-  if (stun_msg_decode(&msg, input(c, data, len), NULL) != 0)
-    return -1;
+  if (stun_msg_decode(&msg, input(c, data, len), NULL) != 0) return -1;
   int rc = -1;
   struct stun_attr *a;
   if (stun_msg_chk_fingerprint(msg) == 0 && (a = stun_msg_attr(msg, STUN_ATTR_XOR_MAPPED_ADDR))) {
@@ -98,8 +92,7 @@ static int re_decode_mi(void *ctx, const uint8_t *data, size_t len, bool wrong_k
   re_bctx *c = ctx;
   struct stun_msg *msg = NULL;
   const char *pw = wrong_key ? BST_WRONG_PASSWORD : BST_PASSWORD;
-  if (stun_msg_decode(&msg, input(c, data, len), NULL) != 0)
-    return -1;
+  if (stun_msg_decode(&msg, input(c, data, len), NULL) != 0) return -1;
   int rc = stun_msg_chk_mi(msg, (const uint8_t *)pw, BST_PASSWORD_LEN) == 0 &&
                    stun_msg_chk_fingerprint(msg) == 0
                ? 0

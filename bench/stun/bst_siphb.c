@@ -46,12 +46,9 @@ static void siphb_teardown(void *ctx) {
 static int siphb_decode_fp(void *ctx, const uint8_t *data, size_t len, bst_addr *out) {
   siphb_bctx *c = ctx;
   siphb_mapped_addr a;
-  if (siphb_stun_parse(&c->msg, data, len, NULL) < 0)
-    return -1;
-  if (siphb_stun_check_fingerprint(&c->msg) != 0)
-    return -1;
-  if (siphb_stun_xor_mapped_address(&c->msg, &a) != 0)
-    return -1;
+  if (siphb_stun_parse(&c->msg, data, len, NULL) < 0) return -1;
+  if (siphb_stun_check_fingerprint(&c->msg) != 0) return -1;
+  if (siphb_stun_xor_mapped_address(&c->msg, &a) != 0) return -1;
   out->family = a.family == 1 ? 4 : 6;
   out->port = a.port;
   /* The address's own length, as the peers' runners copy it. */
@@ -62,10 +59,8 @@ static int siphb_decode_fp(void *ctx, const uint8_t *data, size_t len, bst_addr 
 
 static int siphb_decode_mi(void *ctx, const uint8_t *data, size_t len, bool wrong_key) {
   siphb_bctx *c = ctx;
-  if (siphb_stun_parse(&c->msg, data, len, NULL) < 0)
-    return -1;
-  if (siphb_stun_check_integrity(&c->msg, wrong_key ? &c->wrong : &c->key) != 0)
-    return -1;
+  if (siphb_stun_parse(&c->msg, data, len, NULL) < 0) return -1;
+  if (siphb_stun_check_integrity(&c->msg, wrong_key ? &c->wrong : &c->key) != 0) return -1;
   return siphb_stun_check_fingerprint(&c->msg) == 0 ? 0 : -1;
 }
 
@@ -73,8 +68,7 @@ static int siphb_encode(void *ctx, const uint8_t *txid, const uint8_t **out, siz
   siphb_bctx *c = ctx;
   siphb_ssize n =
       siphb_stun_encode_binding(c->wire, sizeof c->wire, txid, SIPHB_STUN_WITH_FINGERPRINT, NULL);
-  if (n < 0)
-    return -1;
+  if (n < 0) return -1;
   *out = c->wire;
   *len = (size_t)n;
   return 0;
