@@ -121,6 +121,9 @@ static inline void fz_stun_walk_attrs(const siphb_stun_msg *m, const siphb_stun_
     FUZZ_CHECK(a.offset == expect_off && a.offset + 4 <= m->length);
     FUZZ_CHECK(a.type == fz_be16(d + a.offset) && a.len == fz_be16(d + a.offset + 2));
     FUZZ_CHECK(a.value == d + a.offset + 4);
+    /* Every type siphb knows has its RFC name; any other has "". */
+    const char *name = siphb_stun_attr_name(a.type);
+    FUZZ_CHECK(name != NULL && (!fz_decoder_knows(a.type) || name[0] != '\0'));
     size_t padded = ((size_t)a.len + 3) & ~(size_t)3;
     FUZZ_CHECK(padded <= m->length - a.offset - 4);
     for (size_t i = a.len; i < padded; i++)
@@ -282,6 +285,7 @@ static inline void fz_stun_check_accessors(const siphb_stun_msg *m, const fz_stu
     size_t len = fz_be16(m->data + w->first[3] + 2);
     FUZZ_CHECK(rc == 0 && e.code >= 300 && e.code <= 699);
     FUZZ_CHECK(e.code == (v[2] & 7) * 100 + v[3]);
+    FUZZ_CHECK(siphb_stun_reason(e.code) != NULL);
     FUZZ_CHECK((const uint8_t *)e.reason.ptr == v + 4 && e.reason.len == len - 4);
   } else {
     FUZZ_CHECK(rc == SIPHB_ERR_NOT_FOUND);
@@ -338,6 +342,7 @@ static inline void fz_stun_check_msg(siphb_ssize rc, const siphb_stun_msg *m, co
   FUZZ_CHECK(m->length == SIPHB_STUN_HEADER_SIZE + fz_be16(data + 2));
   FUZZ_CHECK((data[0] & 0xC0) == 0 && m->type == fz_be16(data));
   FUZZ_CHECK(siphb_stun_type(m->method, m->cls) == m->type && m->method <= 0xFFF);
+  FUZZ_CHECK(siphb_stun_class_name(m->cls)[0] != '\0');
   bool cookie = fz_be32(data + 4) == SIPHB_STUN_MAGIC_COOKIE;
   FUZZ_CHECK(m->classic == !cookie);
   if (m->classic) {
