@@ -303,18 +303,8 @@ static void usage(void) {
 }
 
 static unsigned parse_only(const char *list, const char *const *keys, int nkeys) {
-  unsigned mask = 0;
-  const char *p = list;
-  while (*p) {
-    size_t n = strcspn(p, ",");
-    int k;
-    for (k = 0; k < nkeys; k++)
-      if (strlen(keys[k]) == n && strncmp(p, keys[k], n) == 0) break;
-    if (k == nkeys) usage();
-    mask |= 1u << k;
-    p += n;
-    if (*p == ',') p++;
-  }
+  unsigned mask = bench_parse_list(list, keys, nkeys);
+  if (!mask) usage();
   return mask;
 }
 

@@ -2,7 +2,8 @@
 # fuzz/build.sh - build the harnesses the way OSS-Fuzz does: the library
 # with $CC $CFLAGS (which carry -fsanitize=fuzzer-no-link and the
 # sanitizer), each harness linked with $LIB_FUZZING_ENGINE into $OUT, plus
-# fuzz_<name>_seed_corpus.zip and fuzz_<name>.dict beside it.
+# fuzz_<name>_seed_corpus.zip and fuzz_<name>.dict (sip.dict or stun.dict)
+# beside it.
 #
 # Outside OSS-Fuzz, e.g.:
 #   CC=clang CXX=clang++ CFLAGS="-g -O1 -fsanitize=address,undefined,fuzzer-no-link" \
@@ -22,14 +23,15 @@ cmake -S "$root" -B "$work/cmake" -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$CFL
   -DSIPHB_BUILD_BENCH=OFF
 cmake --build "$work/cmake" --target siphb_static -j"$(nproc 2>/dev/null || echo 2)"
 
-for h in sip_parse stream; do
+for h in sip_parse stream stun_parse stun_auth; do
+  case $h in stun_*) dict=stun.dict ;; *) dict=sip.dict ;; esac
   # shellcheck disable=SC2086  # the flag variables hold several words
   $CC $CFLAGS -DSIPHB_STATICLIB -I"$root/include" -I"$work/cmake/include" \
     -c "$root/fuzz/fuzz_$h.c" -o "$work/fuzz_$h.o"
   # shellcheck disable=SC2086
   $link $link_flags "$work/fuzz_$h.o" -o "$OUT/fuzz_$h" $LIB_FUZZING_ENGINE \
     "$work/cmake/lib/libsiphb.a"
-  cp "$root/fuzz/sip.dict" "$OUT/fuzz_$h.dict"
+  cp "$root/fuzz/$dict" "$OUT/fuzz_$h.dict"
   rm -f "$OUT/fuzz_${h}_seed_corpus.zip"
   (cd "$root/fuzz/corpus/$h" && if command -v zip >/dev/null 2>&1; then
      zip -q -r "$OUT/fuzz_${h}_seed_corpus.zip" .

@@ -1,42 +1,67 @@
 #!/usr/bin/env bash
 # fuzz/smoke.sh BUILD_DIR [SECONDS] - a bounded libFuzzer run of every
 # harness (scripts/test.sh stage j). Each runs on its seed corpus and saved
-# regressions, with the dictionary, for SECONDS (default 30), all at once.
-# New inputs go to a temporary directory, never into the tree. Fails when a
-# harness crashes, and then shows its log and the crashing input in hex.
+# regressions, with its dictionary, for SECONDS (default 15). At most JOBS
+# harnesses run at once (SIPHB_FUZZ_JOBS, default the number of CPUs), one
+# per core: -max_total_time is wall-clock time, so a harness sharing a core
+# would get half the executions for the same seconds; with 4 harnesses on 2
+# cores the run takes two rounds, about 2 x SECONDS. New inputs go to a
+# temporary directory, never into the tree. Fails when a harness crashes,
+# and then shows its log and the crashing input in hex.
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:?usage: fuzz/smoke.sh BUILD_DIR [SECONDS]}
-seconds=${2:-30}
-harnesses=(sip_parse stream)
+seconds=${2:-15}
+jobs=${SIPHB_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
+[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+harnesses=(sip_parse stream stun_parse stun_auth)
+# The dictionary of each harness.
+declare -A dict=([sip_parse]=sip.dict [stream]=sip.dict [stun_parse]=stun.dict
+                 [stun_auth]=stun.dict)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/siphb-fuzz-smoke.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-declare -A pid=()
 for h in "${harnesses[@]}"; do
   exe=$build/fuzz/fuzz_$h
   [ -x "$exe" ] || { echo "smoke: $exe not built (configure with -DSIPHB_BUILD_FUZZ=ON)"; exit 1; }
+done
+
+declare -A rc=()
+running=()
+# Waits for the harnesses started in this round and records their status.
+finish_round() {
+  local h r
+  for h in "${running[@]}"; do
+    r=0
+    wait "${pid[$h]}" || r=$?
+    rc[$h]=$r
+  done
+  running=()
+}
+declare -A pid=()
+for h in "${harnesses[@]}"; do
   mkdir -p "$tmp/$h/new"
-  "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
-    -dict="$root/fuzz/sip.dict" -artifact_prefix="$tmp/$h/" -print_final_stats=1 \
+  "$build/fuzz/fuzz_$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+    -dict="$root/fuzz/${dict[$h]}" -artifact_prefix="$tmp/$h/" -print_final_stats=1 \
     "$tmp/$h/new" "$root/fuzz/corpus/$h" "$root/fuzz/regressions/$h" \
     >"$tmp/$h/log" 2>&1 &
   pid[$h]=$!
+  running+=("$h")
+  [ "${#running[@]}" -lt "$jobs" ] || finish_round
 done
+finish_round
 
 failed=0
 for h in "${harnesses[@]}"; do
-  rc=0
-  wait "${pid[$h]}" || rc=$?
   done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$tmp/$h/log" | tail -n 1)
-  if [ "$rc" -eq 0 ] && [ -n "$done_line" ]; then
+  if [ "${rc[$h]}" -eq 0 ] && [ -n "$done_line" ]; then
     echo "fuzz_$h: ok: $done_line"
     continue
   fi
   failed=1
-  echo "fuzz_$h: FAILED (exit status $rc); the end of its log:"
+  echo "fuzz_$h: FAILED (exit status ${rc[$h]}); the end of its log:"
   tail -n 60 "$tmp/$h/log"
   for f in "$tmp/$h"/crash-* "$tmp/$h"/leak-* "$tmp/$h"/timeout-* "$tmp/$h"/oom-*; do
     [ -e "$f" ] || continue

@@ -13,8 +13,8 @@
 #   h  build (not run) the bench in build/gcc          -DSIPHB_BUILD_BENCH=ON
 #   i  interop on loopback: SIP (kamailio, sipp, tshark) tests/interop/run.sh build/gcc
 #      and STUN (coturn, tshark)                      tests/interop/stun_run.sh build/gcc
-#   j  fuzz smoke: libFuzzer, 30 s per harness        fuzz/smoke.sh build/fuzz
-#      (SIPHB_FUZZ_SECONDS overrides the 30)
+#   j  fuzz smoke: libFuzzer, 15 s per harness,       fuzz/smoke.sh build/fuzz
+#      one per core (SIPHB_FUZZ_SECONDS overrides the 15)
 #   k  OpenSSL crypto backend: gcc, -Werror, ctest    build/openssl
 # Usage: scripts/test.sh [STAGE...]   e.g. `scripts/test.sh a e` (default: all)
 set -uo pipefail
@@ -115,8 +115,10 @@ stage_j() {
     -DSIPHB_BUILD_TESTS=OFF -DSIPHB_BUILD_EXAMPLES=OFF -DSIPHB_BUILD_TOOLS=OFF \
     -DSIPHB_BUILD_BENCH=OFF -DSIPHB_FREESTANDING=OFF -DSIPHB_SANITIZE= -DSIPHB_ASSERTS=OFF \
     -DSIPHB_WITH_OPENSSL=OFF
-  cmake --build build/fuzz -j"$jobs" --target fuzz_sip_parse fuzz_stream
-  fuzz/smoke.sh build/fuzz "${SIPHB_FUZZ_SECONDS:-30}"
+  cmake --build build/fuzz -j"$jobs" --target fuzz_sip_parse fuzz_stream fuzz_stun_parse \
+    fuzz_stun_auth
+  # Four harnesses, at most one per core: two rounds of 15 s on 2 cores.
+  fuzz/smoke.sh build/fuzz "${SIPHB_FUZZ_SECONDS:-15}"
 }
 
 stage_k() {
@@ -138,7 +140,7 @@ declare -A title=(
   [g]="Cortex-M4 cross build of the freestanding core"
   [h]="bench builds (build/gcc, not run)"
   [i]="SIP and STUN interop on loopback (kamailio, sipp, coturn, tshark)"
-  [j]="fuzz smoke (libFuzzer, ${SIPHB_FUZZ_SECONDS:-30} s per harness, in parallel)"
+  [j]="fuzz smoke (libFuzzer, ${SIPHB_FUZZ_SECONDS:-15} s per harness, one per core)"
   [k]="OpenSSL crypto backend: gcc build with SIPHB_WITH_OPENSSL=ON, ctest (build/openssl)"
 )
 declare -A result=() seconds=()

@@ -41,12 +41,8 @@ static const bs_expect g_expect[BS_CORPUS_MAX] = {
 
 void bs_fail(const char *lib, const char *fmt, ...) {
   va_list ap;
-  fprintf(stderr, "bench_sip: FAIL: %s: ", lib);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
-  exit(1);
+  bench_vfail("bench_sip", lib, fmt, ap);
 }
 
 /* ---- corpus -------------------------------------------------------------- */
