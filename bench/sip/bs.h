@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "prng.h"
+
 #include "../common/bench_util.h"
 
 /* A string as a library hands it out: a pointer and a length, or, for the
@@ -91,11 +93,12 @@ typedef struct bs_ids {
 
 /* ---- the random generator ---------------------------------------------- */
 
-/* xoshiro256**, seeded with splitmix64: the same fast generator feeds every
+/* The library's own xoshiro256** (lib/prng.c, compiled into the
+ * benchmark), seeded with splitmix64: the same fast generator feeds every
  * library's random identifiers. Not for real use: real identifiers need an
  * unpredictable source. */
 typedef struct bs_rng {
-  uint64_t s[4];
+  siphb_prng prng;
 } bs_rng;
 
 void bs_rng_seed(bs_rng *r, uint64_t seed);
@@ -105,6 +108,20 @@ int bs_rng_fill(uint8_t *dest, size_t len, void *user_data);
 /* Writes `digits` lower-case hex digits of v (most significant first, at
  * most 16) to out; no NUL. */
 void bs_hex(char *out, uint64_t v, int digits);
+
+/* Fresh identifiers for a peer's encoder, formatted the same way for every
+ * peer, NUL-terminated: the Via parameter "branch=z9hG4bK" + 16 hex digits
+ * (branch + 7 is the value alone), the From tag (16 digits) and the Call-ID
+ * (32 digits). */
+typedef struct bs_id_text {
+  char branch[31];
+  char tag[17];
+  char call_id[33];
+} bs_id_text;
+
+void bs_new_ids(bs_rng *rng, bs_id_text *t);
+/* Where they are in the request: ids gets slices of t. */
+void bs_ids_of(const bs_id_text *t, bs_ids *ids);
 
 /* ---- a library ---------------------------------------------------------- */
 

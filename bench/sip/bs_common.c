@@ -99,23 +99,15 @@ void bs_corpus_free(bs_corpus *c) {
 /* ---- random generator ---------------------------------------------------- */
 
 void bs_rng_seed(bs_rng *r, uint64_t seed) {
-  for (int i = 0; i < 4; i++) r->s[i] = bench_splitmix64(&seed);
+  uint8_t bytes[32];
+  for (int i = 0; i < 4; i++) {
+    uint64_t v = bench_splitmix64(&seed);
+    for (int b = 0; b < 8; b++) bytes[i * 8 + b] = (uint8_t)(v >> (56 - 8 * b));
+  }
+  siphb_prng_seed(&r->prng, bytes);
 }
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-uint64_t bs_rng_next(bs_rng *r) {
-  uint64_t *s = r->s;
-  const uint64_t out = rotl(s[1] * 5, 7) * 9;
-  const uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return out;
-}
+uint64_t bs_rng_next(bs_rng *r) { return siphb_prng_next(&r->prng); }
 
 int bs_rng_fill(uint8_t *dest, size_t len, void *user_data) {
   bs_rng *r = user_data;
@@ -138,6 +130,23 @@ void bs_hex(char *out, uint64_t v, int digits) {
     out[i] = hex[v & 15];
     v >>= 4;
   }
+}
+
+void bs_new_ids(bs_rng *rng, bs_id_text *t) {
+  memcpy(t->branch, "branch=z9hG4bK", 14);
+  bs_hex(t->branch + 14, bs_rng_next(rng), 16);
+  t->branch[30] = '\0';
+  bs_hex(t->tag, bs_rng_next(rng), 16);
+  t->tag[16] = '\0';
+  bs_hex(t->call_id, bs_rng_next(rng), 16);
+  bs_hex(t->call_id + 16, bs_rng_next(rng), 16);
+  t->call_id[32] = '\0';
+}
+
+void bs_ids_of(const bs_id_text *t, bs_ids *ids) {
+  ids->branch = (bs_str){t->branch + 7, 23};
+  ids->from_tag = (bs_str){t->tag, 16};
+  ids->call_id = (bs_str){t->call_id, 32};
 }
 
 /* ---- checks -------------------------------------------------------------- */

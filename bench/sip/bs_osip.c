@@ -21,7 +21,7 @@
 typedef struct osip_ctx {
   osip_message_t *msg; /* the parsed message, until release */
   char *wire;          /* the encoded request, until encode_release */
-  char branch[32], tag[32], call_id[40];
+  bs_id_text ids; /* the request's identifiers */
 } osip_ctx;
 
 static void *osip_setup(void) {
@@ -80,15 +80,7 @@ static void osip_release(void *ctx) {
 
 static int osip_encode(void *ctx, bs_rng *rng, const uint8_t **out, size_t *len, bs_ids *ids) {
   osip_ctx *c = ctx;
-  /* Fresh identifiers, formatted the same way for every peer. */
-  memcpy(c->branch, "z9hG4bK", 7);
-  bs_hex(c->branch + 7, bs_rng_next(rng), 16);
-  c->branch[23] = '\0';
-  bs_hex(c->tag, bs_rng_next(rng), 16);
-  c->tag[16] = '\0';
-  bs_hex(c->call_id, bs_rng_next(rng), 16);
-  bs_hex(c->call_id + 16, bs_rng_next(rng), 16);
-  c->call_id[32] = '\0';
+  bs_new_ids(rng, &c->ids);
 
   osip_message_t *m = NULL;
   osip_uri_t *uri = NULL;
@@ -102,12 +94,12 @@ static int osip_encode(void *ctx, bs_rng *rng, const uint8_t **out, size_t *len,
     osip_message_set_uri(m, uri);
     bad |= osip_uri_parse(uri, BS_OPT_RURI);
   }
-  snprintf(via, sizeof via, "SIP/2.0/UDP " BS_OPT_VIA_HOSTPORT ";branch=%s;rport", c->branch);
+  snprintf(via, sizeof via, "SIP/2.0/UDP " BS_OPT_VIA_HOSTPORT ";branch=%s;rport", c->ids.branch + 7);
   bad |= osip_message_set_via(m, via);
-  snprintf(from, sizeof from, "<" BS_OPT_FROM_URI ">;tag=%s", c->tag);
+  snprintf(from, sizeof from, "<" BS_OPT_FROM_URI ">;tag=%s", c->ids.tag);
   bad |= osip_message_set_from(m, from);
   bad |= osip_message_set_to(m, "<" BS_OPT_RURI ">");
-  bad |= osip_message_set_call_id(m, c->call_id);
+  bad |= osip_message_set_call_id(m, c->ids.call_id);
   bad |= osip_message_set_cseq(m, "1 OPTIONS");
   bad |= osip_message_set_max_forwards(m, "70");
   bad |= osip_message_set_contact(m, "<" BS_OPT_CONTACT_URI ">");
@@ -124,9 +116,7 @@ static int osip_encode(void *ctx, bs_rng *rng, const uint8_t **out, size_t *len,
   c->wire = wire;
   *out = (const uint8_t *)wire;
   *len = n;
-  ids->branch = (bs_str){c->branch, 23};
-  ids->from_tag = (bs_str){c->tag, 16};
-  ids->call_id = (bs_str){c->call_id, 32};
+  bs_ids_of(&c->ids, ids);
   return 0;
 }
 

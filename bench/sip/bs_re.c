@@ -24,7 +24,7 @@
 
 typedef struct re_ctx {
   struct sip_msg *msg; /* parsed message, until release */
-  char branch[32], tag[32], call_id[40];
+  bs_id_text ids; /* the request's identifiers */
   uint8_t wire[1024];
 } re_ctx;
 
@@ -83,15 +83,7 @@ static void re_release(void *ctx) {
 
 static int re_encode(void *ctx, bs_rng *rng, const uint8_t **out, size_t *len, bs_ids *ids) {
   re_ctx *c = ctx;
-  /* Fresh identifiers, formatted the same way for every peer. */
-  memcpy(c->branch, "z9hG4bK", 7);
-  bs_hex(c->branch + 7, bs_rng_next(rng), 16);
-  c->branch[23] = '\0';
-  bs_hex(c->tag, bs_rng_next(rng), 16);
-  c->tag[16] = '\0';
-  bs_hex(c->call_id, bs_rng_next(rng), 16);
-  bs_hex(c->call_id + 16, bs_rng_next(rng), 16);
-  c->call_id[32] = '\0';
+  bs_new_ids(rng, &c->ids);
 
   int n = re_snprintf((char *)c->wire, sizeof c->wire,
                       "OPTIONS %s SIP/2.0\r\n"
@@ -105,15 +97,13 @@ static int re_encode(void *ctx, bs_rng *rng, const uint8_t **out, size_t *len, b
                       "Accept: %s\r\n"
                       "Content-Length: 0\r\n"
                       "\r\n",
-                      BS_OPT_RURI, BS_OPT_VIA_HOST, BS_OPT_VIA_PORT, c->branch,
-                      BS_OPT_MAX_FORWARDS, BS_OPT_FROM_URI, c->tag, BS_OPT_RURI, c->call_id, 1u,
+                      BS_OPT_RURI, BS_OPT_VIA_HOST, BS_OPT_VIA_PORT, c->ids.branch + 7,
+                      BS_OPT_MAX_FORWARDS, BS_OPT_FROM_URI, c->ids.tag, BS_OPT_RURI, c->ids.call_id, 1u,
                       BS_OPT_CONTACT_URI, BS_OPT_ACCEPT);
   if (n <= 0 || (size_t)n >= sizeof c->wire) return -1;
   *out = c->wire;
   *len = (size_t)n;
-  ids->branch = (bs_str){c->branch, 23};
-  ids->from_tag = (bs_str){c->tag, 16};
-  ids->call_id = (bs_str){c->call_id, 32};
+  bs_ids_of(&c->ids, ids);
   return 0;
 }
 

@@ -24,7 +24,7 @@
 typedef struct sofia_ctx {
   msg_t *msg; /* parsed message, until release */
   msg_t *out; /* encoded request, until encode_release */
-  char branch[40], tag[32], call_id[40];
+  bs_id_text ids; /* the request's identifiers */
   uint8_t wire[1024]; /* the request, if it came in several pieces */
 } sofia_ctx;
 
@@ -69,16 +69,7 @@ static void sofia_release(void *ctx) {
 
 static int sofia_encode(void *ctx, bs_rng *rng, const uint8_t **out, size_t *len, bs_ids *ids) {
   sofia_ctx *c = ctx;
-  /* Fresh identifiers, formatted the same way for every peer; the branch
-   * goes in as a Via parameter. */
-  memcpy(c->branch, "branch=z9hG4bK", 14);
-  bs_hex(c->branch + 14, bs_rng_next(rng), 16);
-  c->branch[30] = '\0';
-  bs_hex(c->tag, bs_rng_next(rng), 16);
-  c->tag[16] = '\0';
-  bs_hex(c->call_id, bs_rng_next(rng), 16);
-  bs_hex(c->call_id + 16, bs_rng_next(rng), 16);
-  c->call_id[32] = '\0';
+  bs_new_ids(rng, &c->ids);
 
   msg_t *msg = msg_create(sip_default_mclass(), 0);
   if (!msg) return -1;
@@ -88,15 +79,15 @@ static int sofia_encode(void *ctx, bs_rng *rng, const uint8_t **out, size_t *len
   url_string_t const *ruri = URL_STRING_MAKE(BS_OPT_RURI);
 
   sip_from_t *from = sip_from_create(home, URL_STRING_MAKE(BS_OPT_FROM_URI));
-  if (!from || sip_from_tag(home, from, c->tag) < 0) return -1;
+  if (!from || sip_from_tag(home, from, c->ids.tag) < 0) return -1;
   sip_header_t *h[] = {
       (sip_header_t *)sip_request_create(home, SIP_METHOD_OPTIONS, ruri, NULL),
-      (sip_header_t *)sip_via_create(home, BS_OPT_VIA_HOST, "5060", "SIP/2.0/UDP", c->branch,
+      (sip_header_t *)sip_via_create(home, BS_OPT_VIA_HOST, "5060", "SIP/2.0/UDP", c->ids.branch,
                                      "rport", NULL),
       (sip_header_t *)sip_max_forwards_make(home, "70"),
       (sip_header_t *)from,
       (sip_header_t *)sip_to_create(home, ruri),
-      (sip_header_t *)sip_call_id_make(home, c->call_id),
+      (sip_header_t *)sip_call_id_make(home, c->ids.call_id),
       (sip_header_t *)sip_cseq_create(home, 1, SIP_METHOD_OPTIONS),
       (sip_header_t *)sip_contact_create(home, URL_STRING_MAKE(BS_OPT_CONTACT_URI), NULL),
       (sip_header_t *)sip_accept_make(home, BS_OPT_ACCEPT),
@@ -127,9 +118,7 @@ static int sofia_encode(void *ctx, bs_rng *rng, const uint8_t **out, size_t *len
     *out = c->wire;
     *len = n;
   }
-  ids->branch = (bs_str){c->branch + 7, 23};
-  ids->from_tag = (bs_str){c->tag, 16};
-  ids->call_id = (bs_str){c->call_id, 32};
+  bs_ids_of(&c->ids, ids);
   return 0;
 }
 
