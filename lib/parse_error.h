@@ -1,6 +1,7 @@
 /*
  * parse_error.h - filling the optional siphb_parse_error of a parser
- * (internal; shared by the stream framer and the STUN decoder).
+ * (internal; shared by the SIP parser, the stream framer and the STUN
+ * decoder).
  */
 #ifndef SIPHB_LIB_PARSE_ERROR_H
 #define SIPHB_LIB_PARSE_ERROR_H

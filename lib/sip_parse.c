@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "parse_error.h"
 #include "sip_lex.h"
 #include "sip_names.h"
 #include "sip_values.h"
@@ -38,25 +39,14 @@ typedef struct parser {
 } parser;
 
 static siphb_ssize refuse(parser *ps, int code, const char *where, const char *why) {
-  if (ps->err) {
-    ps->err->code = code;
-    ps->err->offset = (size_t)(where - ps->base);
-    ps->err->need = 0;
-    ps->err->message = why;
-  }
-  return code;
+  return siphb_parse_fail(ps->err, code, (size_t)(where - ps->base), 0, why);
 }
 
 /* Stream mode: the message is cut short. `need` is a lower bound of the
  * bytes still missing. */
 static siphb_ssize incomplete(parser *ps, size_t need) {
-  if (ps->err) {
-    ps->err->code = SIPHB_ERR_INCOMPLETE;
-    ps->err->offset = (size_t)(ps->end - ps->base);
-    ps->err->need = need;
-    ps->err->message = "message incomplete";
-  }
-  return SIPHB_ERR_INCOMPLETE;
+  return siphb_parse_fail(ps->err, SIPHB_ERR_INCOMPLETE, (size_t)(ps->end - ps->base), need,
+                          "message incomplete");
 }
 
 /* The header block has not ended: at least the rest of "\r\n\r\n". */
@@ -525,13 +515,8 @@ siphb_ssize siphb_sip_parse(siphb_sip_msg *msg, const uint8_t *data, size_t len,
     cfg = &defaults;
   }
   if (err) memset(err, 0, sizeof *err);
-  if (!msg || (!data && len)) {
-    if (err) {
-      err->code = SIPHB_ERR_INVALID_ARGUMENT;
-      err->message = "msg or data is NULL";
-    }
-    return SIPHB_ERR_INVALID_ARGUMENT;
-  }
+  if (!msg || (!data && len))
+    return siphb_parse_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "msg or data is NULL");
   clear_msg(msg);
   parser ps;
   ps.base = (const char *)data;
