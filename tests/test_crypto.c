@@ -5,6 +5,10 @@
  * RFC 5769 key facts), streaming at every split point, the padding edges
  * (expected values computed with Python's hashlib/hmac), and the
  * constant-time comparison and key wipe.
+ *
+ * Where lib/crypto/accel.h's x86-64 paths are built, the whole group runs
+ * twice (with them, then with the portable code only) and
+ * test_accel_matches_portable compares the two on random input.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "crypto/accel.h"
 #include "crypto/crypto.h"
 
 #ifdef SIPHB_TEST_OPENSSL
@@ -491,19 +496,72 @@ static void test_openssl_hmac_allocates_nothing(void **state) {
 }
 #endif
 
+/* ---- the x86-64 paths against the portable code -------------------------- */
+
+#if defined(SIPHB_X86_ACCEL)
+static unsigned g_cpu; /* what this CPU offers, read before any restriction */
+
+/* CRC-32, SHA-1 and SHA-256 of random data of every length up to 300 bytes
+ * at every alignment within 16, each once with the CPU's paths and once
+ * with the portable code only. */
+static void test_accel_matches_portable(void **state) {
+  static uint8_t buf[300 + 16];
+  uint64_t x = 0x9e3779b97f4a7c15u;
+  size_t i, len, off;
+  (void)state;
+  if (g_cpu == 0) skip(); /* nothing to compare on this CPU */
+  for (i = 0; i < sizeof buf; i++) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    buf[i] = (uint8_t)(x >> 24);
+  }
+  for (off = 0; off < 16; off++)
+    for (len = 0; len <= 300; len++) {
+      uint8_t s1[2][SIPHB_SHA1_LEN], s256[2][SIPHB_SHA256_LEN];
+      uint32_t crc[2];
+      int path;
+      for (path = 0; path < 2; path++) {
+        siphb_cpu_allow(path == 0 ? ~0u : 0u);
+        crc[path] = siphb_crc32((uint32_t)len * 0x01000193u, buf + off, len);
+        siphb_sha1(buf + off, len, s1[path]);
+        siphb_sha256(buf + off, len, s256[path]);
+      }
+      siphb_cpu_allow(~0u);
+      assert_int_equal(crc[0], crc[1]);
+      assert_memory_equal(s1[0], s1[1], sizeof s1[0]);
+      assert_memory_equal(s256[0], s256[1], sizeof s256[0]);
+    }
+}
+
+static int with_cpu_paths(void **state) {
+  (void)state;
+  siphb_cpu_allow(~0u);
+  g_cpu = siphb_cpu_features();
+  print_message("x86-64 paths on this CPU:%s%s%s\n", g_cpu & SIPHB_CPU_PCLMUL ? " PCLMULQDQ" : "",
+                g_cpu & SIPHB_CPU_SHA ? " SHA" : "", g_cpu ? "" : " none (portable code only)");
+  return 0;
+}
+
+static int portable_only(void **state) {
+  (void)state;
+  siphb_cpu_allow(0);
+  return siphb_cpu_features() == 0 ? 0 : -1;
+}
+#endif
+
+/* The vector tests: run once per path. */
+#define VECTOR_TESTS                                                                            \
+  cmocka_unit_test(test_crc32), cmocka_unit_test(test_md5), cmocka_unit_test(test_md5_stun_keys), \
+      cmocka_unit_test(test_sha1), cmocka_unit_test(test_sha256),                                \
+      cmocka_unit_test(test_hash_split_long), cmocka_unit_test(test_hmac_sha1_rfc2202),          \
+      cmocka_unit_test(test_hmac_sha256_rfc4231), cmocka_unit_test(test_hmac_key_lengths),       \
+      cmocka_unit_test(test_hmac_key_wipe), cmocka_unit_test(test_ct_equal)
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_crc32),
-    cmocka_unit_test(test_md5),
-    cmocka_unit_test(test_md5_stun_keys),
-    cmocka_unit_test(test_sha1),
-    cmocka_unit_test(test_sha256),
-    cmocka_unit_test(test_hash_split_long),
-    cmocka_unit_test(test_hmac_sha1_rfc2202),
-    cmocka_unit_test(test_hmac_sha256_rfc4231),
-    cmocka_unit_test(test_hmac_key_lengths),
-    cmocka_unit_test(test_hmac_key_wipe),
-    cmocka_unit_test(test_ct_equal),
+    VECTOR_TESTS,
+#if defined(SIPHB_X86_ACCEL)
+    cmocka_unit_test(test_accel_matches_portable),
+#endif
 #ifdef SIPHB_TEST_OPENSSL
     cmocka_unit_test(test_openssl_hmac_allocates_nothing), /* last: it starves OpenSSL */
 #endif
@@ -512,5 +570,15 @@ int main(void) {
   /* before OpenSSL allocates anything, or it refuses */
   if (!CRYPTO_set_mem_functions(ossl_malloc, ossl_realloc, ossl_free)) return 1;
 #endif
+#if defined(SIPHB_X86_ACCEL)
+  {
+    /* the vectors on the portable code first, then everything with the
+     * CPU's paths */
+    const struct CMUnitTest portable[] = {VECTOR_TESTS};
+    int failed = cmocka_run_group_tests_name("crypto (portable code)", portable, portable_only, NULL);
+    return failed + cmocka_run_group_tests_name("crypto (CPU paths)", tests, with_cpu_paths, NULL);
+  }
+#else
   return cmocka_run_group_tests(tests, NULL, NULL);
+#endif
 }

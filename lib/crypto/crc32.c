@@ -12,6 +12,10 @@
  * out of the freestanding build, where it would be a large share of a
  * Cortex-M4 core.
  * The words are assembled from bytes, so any byte order and alignment work.
+ * On x86-64 CPUs with PCLMULQDQ, inputs of 32 bytes or more take
+ * crc32_x86.c's folding path for their whole 16-byte blocks (accel.h):
+ * 52 bytes (a STUN response) 11 ns instead of 21; below 32 bytes the
+ * tables are as fast (16 bytes: 7.5 ns tables, 10 ns folding).
  *
  * The table was generated with tab[0][n] = n shifted right eight times
  * (XOR 0xEDB88320 whenever a 1 bit falls out) and tab[k][n] = (tab[k-1][n]
@@ -21,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/accel.h"
 #include "crypto/crypto.h"
 
 /* Hosted builds fold eight bytes per step with four more tables (4 KB);
@@ -32,7 +37,14 @@
 #  define CRC_TABLES 8
 #endif
 
-static const uint32_t tab[CRC_TABLES][256] = {
+/* Shared with crc32_x86.c where that is built (accel.h). */
+#if defined(SIPHB_X86_ACCEL)
+#  define TABLE_LINKAGE
+#else
+#  define TABLE_LINKAGE static
+#endif
+#define tab siphb_crc32_tables
+TABLE_LINKAGE const uint32_t tab[CRC_TABLES][256] = {
   {
     0x00000000, 0x77073096, 0xee0e612c, 0x990951ba, 0x076dc419, 0x706af48f, 0xe963a535, 0x9e6495a3,
     0x0edb8832, 0x79dcb8a4, 0xe0d5e91e, 0x97d2d988, 0x09b64c2b, 0x7eb17cbd, 0xe7b82d07, 0x90bf1d91,
@@ -309,9 +321,7 @@ static const uint32_t tab[CRC_TABLES][256] = {
 #endif
 };
 
-uint32_t siphb_crc32(uint32_t crc, const void *data, size_t len) {
-  const uint8_t *p = (const uint8_t *)data;
-  crc = ~crc;
+static uint32_t table_register(uint32_t crc, const uint8_t *p, size_t len) {
 #if CRC_TABLES == 8
   for (; len >= 8; len -= 8, p += 8) {
     uint32_t lo = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -328,5 +338,14 @@ uint32_t siphb_crc32(uint32_t crc, const void *data, size_t len) {
           tab[0][crc >> 24];
   }
   for (; len > 0; len--, p++) crc = tab[0][(crc ^ *p) & 0xff] ^ (crc >> 8);
-  return ~crc;
+  return crc;
+}
+
+uint32_t siphb_crc32(uint32_t crc, const void *data, size_t len) {
+  const uint8_t *p = (const uint8_t *)data;
+#if defined(SIPHB_X86_ACCEL)
+  if (len >= 32 && (siphb_cpu_features() & SIPHB_CPU_PCLMUL))
+    return ~siphb_crc32_clmul(~crc, p, len); /* crc32_x86.c */
+#endif
+  return ~table_register(~crc, p, len);
 }

@@ -59,6 +59,10 @@ void siphb_sha256_blocks(uint32_t *h, const uint8_t *p, size_t n);
 size_t siphb_hmac_key_block(siphb_hmac_alg alg, const void *key, size_t key_len,
                             uint8_t block[SIPHB_HASH_BLOCK]);
 
+/* FIPS 180-4 section 4.2.2: the SHA-256 round constants (sha256.c; also
+ * read by sha_x86.c). */
+extern const uint32_t siphb_sha256_k[64];
+
 typedef void (*siphb_hash_blocks_fn)(uint32_t *h, const uint8_t *p, size_t n);
 
 /* Absorbs len bytes into a hash state h with its buffered block: completes

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/accel.h"
 #include "crypto/hash_int.h"
 
 /* FIPS 180-4 section 4.1.1: Ch for rounds 0-19, Parity for 20-39 and 60-79,
@@ -51,6 +52,12 @@
 
 void siphb_sha1_blocks(uint32_t *h, const uint8_t *p, size_t n) {
   uint32_t w[16];
+#if defined(SIPHB_X86_ACCEL)
+  if (siphb_cpu_features() & SIPHB_CPU_SHA) {
+    siphb_sha1_blocks_x86(h, p, n); /* sha_x86.c */
+    return;
+  }
+#endif
   for (; n > 0; n--, p += SIPHB_HASH_BLOCK) {
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
     unsigned i;

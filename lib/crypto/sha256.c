@@ -9,11 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/accel.h"
 #include "crypto/hash_int.h"
 
 /* FIPS 180-4 section 4.2.2: the first 32 bits of the fractional parts of
  * the cube roots of the first 64 primes. */
-static const uint32_t K[64] = {
+const uint32_t siphb_sha256_k[64] = {
   0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u, 0x923f82a4u,
   0xab1c5ed5u, 0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u, 0x72be5d74u, 0x80deb1feu,
   0x9bdc06a7u, 0xc19bf174u, 0xe49b69c1u, 0xefbe4786u, 0x0fc19dc6u, 0x240ca1ccu, 0x2de92c6fu,
@@ -47,7 +48,7 @@ static const uint32_t K[64] = {
  * e (into d) and the new a (into h) need computing. */
 #define ROUND(a, b, c, d, e, f, g, h, t, W)                                                     \
   do {                                                                                          \
-    uint32_t t1 = h + BSIG1(e) + CH(e, f, g) + K[t] + W(t);                                     \
+    uint32_t t1 = h + BSIG1(e) + CH(e, f, g) + siphb_sha256_k[t] + W(t);                                     \
     d += t1;                                                                                    \
     h = t1 + BSIG0(a) + MAJ(a, b, c);                                                           \
   } while (0)
@@ -74,6 +75,12 @@ static const uint32_t K[64] = {
 
 void siphb_sha256_blocks(uint32_t *state, const uint8_t *p, size_t n) {
   uint32_t w[16];
+#if defined(SIPHB_X86_ACCEL)
+  if (siphb_cpu_features() & SIPHB_CPU_SHA) {
+    siphb_sha256_blocks_x86(state, p, n); /* sha_x86.c */
+    return;
+  }
+#endif
   for (; n > 0; n--, p += SIPHB_HASH_BLOCK) {
     uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
     uint32_t e = state[4], f = state[5], g = state[6], h = state[7];

@@ -1,0 +1,40 @@
+/*
+ * cpu_x86.c - which of the instruction sets accel.h uses this CPU has
+ * (CPUID leaf 1 ECX: SSSE3 bit 9, SSE4.1 bit 19, PCLMULQDQ bit 1; leaf 7
+ * sub-leaf 0 EBX: SHA bit 29), read once and cached.
+ *
+ * The cache is a word read and written with relaxed atomics: threads that
+ * race on the first call all compute and store the same value. CPUID is
+ * not called per hash because under a hypervisor it traps (microseconds).
+ */
+#include <cpuid.h>
+
+#include "crypto/accel.h"
+
+#define DETECTED 0x80000000u /* set once CPUID has been read */
+
+static unsigned g_detected;
+static unsigned g_allowed = ~0u;
+
+static unsigned detect(void) {
+  unsigned a, b, c, d, found = 0;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return DETECTED;
+  int ssse3 = (c >> 9) & 1, sse41 = (c >> 19) & 1, pclmul = (c >> 1) & 1;
+  if (pclmul && sse41) found |= SIPHB_CPU_PCLMUL;
+  if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && ((b >> 29) & 1) && ssse3 && sse41)
+    found |= SIPHB_CPU_SHA;
+  return found | DETECTED;
+}
+
+unsigned siphb_cpu_features(void) {
+  unsigned f = __atomic_load_n(&g_detected, __ATOMIC_RELAXED);
+  if (f == 0) {
+    f = detect();
+    __atomic_store_n(&g_detected, f, __ATOMIC_RELAXED);
+  }
+  return f & __atomic_load_n(&g_allowed, __ATOMIC_RELAXED) & ~DETECTED;
+}
+
+void siphb_cpu_allow(unsigned features) {
+  __atomic_store_n(&g_allowed, features, __ATOMIC_RELAXED);
+}
