@@ -23,15 +23,24 @@ cmake -S "$root" -B "$work/cmake" -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$CFL
   -DSIPHB_BUILD_BENCH=OFF
 cmake --build "$work/cmake" --target siphb_static -j"$(nproc 2>/dev/null || echo 2)"
 
-for h in sip_parse stream stun_parse stun_auth; do
-  case $h in stun_*) dict=stun.dict ;; *) dict=sip.dict ;; esac
+# fuzz_crypto reads lib/crypto/'s internal headers, which declare the
+# x86-64 paths only when the library was built with them.
+internal=(-I"$root/lib")
+if nm "$work/cmake/lib/libsiphb.a" 2>/dev/null | grep -q ' T siphb_cpu_allow$'; then
+  internal+=(-DSIPHB_X86_ACCEL)
+fi
+
+for h in sip_parse stream stun_parse stun_auth crypto; do
+  case $h in stun_*) dict=stun.dict ;; crypto) dict= ;; *) dict=sip.dict ;; esac
+  extra=()
+  [ "$h" != crypto ] || extra=("${internal[@]}")
   # shellcheck disable=SC2086  # the flag variables hold several words
-  $CC $CFLAGS -DSIPHB_STATICLIB -I"$root/include" -I"$work/cmake/include" \
+  $CC $CFLAGS -DSIPHB_STATICLIB -I"$root/include" -I"$work/cmake/include" "${extra[@]}" \
     -c "$root/fuzz/fuzz_$h.c" -o "$work/fuzz_$h.o"
   # shellcheck disable=SC2086
   $link $link_flags "$work/fuzz_$h.o" -o "$OUT/fuzz_$h" $LIB_FUZZING_ENGINE \
     "$work/cmake/lib/libsiphb.a"
-  cp "$root/fuzz/$dict" "$OUT/fuzz_$h.dict"
+  [ -z "$dict" ] || cp "$root/fuzz/$dict" "$OUT/fuzz_$h.dict"
   rm -f "$OUT/fuzz_${h}_seed_corpus.zip"
   (cd "$root/fuzz/corpus/$h" && if command -v zip >/dev/null 2>&1; then
      zip -q -r "$OUT/fuzz_${h}_seed_corpus.zip" .

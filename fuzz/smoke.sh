@@ -4,8 +4,8 @@
 # regressions, with its dictionary, for SECONDS (default 15). At most JOBS
 # harnesses run at once (SIPHB_FUZZ_JOBS, default the number of CPUs), one
 # per core: -max_total_time is wall-clock time, so a harness sharing a core
-# would get half the executions for the same seconds; with 4 harnesses on 2
-# cores the run takes two rounds, about 2 x SECONDS. New inputs go to a
+# would get half the executions for the same seconds; with 5 harnesses on 2
+# cores the run takes three rounds, about 3 x SECONDS. New inputs go to a
 # temporary directory, never into the tree. Fails when a harness crashes,
 # and then shows its log and the crashing input in hex.
 set -uo pipefail
@@ -15,10 +15,10 @@ build=${1:?usage: fuzz/smoke.sh BUILD_DIR [SECONDS]}
 seconds=${2:-15}
 jobs=${SIPHB_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 [ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
-harnesses=(sip_parse stream stun_parse stun_auth)
-# The dictionary of each harness.
+harnesses=(sip_parse stream stun_parse stun_auth crypto)
+# The dictionary of each harness (fuzz_crypto's input is any bytes: none).
 declare -A dict=([sip_parse]=sip.dict [stream]=sip.dict [stun_parse]=stun.dict
-                 [stun_auth]=stun.dict)
+                 [stun_auth]=stun.dict [crypto]=)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/siphb-fuzz-smoke.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -43,8 +43,10 @@ finish_round() {
 declare -A pid=()
 for h in "${harnesses[@]}"; do
   mkdir -p "$tmp/$h/new"
+  dict_opt=()
+  [ -z "${dict[$h]}" ] || dict_opt=(-dict="$root/fuzz/${dict[$h]}")
   "$build/fuzz/fuzz_$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
-    -dict="$root/fuzz/${dict[$h]}" -artifact_prefix="$tmp/$h/" -print_final_stats=1 \
+    "${dict_opt[@]}" -artifact_prefix="$tmp/$h/" -print_final_stats=1 \
     "$tmp/$h/new" "$root/fuzz/corpus/$h" "$root/fuzz/regressions/$h" \
     >"$tmp/$h/log" 2>&1 &
   pid[$h]=$!

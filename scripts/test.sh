@@ -116,8 +116,8 @@ stage_j() {
     -DSIPHB_BUILD_BENCH=OFF -DSIPHB_FREESTANDING=OFF -DSIPHB_SANITIZE= -DSIPHB_ASSERTS=OFF \
     -DSIPHB_WITH_OPENSSL=OFF
   cmake --build build/fuzz -j"$jobs" --target fuzz_sip_parse fuzz_stream fuzz_stun_parse \
-    fuzz_stun_auth
-  # Four harnesses, at most one per core: two rounds of 15 s on 2 cores.
+    fuzz_stun_auth fuzz_crypto
+  # Five harnesses, at most one per core: three rounds of 15 s on 2 cores.
   fuzz/smoke.sh build/fuzz "${SIPHB_FUZZ_SECONDS:-15}"
 }
 
