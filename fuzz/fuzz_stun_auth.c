@@ -44,17 +44,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const char rfc5769_password[] = "VOkJxbRl1RmTxUk/WvJxBt";
 static const uint16_t ice_types[2] = {0x0024, 0x0025}; /* PRIORITY, USE-CANDIDATE */
 
-/* CRC-32 (ISO 3309, reflected 0xEDB88320), bit by bit: an implementation
- * independent of lib/crypto/crc32.c. */
-static uint32_t crc32_bitwise(const uint8_t *p, size_t n) {
-  uint32_t c = 0xFFFFFFFFu;
-  for (size_t i = 0; i < n; i++) {
-    c ^= p[i];
-    for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-  }
-  return ~c;
-}
-
 /* ---- the key ----------------------------------------------------------------
  */
 
@@ -160,8 +149,8 @@ static void verify(const siphb_stun_msg *m, const keys *k, verdicts *v) {
   /* FINGERPRINT against a CRC-32 computed here (RFC 8489 section 14.7). */
   if (m->fingerprint_offset) {
     size_t off = m->fingerprint_offset;
-    bool match =
-        (crc32_bitwise(m->data, off) ^ SIPHB_STUN_FINGERPRINT_XOR) == fz_be32(m->data + off + 4);
+    uint32_t crc = fuzz_crc32_bitwise(m->data, off) ^ SIPHB_STUN_FINGERPRINT_XOR;
+    bool match = crc == fz_be32(m->data + off + 4);
     FUZZ_CHECK(match == (v->fp == 0));
   }
 }
