@@ -12,6 +12,9 @@
 
 #include <siphb/common.h>
 
+/* crc32_ref(): the bit-at-a-time CRC-32 the tests use too. */
+#include "../tests/support/crc32_ref.h"
+
 #define FUZZ_CHECK(cond)                                                                   \
   do {                                                                                     \
     if (!(cond)) {                                                                         \
@@ -31,17 +34,6 @@ static inline int fuzz_inside(const void *p, size_t n, const void *lo, const voi
 static inline int fuzz_slice_inside(siphb_str s, const void *lo, const void *hi) {
   if (s.len == 0 && s.ptr == NULL) return 1;
   return fuzz_inside(s.ptr, s.len, lo, hi);
-}
-
-/* CRC-32 (ISO 3309, reflected 0xEDB88320), bit by bit: independent of
- * lib/crypto/, for the harnesses to check FINGERPRINT and siphb_crc32. */
-static inline uint32_t fuzz_crc32_bitwise(const uint8_t *p, size_t n) {
-  uint32_t c = 0xFFFFFFFFu;
-  for (size_t i = 0; i < n; i++) {
-    c ^= p[i];
-    for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-  }
-  return ~c;
 }
 
 #endif /* SIPHB_FUZZ_CHECK_H */
