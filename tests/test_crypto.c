@@ -6,9 +6,11 @@
  * (expected values computed with Python's hashlib/hmac), and the
  * constant-time comparison and key wipe.
  *
- * Where lib/crypto/accel.h's x86-64 paths are built, the whole group runs
- * twice (with them, then with the portable code only) and
- * test_accel_matches_portable compares the two on random input.
+ * Where lib/crypto/accel.h's x86-64 paths are built and the CPU has them,
+ * the vectors run on them, and test_cpu_paths_match_portable compares
+ * them with the portable code on random input (scripts/test.sh stage c
+ * runs this file with SIPHB_CPU_ACCEL=OFF: the vectors on the portable
+ * code).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -489,68 +491,72 @@ static void test_openssl_hmac_allocates_nothing(void **state) {
 /* ---- the x86-64 paths against the portable code -------------------------- */
 
 #if defined(SIPHB_X86_ACCEL)
-static unsigned g_cpu; /* what this CPU offers, read before any restriction */
+static uint64_t g_rng = 0x9e3779b97f4a7c15u;
 
-/* CRC-32, SHA-1 and SHA-256 of random data of every length up to 300 bytes
- * at every alignment within 16, each once with the CPU's paths and once
- * with the portable code only. */
-static void test_accel_matches_portable(void **state) {
-  static uint8_t buf[300 + 16];
-  uint64_t x = 0x9e3779b97f4a7c15u;
+static void fill_random(void *dst, size_t n) {
+  uint8_t *p = dst;
+  for (size_t i = 0; i < n; i++) {
+    g_rng ^= g_rng << 13, g_rng ^= g_rng >> 7, g_rng ^= g_rng << 17;
+    p[i] = (uint8_t)(g_rng >> 24);
+  }
+}
+
+/* The SHA block functions on random chaining states and 1-4 random blocks
+ * at every alignment within 16, CPU path against portable; CRC-32 of every
+ * length up to 300 at every alignment against the definition (whichever
+ * path siphb_crc32 takes for that length). */
+static void test_cpu_paths_match_portable(void **state) {
+  static uint8_t buf[4 * SIPHB_HASH_BLOCK + 16];
+  unsigned cpu = siphb_cpu_features();
   size_t i, len, off;
   (void)state;
-  if (g_cpu == 0) skip(); /* nothing to compare on this CPU */
-  for (i = 0; i < sizeof buf; i++) {
-    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-    buf[i] = (uint8_t)(x >> 24);
-  }
+  print_message("x86-64 paths on this CPU:%s%s%s\n", cpu & SIPHB_CPU_PCLMUL ? " PCLMULQDQ" : "",
+                cpu & SIPHB_CPU_SHA ? " SHA" : "", cpu ? "" : " none (portable code only)");
   for (off = 0; off < 16; off++)
-    for (len = 0; len <= 300; len++) {
-      uint8_t s1[2][SIPHB_SHA1_LEN], s256[2][SIPHB_SHA256_LEN];
-      uint32_t crc[2];
-      int path;
-      for (path = 0; path < 2; path++) {
-        siphb_cpu_allow(path == 0 ? ~0u : 0u);
-        crc[path] = siphb_crc32((uint32_t)len * 0x01000193u, buf + off, len);
-        siphb_sha1(buf + off, len, s1[path]);
-        siphb_sha256(buf + off, len, s256[path]);
-      }
-      siphb_cpu_allow(~0u);
-      assert_int_equal(crc[0], crc[1]);
-      assert_memory_equal(s1[0], s1[1], sizeof s1[0]);
-      assert_memory_equal(s256[0], s256[1], sizeof s256[0]);
+    for (len = 0; len <= 300 && len + off <= sizeof buf; len++) {
+      fill_random(buf, sizeof buf);
+      assert_int_equal(siphb_crc32((uint32_t)len, buf + off, len),
+                       crc32_ref((uint32_t)len, buf + off, len));
     }
-}
-
-static int with_cpu_paths(void **state) {
-  (void)state;
-  siphb_cpu_allow(~0u);
-  g_cpu = siphb_cpu_features();
-  print_message("x86-64 paths on this CPU:%s%s%s\n", g_cpu & SIPHB_CPU_PCLMUL ? " PCLMULQDQ" : "",
-                g_cpu & SIPHB_CPU_SHA ? " SHA" : "", g_cpu ? "" : " none (portable code only)");
-  return 0;
-}
-
-static int portable_only(void **state) {
-  (void)state;
-  siphb_cpu_allow(0);
-  return siphb_cpu_features() == 0 ? 0 : -1;
+#  if defined(SIPHB_X86_SHA)
+  if (!(cpu & SIPHB_CPU_SHA)) return;
+  for (i = 0; i < 2000; i++) {
+    uint32_t h1[2][5], h256[2][8];
+    size_t blocks = 1 + i % 4;
+    off = i % 16;
+    fill_random(buf, sizeof buf);
+    fill_random(h1[0], sizeof h1[0]);
+    fill_random(h256[0], sizeof h256[0]);
+    memcpy(h1[1], h1[0], sizeof h1[0]);
+    memcpy(h256[1], h256[0], sizeof h256[0]);
+    siphb_sha1_blocks_x86(h1[0], buf + off, blocks);
+    siphb_sha1_blocks_portable(h1[1], buf + off, blocks);
+    assert_memory_equal(h1[0], h1[1], sizeof h1[0]);
+    siphb_sha256_blocks_x86(h256[0], buf + off, blocks);
+    siphb_sha256_blocks_portable(h256[1], buf + off, blocks);
+    assert_memory_equal(h256[0], h256[1], sizeof h256[0]);
+  }
+#  else
+  (void)i; /* the SHA blocks are OpenSSL's in this build */
+#  endif
 }
 #endif
 
-/* The vector tests: run once per path. */
-#define VECTOR_TESTS                                                                            \
-  cmocka_unit_test(test_crc32), cmocka_unit_test(test_md5), cmocka_unit_test(test_md5_stun_keys), \
-      cmocka_unit_test(test_sha1), cmocka_unit_test(test_sha256),                                \
-      cmocka_unit_test(test_hash_split_long), cmocka_unit_test(test_hmac_sha1_rfc2202),          \
-      cmocka_unit_test(test_hmac_sha256_rfc4231), cmocka_unit_test(test_hmac_key_lengths),       \
-      cmocka_unit_test(test_hmac_key_wipe), cmocka_unit_test(test_ct_equal)
-
 int main(void) {
   const struct CMUnitTest tests[] = {
-    VECTOR_TESTS,
+    cmocka_unit_test(test_crc32),
+    cmocka_unit_test(test_md5),
+    cmocka_unit_test(test_md5_stun_keys),
+    cmocka_unit_test(test_sha1),
+    cmocka_unit_test(test_sha256),
+    cmocka_unit_test(test_hash_split_long),
+    cmocka_unit_test(test_hmac_sha1_rfc2202),
+    cmocka_unit_test(test_hmac_sha256_rfc4231),
+    cmocka_unit_test(test_hmac_key_lengths),
+    cmocka_unit_test(test_hmac_key_wipe),
+    cmocka_unit_test(test_ct_equal),
 #if defined(SIPHB_X86_ACCEL)
-    cmocka_unit_test(test_accel_matches_portable),
+    cmocka_unit_test(test_cpu_paths_match_portable),
 #endif
 #ifdef SIPHB_TEST_OPENSSL
     cmocka_unit_test(test_openssl_hmac_allocates_nothing), /* last: it starves OpenSSL */
@@ -560,15 +566,5 @@ int main(void) {
   /* before OpenSSL allocates anything, or it refuses */
   if (!CRYPTO_set_mem_functions(ossl_malloc, ossl_realloc, ossl_free)) return 1;
 #endif
-#if defined(SIPHB_X86_ACCEL)
-  {
-    /* the vectors on the portable code first, then everything with the
-     * CPU's paths */
-    const struct CMUnitTest portable[] = {VECTOR_TESTS};
-    int failed = cmocka_run_group_tests_name("crypto (portable code)", portable, portable_only, NULL);
-    return failed + cmocka_run_group_tests_name("crypto (CPU paths)", tests, with_cpu_paths, NULL);
-  }
-#else
   return cmocka_run_group_tests(tests, NULL, NULL);
-#endif
 }

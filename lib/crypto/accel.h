@@ -4,10 +4,14 @@
  * SHA-256 by the SHA extensions, chosen at run time from CPUID.
  *
  * Compiled only when SIPHB_X86_ACCEL is defined: hosted builds on x86-64
- * with GCC or Clang and SIPHB_CPU_ACCEL=ON (lib/CMakeLists.txt). The
+ * with GCC or Clang and SIPHB_CPU_ACCEL=ON (lib/CMakeLists.txt); the SHA
+ * part (SIPHB_X86_SHA) only with the built-in hashes, since OpenSSL's
+ * block functions use the SHA extensions themselves. The
  * portable code in crc32.c, sha1.c and sha256.c stays the reference and the
- * path every other machine takes; tests/test_crypto.c runs every vector
- * through both and compares them on random input.
+ * path every other machine takes. tests/test_crypto.c compares each CPU
+ * path with the portable code on random input, fuzz/fuzz_crypto.c on
+ * fuzzed input, and scripts/test.sh runs one whole build with
+ * SIPHB_CPU_ACCEL=OFF.
  */
 #ifndef SIPHB_LIB_CRYPTO_ACCEL_H
 #define SIPHB_LIB_CRYPTO_ACCEL_H
@@ -20,13 +24,9 @@
 #define SIPHB_CPU_PCLMUL 0x1u /* PCLMULQDQ and SSE4.1 */
 #define SIPHB_CPU_SHA 0x2u    /* SHA extensions, SSSE3 and SSE4.1 */
 
-/* The features above that this CPU has and that are allowed (cpu_x86.c).
- * CPUID runs once; the result is cached. */
+/* The features above that this CPU has (cpu_x86.c). CPUID runs once; the
+ * result is cached. */
 unsigned siphb_cpu_features(void);
-
-/* Limits the paths used from now on to `features` (tests: pass 0 to run
- * the portable code on a machine that has the instructions). */
-void siphb_cpu_allow(unsigned features);
 
 /* crc32.c's slicing tables (hosted builds: eight), which crc32_x86.c uses
  * for the bytes before the first whole block and for the last step. */
@@ -36,11 +36,21 @@ extern const uint32_t siphb_crc32_tables[8][256];
  * (crc32_x86.c). */
 uint32_t siphb_crc32_clmul(uint32_t reg, const uint8_t *p, size_t len);
 
+#endif /* SIPHB_X86_ACCEL */
+
+#if defined(SIPHB_X86_SHA)
+
 /* SHA-1 / SHA-256 compression of n 64-byte blocks with the SHA extensions,
  * same contract as siphb_sha1_blocks / siphb_sha256_blocks (sha_x86.c). */
 void siphb_sha1_blocks_x86(uint32_t *h, const uint8_t *p, size_t n);
 void siphb_sha256_blocks_x86(uint32_t *h, const uint8_t *p, size_t n);
 
-#endif /* SIPHB_X86_ACCEL */
+/* The portable block functions, which siphb_sha1_blocks and
+ * siphb_sha256_blocks call when the CPU lacks the SHA extensions (sha1.c,
+ * sha256.c; named here so that tests can compare the two paths). */
+void siphb_sha1_blocks_portable(uint32_t *h, const uint8_t *p, size_t n);
+void siphb_sha256_blocks_portable(uint32_t *h, const uint8_t *p, size_t n);
+
+#endif /* SIPHB_X86_SHA */
 
 #endif /* SIPHB_LIB_CRYPTO_ACCEL_H */

@@ -3,9 +3,12 @@
  * (CPUID leaf 1 ECX: SSSE3 bit 9, SSE4.1 bit 19, PCLMULQDQ bit 1; leaf 7
  * sub-leaf 0 EBX: SHA bit 29), read once and cached.
  *
- * The cache is a word read and written with relaxed atomics: threads that
- * race on the first call all compute and store the same value. CPUID is
- * not called per hash because under a hypervisor it traps (microseconds).
+ * The cache is the library's one piece of process-wide data: a fact about
+ * the CPU, the same for every context and every thread, so no context can
+ * observe another through it. It is a word read and written with relaxed
+ * atomics; threads that race on the first call all compute and store the
+ * same value. CPUID is not called per hash because under a hypervisor it
+ * traps (microseconds).
  */
 #include <cpuid.h>
 
@@ -14,7 +17,6 @@
 #define DETECTED 0x80000000u /* set once CPUID has been read */
 
 static unsigned g_detected;
-static unsigned g_allowed = ~0u;
 
 static unsigned detect(void) {
   unsigned a, b, c, d, found = 0;
@@ -32,9 +34,5 @@ unsigned siphb_cpu_features(void) {
     f = detect();
     __atomic_store_n(&g_detected, f, __ATOMIC_RELAXED);
   }
-  return f & __atomic_load_n(&g_allowed, __ATOMIC_RELAXED) & ~DETECTED;
-}
-
-void siphb_cpu_allow(unsigned features) {
-  __atomic_store_n(&g_allowed, features, __ATOMIC_RELAXED);
+  return f & ~DETECTED;
 }

@@ -50,14 +50,20 @@
 #define K2 0x8f1bbcdcu
 #define K3 0xca62c1d6u
 
+#if defined(SIPHB_X86_SHA)
 void siphb_sha1_blocks(uint32_t *h, const uint8_t *p, size_t n) {
-  uint32_t w[16];
-#if defined(SIPHB_X86_ACCEL)
-  if (siphb_cpu_features() & SIPHB_CPU_SHA) {
+  if (siphb_cpu_features() & SIPHB_CPU_SHA)
     siphb_sha1_blocks_x86(h, p, n); /* sha_x86.c */
-    return;
-  }
+  else
+    siphb_sha1_blocks_portable(h, p, n);
+}
+#else
+/* Without the x86-64 paths the portable function is the only one. */
+#  define siphb_sha1_blocks_portable siphb_sha1_blocks
 #endif
+
+void siphb_sha1_blocks_portable(uint32_t *h, const uint8_t *p, size_t n) {
+  uint32_t w[16];
   for (; n > 0; n--, p += SIPHB_HASH_BLOCK) {
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
     unsigned i;

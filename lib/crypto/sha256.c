@@ -73,14 +73,20 @@ const uint32_t siphb_sha256_k[64] = {
   ROUND(c, d, e, f, g, h, a, b, (t) + 14, W);                                                   \
   ROUND(b, c, d, e, f, g, h, a, (t) + 15, W)
 
+#if defined(SIPHB_X86_SHA)
 void siphb_sha256_blocks(uint32_t *state, const uint8_t *p, size_t n) {
-  uint32_t w[16];
-#if defined(SIPHB_X86_ACCEL)
-  if (siphb_cpu_features() & SIPHB_CPU_SHA) {
+  if (siphb_cpu_features() & SIPHB_CPU_SHA)
     siphb_sha256_blocks_x86(state, p, n); /* sha_x86.c */
-    return;
-  }
+  else
+    siphb_sha256_blocks_portable(state, p, n);
+}
+#else
+/* Without the x86-64 paths the portable function is the only one. */
+#  define siphb_sha256_blocks_portable siphb_sha256_blocks
 #endif
+
+void siphb_sha256_blocks_portable(uint32_t *state, const uint8_t *p, size_t n) {
+  uint32_t w[16];
   for (; n > 0; n--, p += SIPHB_HASH_BLOCK) {
     uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
     uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
