@@ -29,18 +29,18 @@
 
 /* Group g of SHA-1 (rounds 4g..4g+3). e_in/e_keep alternate between
  * groups: e_in enters this group, e_keep keeps this group's A..D for the
- * next group's E. */
-#define SHA1_GROUP(g, e_in, e_keep)                                                             \
-  do {                                                                                          \
-    if ((g) == 0)                                                                               \
-      e_in = _mm_add_epi32(e_in, m[0]);                                                         \
-    else                                                                                        \
-      e_in = _mm_sha1nexte_epu32(e_in, m[(g) % 4]);                                             \
-    e_keep = abcd;                                                                              \
-    if ((g) >= 3 && (g) <= 18) m[((g) + 1) % 4] = _mm_sha1msg2_epu32(m[((g) + 1) % 4], m[(g) % 4]); \
-    abcd = _mm_sha1rnds4_epu32(abcd, e_in, (g) / 5);                                            \
-    if ((g) >= 1 && (g) <= 16) m[((g) + 3) % 4] = _mm_sha1msg1_epu32(m[((g) + 3) % 4], m[(g) % 4]); \
-    if ((g) >= 2 && (g) <= 17) m[((g) + 2) % 4] = _mm_xor_si128(m[((g) + 2) % 4], m[(g) % 4]);  \
+ * next group's E. in3 is group g-1's words (becoming group g+3's), in2
+ * group g-2's (becoming g+2's). */
+#define SHA1_GROUP(g, e_in, e_keep)                                                        \
+  do {                                                                                     \
+    __m128i *const cur = &m[(g) % 4], *const next = &m[((g) + 1) % 4];                     \
+    __m128i *const in2 = &m[((g) + 2) % 4], *const in3 = &m[((g) + 3) % 4];                \
+    e_in = (g) == 0 ? _mm_add_epi32(e_in, *cur) : _mm_sha1nexte_epu32(e_in, *cur);         \
+    e_keep = abcd;                                                                         \
+    if ((g) >= 3 && (g) <= 18) *next = _mm_sha1msg2_epu32(*next, *cur);                    \
+    abcd = _mm_sha1rnds4_epu32(abcd, e_in, (g) / 5);                                       \
+    if ((g) >= 1 && (g) <= 16) *in3 = _mm_sha1msg1_epu32(*in3, *cur);                      \
+    if ((g) >= 2 && (g) <= 17) *in2 = _mm_xor_si128(*in2, *cur);                           \
   } while (0)
 
 SHA_TARGET void siphb_sha1_blocks_x86(uint32_t *h, const uint8_t *p, size_t n) {
@@ -52,7 +52,8 @@ SHA_TARGET void siphb_sha1_blocks_x86(uint32_t *h, const uint8_t *p, size_t n) {
     const __m128i abcd_start = abcd, e_start = e_top;
     __m128i m[4], e0 = e_top, e1;
     for (int i = 0; i < 4; i++)
-      m[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)), reverse);
+      m[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)),
+                              reverse);
     SHA1_GROUP(0, e0, e1);
     SHA1_GROUP(1, e1, e0);
     SHA1_GROUP(2, e0, e1);
@@ -82,17 +83,19 @@ SHA_TARGET void siphb_sha1_blocks_x86(uint32_t *h, const uint8_t *p, size_t n) {
 }
 
 /* Group g of SHA-256 (rounds 4g..4g+3). */
-#define SHA256_GROUP(g)                                                                         \
-  do {                                                                                          \
-    __m128i wk = _mm_add_epi32(m[(g) % 4],                                                      \
-                               _mm_loadu_si128((const __m128i *)(const void *)&siphb_sha256_k[4 * (g)])); \
-    cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);                                               \
-    if ((g) >= 3 && (g) <= 14) {                                                                \
-      __m128i w7 = _mm_alignr_epi8(m[(g) % 4], m[((g) + 3) % 4], 4);                            \
-      m[((g) + 1) % 4] = _mm_sha256msg2_epu32(_mm_add_epi32(m[((g) + 1) % 4], w7), m[(g) % 4]); \
-    }                                                                                           \
-    abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0e));                      \
-    if ((g) >= 1 && (g) <= 12) m[((g) + 3) % 4] = _mm_sha256msg1_epu32(m[((g) + 3) % 4], m[(g) % 4]); \
+#define SHA256_GROUP(g)                                                                    \
+  do {                                                                                     \
+    __m128i *const cur = &m[(g) % 4], *const next = &m[((g) + 1) % 4];                     \
+    __m128i *const prev = &m[((g) + 3) % 4];                                               \
+    const __m128i k = _mm_loadu_si128((const __m128i *)(const void *)&siphb_sha256_k[4 * (g)]); \
+    __m128i wk = _mm_add_epi32(*cur, k);                                                   \
+    cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);                                          \
+    if ((g) >= 3 && (g) <= 14) {                                                           \
+      __m128i w7 = _mm_alignr_epi8(*cur, *prev, 4);                                        \
+      *next = _mm_sha256msg2_epu32(_mm_add_epi32(*next, w7), *cur);                        \
+    }                                                                                      \
+    abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0e));                 \
+    if ((g) >= 1 && (g) <= 12) *prev = _mm_sha256msg1_epu32(*prev, *cur);                  \
   } while (0)
 
 SHA_TARGET void siphb_sha256_blocks_x86(uint32_t *h, const uint8_t *p, size_t n) {
@@ -108,7 +111,8 @@ SHA_TARGET void siphb_sha256_blocks_x86(uint32_t *h, const uint8_t *p, size_t n)
     const __m128i abef_start = abef, cdgh_start = cdgh;
     __m128i m[4];
     for (int i = 0; i < 4; i++)
-      m[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)), swap);
+      m[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)),
+                              swap);
     SHA256_GROUP(0);
     SHA256_GROUP(1);
     SHA256_GROUP(2);
