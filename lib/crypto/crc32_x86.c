@@ -52,6 +52,14 @@ __attribute__((target("pclmul,sse4.1"))) static inline __m128i fold(__m128i x, _
   return _mm_xor_si128(_mm_clmulepi64_si128(x, k, 0x00), _mm_clmulepi64_si128(x, k, 0x11));
 }
 
+/* The register after eight bytes (little-endian words lo, hi). */
+static inline uint32_t step8(uint32_t reg, uint32_t lo, uint32_t hi) {
+  lo ^= reg;
+  return tab[7][lo & 0xff] ^ tab[6][(lo >> 8) & 0xff] ^ tab[5][(lo >> 16) & 0xff] ^
+         tab[4][lo >> 24] ^ tab[3][hi & 0xff] ^ tab[2][(hi >> 8) & 0xff] ^
+         tab[1][(hi >> 16) & 0xff] ^ tab[0][hi >> 24];
+}
+
 static inline uint32_t load_le32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
@@ -63,7 +71,14 @@ __attribute__((target("pclmul,sse4.1"))) uint32_t siphb_crc32_clmul(uint32_t reg
   const __m128i by16 = _mm_set_epi64x((long long)K_X127, (long long)K_X191);
   const __m128i reduce = _mm_set_epi64x((long long)K_X63, (long long)K_X95);
   size_t head = len % 16;
-  for (; head >= 4; head -= 4, len -= 4, p += 4) reg = step4(reg, load_le32(p));
+  if (head >= 8) {
+    reg = step8(reg, load_le32(p), load_le32(p + 4));
+    head -= 8, len -= 8, p += 8;
+  }
+  if (head >= 4) {
+    reg = step4(reg, load_le32(p));
+    head -= 4, len -= 4, p += 4;
+  }
   for (; head > 0; head--, len--, p++) reg = tab[0][(reg ^ *p) & 0xff] ^ (reg >> 8);
 
   __m128i x = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)p),
