@@ -66,8 +66,46 @@ typedef enum siphb_stun_known {
   STUN_K_NONE = -1
 } siphb_stun_known;
 
-/* The slot of a type siphb knows, or STUN_K_NONE (stun_attr.c). */
-siphb_stun_known siphb_stun_known_slot(uint16_t type);
+/* The slot of a type siphb knows, or STUN_K_NONE. Inline: the decoder
+ * asks once per attribute. */
+static inline siphb_stun_known siphb_stun_known_slot(uint16_t type) {
+  switch (type) {
+  case SIPHB_STUN_ATTR_MAPPED_ADDRESS:
+    return STUN_K_MAPPED_ADDRESS;
+  case SIPHB_STUN_ATTR_USERNAME:
+    return STUN_K_USERNAME;
+  case SIPHB_STUN_ATTR_MESSAGE_INTEGRITY:
+    return STUN_K_MESSAGE_INTEGRITY;
+  case SIPHB_STUN_ATTR_ERROR_CODE:
+    return STUN_K_ERROR_CODE;
+  case SIPHB_STUN_ATTR_UNKNOWN_ATTRIBUTES:
+    return STUN_K_UNKNOWN_ATTRIBUTES;
+  case SIPHB_STUN_ATTR_REALM:
+    return STUN_K_REALM;
+  case SIPHB_STUN_ATTR_NONCE:
+    return STUN_K_NONCE;
+  case SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256:
+    return STUN_K_MESSAGE_INTEGRITY_SHA256;
+  case SIPHB_STUN_ATTR_PASSWORD_ALGORITHM:
+    return STUN_K_PASSWORD_ALGORITHM;
+  case SIPHB_STUN_ATTR_USERHASH:
+    return STUN_K_USERHASH;
+  case SIPHB_STUN_ATTR_XOR_MAPPED_ADDRESS:
+    return STUN_K_XOR_MAPPED_ADDRESS;
+  case SIPHB_STUN_ATTR_PASSWORD_ALGORITHMS:
+    return STUN_K_PASSWORD_ALGORITHMS;
+  case SIPHB_STUN_ATTR_ALTERNATE_DOMAIN:
+    return STUN_K_ALTERNATE_DOMAIN;
+  case SIPHB_STUN_ATTR_SOFTWARE:
+    return STUN_K_SOFTWARE;
+  case SIPHB_STUN_ATTR_ALTERNATE_SERVER:
+    return STUN_K_ALTERNATE_SERVER;
+  case SIPHB_STUN_ATTR_FINGERPRINT:
+    return STUN_K_FINGERPRINT;
+  default:
+    return STUN_K_NONE;
+  }
+}
 
 /* true for the RFC 3489 attributes that RFC 5389 section 18.2 reserves
  * (RESPONSE-ADDRESS, CHANGE-REQUEST, SOURCE-ADDRESS, CHANGED-ADDRESS,

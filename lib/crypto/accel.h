@@ -24,9 +24,20 @@
 #define SIPHB_CPU_PCLMUL 0x1u /* PCLMULQDQ and SSE4.1 */
 #define SIPHB_CPU_SHA 0x2u    /* SHA extensions, SSSE3 and SSE4.1 */
 
-/* The features above that this CPU has (cpu_x86.c). CPUID runs once; the
- * result is cached. */
-unsigned siphb_cpu_features(void);
+#define SIPHB_CPU_DETECTED 0x80000000u /* set once CPUID has been read */
+
+/* cpu_x86.c: 0 until the first siphb_cpu_features(), then the features
+ * found | SIPHB_CPU_DETECTED; and the function that reads CPUID and fills
+ * it in. */
+extern unsigned siphb_cpu_cache;
+unsigned siphb_cpu_detect(void);
+
+/* The features above that this CPU has. Inline: the dispatchers in
+ * crc32.c, sha1.c and sha256.c read one cached word, no call. */
+static inline unsigned siphb_cpu_features(void) {
+  unsigned f = __atomic_load_n(&siphb_cpu_cache, __ATOMIC_RELAXED);
+  return f ? f & ~SIPHB_CPU_DETECTED : siphb_cpu_detect();
+}
 
 /* crc32.c's slicing tables (hosted builds: eight), which crc32_x86.c uses
  * for the bytes before the first whole block and for the last step. */

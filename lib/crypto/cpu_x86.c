@@ -14,25 +14,20 @@
 
 #include "crypto/accel.h"
 
-#define DETECTED 0x80000000u /* set once CPUID has been read */
-
-static unsigned g_detected;
+unsigned siphb_cpu_cache;
 
 static unsigned detect(void) {
   unsigned a, b, c, d, found = 0;
-  if (!__get_cpuid(1, &a, &b, &c, &d)) return DETECTED;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
   int ssse3 = (c >> 9) & 1, sse41 = (c >> 19) & 1, pclmul = (c >> 1) & 1;
   if (pclmul && sse41) found |= SIPHB_CPU_PCLMUL;
   if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && ((b >> 29) & 1) && ssse3 && sse41)
     found |= SIPHB_CPU_SHA;
-  return found | DETECTED;
+  return found;
 }
 
-unsigned siphb_cpu_features(void) {
-  unsigned f = __atomic_load_n(&g_detected, __ATOMIC_RELAXED);
-  if (f == 0) {
-    f = detect();
-    __atomic_store_n(&g_detected, f, __ATOMIC_RELAXED);
-  }
-  return f & ~DETECTED;
+unsigned siphb_cpu_detect(void) {
+  unsigned found = detect();
+  __atomic_store_n(&siphb_cpu_cache, found | SIPHB_CPU_DETECTED, __ATOMIC_RELAXED);
+  return found;
 }
