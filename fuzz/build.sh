@@ -24,14 +24,16 @@ cmake -S "$root" -B "$work/cmake" -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$CFL
 cmake --build "$work/cmake" --target siphb_static -j"$(nproc 2>/dev/null || echo 2)"
 
 # fuzz_crypto reads lib/crypto/'s internal headers, which declare the
-# x86-64 paths only when the library was built with them.
+# x86-64 paths only when the library was built with them (accel.h: the
+# CPU detection and CRC path, SIPHB_X86_ACCEL; the SHA path, SIPHB_X86_SHA).
 internal=(-I"$root/lib")
-if nm "$work/cmake/lib/libsiphb.a" 2>/dev/null | grep -q ' T siphb_cpu_allow$'; then
-  internal+=(-DSIPHB_X86_ACCEL)
-fi
+symbols=$(nm "$work/cmake/lib/libsiphb.a" 2>/dev/null || true)
+if grep -q ' T siphb_cpu_detect$' <<<"$symbols"; then internal+=(-DSIPHB_X86_ACCEL); fi
+if grep -q ' T siphb_sha1_blocks_x86$' <<<"$symbols"; then internal+=(-DSIPHB_X86_SHA); fi
 
-for h in sip_parse stream stun_parse stun_auth crypto; do
-  case $h in stun_*) dict=stun.dict ;; crypto) dict= ;; *) dict=sip.dict ;; esac
+# The harnesses and their dictionaries (- for none): fuzz/harnesses.txt.
+while read -r h dict _ <&3; do
+  case $h in '' | '#'*) continue ;; esac
   extra=()
   [ "$h" != crypto ] || extra=("${internal[@]}")
   # shellcheck disable=SC2086  # the flag variables hold several words
@@ -40,11 +42,11 @@ for h in sip_parse stream stun_parse stun_auth crypto; do
   # shellcheck disable=SC2086
   $link $link_flags "$work/fuzz_$h.o" -o "$OUT/fuzz_$h" $LIB_FUZZING_ENGINE \
     "$work/cmake/lib/libsiphb.a"
-  [ -z "$dict" ] || cp "$root/fuzz/$dict" "$OUT/fuzz_$h.dict"
+  [ "$dict" = - ] || cp "$root/fuzz/$dict" "$OUT/fuzz_$h.dict"
   rm -f "$OUT/fuzz_${h}_seed_corpus.zip"
   (cd "$root/fuzz/corpus/$h" && if command -v zip >/dev/null 2>&1; then
      zip -q -r "$OUT/fuzz_${h}_seed_corpus.zip" .
    else
      python3 -m zipfile -c "$OUT/fuzz_${h}_seed_corpus.zip" ./*
    fi)
-done
+done 3<"$root/fuzz/harnesses.txt"

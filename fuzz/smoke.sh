@@ -4,8 +4,8 @@
 # regressions, with its dictionary, for SECONDS (default 15). At most JOBS
 # harnesses run at once (SIPHB_FUZZ_JOBS, default the number of CPUs), one
 # per core: -max_total_time is wall-clock time, so a harness sharing a core
-# would get half the executions for the same seconds; with 5 harnesses on 2
-# cores the run takes three rounds, about 3 x SECONDS. New inputs go to a
+# would get half the executions for the same seconds; with the 5 harnesses
+# of fuzz/harnesses.txt on 2 cores the run takes three rounds, 3 x SECONDS. New inputs go to a
 # temporary directory, never into the tree. Fails when a harness crashes,
 # and then shows its log and the crashing input in hex.
 set -uo pipefail
@@ -15,10 +15,14 @@ build=${1:?usage: fuzz/smoke.sh BUILD_DIR [SECONDS]}
 seconds=${2:-15}
 jobs=${SIPHB_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 [ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
-harnesses=(sip_parse stream stun_parse stun_auth crypto)
-# The dictionary of each harness (fuzz_crypto's input is any bytes: none).
-declare -A dict=([sip_parse]=sip.dict [stream]=sip.dict [stun_parse]=stun.dict
-                 [stun_auth]=stun.dict [crypto]=)
+# The harnesses and their dictionaries (- for none): fuzz/harnesses.txt.
+harnesses=()
+declare -A dict=()
+while read -r name d _; do
+  case $name in '' | '#'*) continue ;; esac
+  harnesses+=("$name")
+  dict[$name]=$d
+done <"$root/fuzz/harnesses.txt"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/siphb-fuzz-smoke.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -44,7 +48,7 @@ declare -A pid=()
 for h in "${harnesses[@]}"; do
   mkdir -p "$tmp/$h/new"
   dict_opt=()
-  [ -z "${dict[$h]}" ] || dict_opt=(-dict="$root/fuzz/${dict[$h]}")
+  [ "${dict[$h]}" = - ] || dict_opt=(-dict="$root/fuzz/${dict[$h]}")
   "$build/fuzz/fuzz_$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
     "${dict_opt[@]}" -artifact_prefix="$tmp/$h/" -print_final_stats=1 \
     "$tmp/$h/new" "$root/fuzz/corpus/$h" "$root/fuzz/regressions/$h" \
