@@ -37,13 +37,6 @@ SIPHB_STATIC_ASSERT(sizeof(prepared) <= sizeof(((siphb_stun_key *)0)->state_),
 
 static bool slice_ok(siphb_str s) { return s.ptr || s.len == 0; }
 
-/* Overwrites n bytes in a way the compiler cannot drop as a dead store:
- * memset called through a volatile pointer (wide stores, unlike a loop of
- * volatile byte writes, which cost a fifth of an integrity check). */
-static void *(*const volatile wipe_memset)(void *, int, size_t) = memset;
-
-static void wipe(void *p, size_t n) { wipe_memset(p, 0, n); }
-
 /* ---- keys ----------------------------------------------------------------- */
 
 bool siphb_stun_key_ready(const siphb_stun_key *key) { return key && key->magic_ == KEY_MAGIC; }
@@ -63,7 +56,7 @@ int siphb_stun_key_init(siphb_stun_key *key, const uint8_t *bytes, size_t len) {
 }
 
 void siphb_stun_key_wipe(siphb_stun_key *key) {
-  if (key) wipe(key, sizeof *key);
+  if (key) siphb_wipe(key, sizeof *key);
 }
 
 /* MD5 or SHA-256 of pieces joined by ':' (RFC 8489 sections 9.2.2 and
@@ -103,7 +96,7 @@ static size_t hash_joined(uint16_t alg, const siphb_str *parts, size_t n, uint8_
   } else {
     siphb_sha256_final(&h.sha256, out);
   }
-  wipe(&h, sizeof h);
+  siphb_wipe(&h, sizeof h);
   return len;
 }
 
@@ -123,7 +116,7 @@ int siphb_stun_key_long_term(siphb_stun_key *key, uint16_t alg, siphb_str userna
   siphb_ssize n = siphb_stun_long_term_key(alg, username, realm, password, k);
   if (n < 0) return (int)n;
   int rc = siphb_stun_key_init(key, k, (size_t)n);
-  wipe(k, sizeof k);
+  siphb_wipe(k, sizeof k);
   return rc;
 }
 
@@ -148,7 +141,7 @@ void siphb_stun_mac(const siphb_stun_key *key, uint16_t type, const uint8_t *msg
   memcpy(&k, (const uint8_t *)key->state_ + at, sizeof k);
   siphb_hmac(&k, hdr, sizeof hdr, msg + SIPHB_STUN_HEADER_SIZE, off - SIPHB_STUN_HEADER_SIZE, NULL,
              0, out);
-  wipe(&k, sizeof k);
+  siphb_wipe(&k, sizeof k);
 }
 
 uint32_t siphb_stun_crc(const uint8_t *msg, size_t off) {

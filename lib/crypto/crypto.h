@@ -90,4 +90,8 @@ void siphb_hmac(const siphb_hmac_key *k, const void *a, size_t a_len, const void
 /* Constant-time comparison of n bytes: true when equal. */
 bool siphb_ct_equal(const void *a, const void *b, size_t n);
 
+/* Clears n bytes of a secret so that the compiler cannot drop it as a
+ * dead store (secret.c); p may be NULL when n is 0. */
+void siphb_wipe(void *p, size_t n);
+
 #endif /* SIPHB_LIB_CRYPTO_H */

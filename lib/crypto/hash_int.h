@@ -89,8 +89,4 @@ void siphb_hmac_from_states(siphb_hmac_alg alg, const uint32_t inner[8], const u
                             const void *a, size_t a_len, const void *b, size_t b_len,
                             const void *c, size_t c_len, uint8_t *out);
 
-/* Clears n bytes so that the compiler cannot drop it as a dead store
- * (secret.c). */
-void siphb_wipe(void *p, size_t n);
-
 #endif /* SIPHB_LIB_CRYPTO_HASH_INT_H */
