@@ -79,17 +79,24 @@ int siphb_stun_encode_start_response(siphb_stun_encoder *enc, uint8_t *buf, size
   return 0;
 }
 
-/* Room for an attribute with a value of vlen bytes: 0 and *value set to
- * where the value goes, or an error with the message untouched. */
-static int reserve(siphb_stun_encoder *enc, size_t vlen, uint8_t **value) {
-  if (!enc || enc->state_ != ENC_OPEN || vlen > MAX_VALUE) return SIPHB_ERR_INVALID_ARGUMENT;
-  size_t add = 4 + siphb_stun_pad4(vlen);
+/* Room for add more bytes, within both the 16-bit Length and the buffer:
+ * 0, or an error (NOBUF with `needed` set) with the message untouched. */
+static int room(siphb_stun_encoder *enc, size_t add) {
   if (enc->len - SIPHB_STUN_HEADER_SIZE + add > SIPHB_STUN_MAX_LENGTH)
     return SIPHB_ERR_INVALID_ARGUMENT;
   if (add > enc->cap_ - enc->len) {
     enc->needed = enc->len + add;
     return SIPHB_ERR_NOBUF;
   }
+  return 0;
+}
+
+/* Room for an attribute with a value of vlen bytes: 0 and *value set to
+ * where the value goes, or an error with the message untouched. */
+static int reserve(siphb_stun_encoder *enc, size_t vlen, uint8_t **value) {
+  if (!enc || enc->state_ != ENC_OPEN || vlen > MAX_VALUE) return SIPHB_ERR_INVALID_ARGUMENT;
+  int rc = room(enc, 4 + siphb_stun_pad4(vlen));
+  if (rc < 0) return rc;
   *value = enc->buf_ + enc->len + 4;
   return 0;
 }
@@ -240,6 +247,15 @@ int siphb_stun_encode_password_algorithms(siphb_stun_encoder *enc,
 
 /* ---- the closing attributes ----------------------------------------------- */
 
+/* FINGERPRINT at buf + at, its CRC over the at bytes before it. RFC 8489
+ * section 14.7: those include the header with the final Length, which
+ * counts FINGERPRINT itself, so the caller sets the Length first. */
+static void put_fingerprint(uint8_t *buf, size_t at) {
+  siphb_put_be16(buf + at, SIPHB_STUN_ATTR_FINGERPRINT);
+  siphb_put_be16(buf + at + 2, 4);
+  siphb_put_be32(buf + at + 4, siphb_stun_crc(buf, at));
+}
+
 static void put_integrity(siphb_stun_encoder *enc, const siphb_stun_key *key, uint16_t type,
                           size_t vlen) {
   uint8_t mac[32];
@@ -247,8 +263,7 @@ static void put_integrity(siphb_stun_encoder *enc, const siphb_stun_key *key, ui
    * (RFC 8489 sections 14.5, 14.6); commit() then writes exactly that. */
   siphb_stun_mac(key, type, enc->buf_, enc->len, vlen, mac);
   memcpy(enc->buf_ + enc->len + 4, mac, vlen);
-  commit(enc, type, vlen);
-  memset(mac, 0, sizeof mac);
+  commit(enc, type, vlen); /* the MAC is no secret: it goes on the wire */
 }
 
 siphb_ssize siphb_stun_encode_finish(siphb_stun_encoder *enc, const siphb_stun_key *key,
@@ -259,24 +274,15 @@ siphb_ssize siphb_stun_encode_finish(siphb_stun_encoder *enc, const siphb_stun_k
   bool mi = flags & SIPHB_STUN_WITH_INTEGRITY, mi256 = flags & SIPHB_STUN_WITH_INTEGRITY_SHA256;
   bool fp = flags & SIPHB_STUN_WITH_FINGERPRINT;
   if ((mi || mi256) && !siphb_stun_key_ready(key)) return SIPHB_ERR_INVALID_ARGUMENT;
-  size_t add = (mi ? 24u : 0u) + (mi256 ? 36u : 0u) + (fp ? 8u : 0u);
-  if (enc->len - SIPHB_STUN_HEADER_SIZE + add > SIPHB_STUN_MAX_LENGTH)
-    return SIPHB_ERR_INVALID_ARGUMENT;
-  if (add > enc->cap_ - enc->len) {
-    enc->needed = enc->len + add;
-    return SIPHB_ERR_NOBUF;
-  }
+  int rc = room(enc, (mi ? 24u : 0u) + (mi256 ? 36u : 0u) + (fp ? 8u : 0u));
+  if (rc < 0) return rc;
   if (mi) put_integrity(enc, key, SIPHB_STUN_ATTR_MESSAGE_INTEGRITY, 20);
   if (mi256) put_integrity(enc, key, SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256, 32);
   if (fp) {
-    /* RFC 8489 section 14.7: the CRC covers the header with the final
-     * Length, which counts FINGERPRINT itself. */
     size_t at = enc->len;
     enc->len += 8;
     set_length(enc);
-    siphb_put_be16(enc->buf_ + at, SIPHB_STUN_ATTR_FINGERPRINT);
-    siphb_put_be16(enc->buf_ + at + 2, 4);
-    siphb_put_be32(enc->buf_ + at + 4, siphb_stun_crc(enc->buf_, at));
+    put_fingerprint(enc->buf_, at);
   }
   enc->state_ = ENC_DONE;
   return (siphb_ssize)enc->len;
@@ -297,10 +303,6 @@ siphb_ssize siphb_stun_encode_binding(uint8_t *buf, size_t cap, const uint8_t *t
   siphb_put_be16(buf + 2, fp ? 8u : 0u);
   siphb_put_be32(buf + 4, SIPHB_STUN_MAGIC_COOKIE);
   memcpy(buf + 8, txid, SIPHB_STUN_TXID_SIZE);
-  if (fp) {
-    siphb_put_be16(buf + 20, SIPHB_STUN_ATTR_FINGERPRINT);
-    siphb_put_be16(buf + 22, 4);
-    siphb_put_be32(buf + 24, siphb_stun_crc(buf, 20));
-  }
+  if (fp) put_fingerprint(buf, SIPHB_STUN_HEADER_SIZE);
   return (siphb_ssize)n;
 }
