@@ -32,39 +32,28 @@ static void hmac(siphb_hmac_alg alg, const uint8_t *key, size_t klen, const uint
   siphb_hmac_key_wipe(&k);
 }
 
+/* siphb_<h>() of d[0..n) against siphb_<h>_init/update/update/final split
+ * at cut (h: md5, sha1, sha256; LEN: its digest length). */
+#define CHECK_HASH_SPLIT(h, LEN)                                                           \
+  do {                                                                                     \
+    uint8_t whole[LEN], split[LEN];                                                        \
+    siphb_##h##_ctx c;                                                                     \
+    siphb_##h(d, n, whole);                                                                \
+    siphb_##h##_init(&c);                                                                  \
+    siphb_##h##_update(&c, d, cut);                                                        \
+    siphb_##h##_update(&c, d + cut, n - cut);                                              \
+    siphb_##h##_final(&c, split);                                                          \
+    FUZZ_CHECK(memcmp(split, whole, LEN) == 0);                                            \
+  } while (0)
+
 /* Every hash and HMAC, one call against two split at cut; returns the
  * CRC-32. */
 static uint32_t one_call_vs_split(const uint8_t *d, size_t n, size_t cut, size_t klen) {
-  uint8_t whole[SIPHB_SHA256_LEN];
-  siphb_md5_ctx m;
-  siphb_sha1_ctx s1;
-  siphb_sha256_ctx s2;
-  uint8_t split[SIPHB_SHA256_LEN];
-
   uint32_t crc = siphb_crc32(0, d, n);
   FUZZ_CHECK(siphb_crc32(siphb_crc32(0, d, cut), d + cut, n - cut) == crc);
-
-  siphb_md5(d, n, whole);
-  siphb_md5_init(&m);
-  siphb_md5_update(&m, d, cut);
-  siphb_md5_update(&m, d + cut, n - cut);
-  siphb_md5_final(&m, split);
-  FUZZ_CHECK(memcmp(split, whole, SIPHB_MD5_LEN) == 0);
-
-  siphb_sha1(d, n, whole);
-  siphb_sha1_init(&s1);
-  siphb_sha1_update(&s1, d, cut);
-  siphb_sha1_update(&s1, d + cut, n - cut);
-  siphb_sha1_final(&s1, split);
-  FUZZ_CHECK(memcmp(split, whole, SIPHB_SHA1_LEN) == 0);
-
-  siphb_sha256(d, n, whole);
-  siphb_sha256_init(&s2);
-  siphb_sha256_update(&s2, d, cut);
-  siphb_sha256_update(&s2, d + cut, n - cut);
-  siphb_sha256_final(&s2, split);
-  FUZZ_CHECK(memcmp(split, whole, SIPHB_SHA256_LEN) == 0);
-
+  CHECK_HASH_SPLIT(md5, SIPHB_MD5_LEN);
+  CHECK_HASH_SPLIT(sha1, SIPHB_SHA1_LEN);
+  CHECK_HASH_SPLIT(sha256, SIPHB_SHA256_LEN);
   hmac(SIPHB_HMAC_SHA1, d, klen, d, n, cut, SIPHB_SHA1_LEN);
   hmac(SIPHB_HMAC_SHA256, d, klen, d, n, cut, SIPHB_SHA256_LEN);
   return crc;
@@ -79,12 +68,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FUZZ_CHECK(one_call_vs_split(d, n, cut, klen) == crc32_ref(0, d, n));
 #if defined(SIPHB_X86_SHA)
   if ((siphb_cpu_features() & SIPHB_CPU_SHA) && n >= SIPHB_HASH_BLOCK) {
-    uint32_t h[4][8];
-    memset(h, 0, sizeof h);
-    memcpy(h[0], d, n < sizeof h[0] ? n : sizeof h[0]);
-    memcpy(h[1], h[0], sizeof h[0]);
-    memcpy(h[2], h[0], sizeof h[0]);
-    memcpy(h[3], h[0], sizeof h[0]);
+    uint32_t h[4][8]; /* SHA-1 x86, portable; SHA-256 x86, portable */
+    memcpy(h[0], d, sizeof h[0]); /* the chaining state: the first 32 bytes */
+    for (int i = 1; i < 4; i++) memcpy(h[i], h[0], sizeof h[0]);
     siphb_sha1_blocks_x86(h[0], d, n / SIPHB_HASH_BLOCK);
     siphb_sha1_blocks_portable(h[1], d, n / SIPHB_HASH_BLOCK);
     FUZZ_CHECK(memcmp(h[0], h[1], sizeof h[0]) == 0);
