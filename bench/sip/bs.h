@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "prng.h"
+#include "engine/prng.h"
 
 #include "../common/bench_util.h"
 

@@ -12,7 +12,7 @@
 #include <siphb/ctx.h>
 #include <siphb/timer.h>
 
-#include "wheel.h"
+#include "engine/wheel.h"
 
 /* ---- the wheel ---------------------------------------------------------- */
 

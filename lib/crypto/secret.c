@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "assert.h"
+#include "base/assert.h"
 #include "crypto/crypto.h"
 #include "crypto/hash_int.h"
 

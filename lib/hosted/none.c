@@ -2,7 +2,7 @@
  * none.c - the freestanding build has no default allocator and no OS random
  * source: the integrator must pass both.
  */
-#include "../hosted.h"
+#include "hosted/hosted.h"
 
 const siphb_mem *siphb_mem_default(void) { return NULL; }
 

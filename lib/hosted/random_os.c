@@ -16,7 +16,7 @@
 #  include <stdio.h>
 #endif
 
-#include "../hosted.h"
+#include "hosted/hosted.h"
 
 bool siphb_hosted_random_available(void) { return true; }
 

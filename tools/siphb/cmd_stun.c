@@ -36,7 +36,7 @@ int cmd_stun(int argc, char **argv) {
 
 #  include <siphb/stun.h>
 
-#  include "../../lib/hosted.h" /* siphb_hosted_random: the library's OS generator */
+#  include "../../lib/hosted/hosted.h" /* siphb_hosted_random: the library's OS generator */
 #  include "addr.h"
 #  include "json.h"
 

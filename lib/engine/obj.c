@@ -1,7 +1,7 @@
 /*
  * obj.c - object lifetime on a ctx: creation, (deferred) deletion.
  */
-#include "ctx_int.h"
+#include "engine/ctx_int.h"
 
 static void list_push(siphb_obj **head, siphb_obj *obj) {
   obj->prev = NULL;

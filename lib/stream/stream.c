@@ -8,8 +8,8 @@
 #include <siphb/sip.h>
 #include <string.h>
 
-#include "parse_error.h"
-#include "stun_frame.h"
+#include "base/parse_error.h"
+#include "stun/stun_frame.h"
 
 static siphb_ssize found(siphb_stream_item *item, siphb_stream_kind kind, size_t length) {
   item->kind = kind;

@@ -1,7 +1,7 @@
 /*
  * mem.c - accounted allocation through the integrator's siphb_mem.
  */
-#include "mem.h"
+#include "base/mem.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /*
  * prng.c - xoshiro256** (Blackman and Vigna, public domain algorithm).
  */
-#include "prng.h"
+#include "engine/prng.h"
 
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 

@@ -21,9 +21,9 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "assert.h"
+#include "base/assert.h"
 #include "crypto/crypto.h"
-#include "stun_int.h"
+#include "stun/stun_int.h"
 
 #define KEY_MAGIC 0x4B4E5453u /* "STNK" */
 

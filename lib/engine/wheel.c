@@ -9,10 +9,10 @@
  *    keeps them unambiguous);
  *  - occupied[L] bit i is set exactly when slot (L, i) is not empty.
  */
-#include "wheel.h"
+#include "engine/wheel.h"
 
-#include "assert.h"
-#include "bits.h"
+#include "base/assert.h"
+#include "base/bits.h"
 
 #define TOP (SIPHB_WHEEL_LEVELS - 1)
 #define SLOT_MASK ((uint64_t)SIPHB_WHEEL_SLOTS - 1)

@@ -10,8 +10,8 @@
 
 #include <string.h>
 
-#include "sip_lex.h"
-#include "sip_values.h"
+#include "sip/sip_lex.h"
+#include "sip/sip_values.h"
 
 void siphb_sip_iter_init(siphb_sip_iter *it, const siphb_sip_msg *msg) {
   if (!it) return;

@@ -12,7 +12,7 @@
 
 #include <siphb/siphb.h>
 
-#include "ctx_int.h"
+#include "engine/ctx_int.h"
 #include "failmem.h"
 
 typedef struct fixture {

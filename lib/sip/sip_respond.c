@@ -37,8 +37,8 @@
 
 #include <string.h>
 
-#include "assert.h"
-#include "outbuf.h"
+#include "base/assert.h"
+#include "sip/outbuf.h"
 
 #define RAND_TO_TAG ((size_t)SIPHB_SIP_TAG_BITS / 8)
 

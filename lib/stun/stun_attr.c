@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "stun_int.h"
+#include "stun/stun_int.h"
 
 /* ---- names ---------------------------------------------------------------- */
 

@@ -12,10 +12,10 @@
 
 #include <string.h>
 
-#include "assert.h"
-#include "parse_error.h"
-#include "stun_frame.h"
-#include "stun_int.h"
+#include "base/assert.h"
+#include "base/parse_error.h"
+#include "stun/stun_frame.h"
+#include "stun/stun_int.h"
 
 /* One index slot per known attribute type in the public message struct. */
 SIPHB_STATIC_ASSERT(STUN_K_COUNT_ == sizeof(((siphb_stun_msg *)0)->index_) / sizeof(uint32_t),

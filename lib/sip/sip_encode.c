@@ -36,8 +36,8 @@
 
 #include <string.h>
 
-#include "assert.h"
-#include "outbuf.h"
+#include "base/assert.h"
+#include "sip/outbuf.h"
 
 /* Via transport tokens by siphb_transport (RFC 3261 section 20.42; SCTP
  * RFC 4168; WS and WSS RFC 7118 section 5.1). SIPHB_TRANSPORT_DTLS has no

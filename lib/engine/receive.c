@@ -5,9 +5,9 @@
  */
 #include <string.h>
 
-#include "ctx_int.h"
-#include "sip_lex.h"
-#include "stun_frame.h"
+#include "engine/ctx_int.h"
+#include "sip/sip_lex.h"
+#include "stun/stun_frame.h"
 
 static bool looks_like_request(const uint8_t *d, size_t len) {
   size_t i = 0;

@@ -6,8 +6,8 @@
 
 #include <string.h>
 
-#include "sip_lex.h"
-#include "sip_names.h"
+#include "sip/sip_lex.h"
+#include "sip/sip_names.h"
 
 /* Indexed by siphb_sip_hdr. */
 static const char *const hdr_names[SIPHB_SIP_HDR_COUNT_] = {

@@ -12,7 +12,7 @@
 #include <siphb/siphb.h>
 
 #include "failmem.h"
-#include "mem.h"
+#include "base/mem.h"
 
 static int no_send(siphb_ctx *c, const siphb_send_info *i, const uint8_t *d, size_t l, void *u) {
   (void)c, (void)i, (void)d, (void)l, (void)u;

@@ -2,11 +2,11 @@
  * ctx.c - the sans-I/O context: creation, the clock, advance, and the
  * wrappers through which every module calls the integrator's callbacks.
  */
-#include "ctx_int.h"
+#include "engine/ctx_int.h"
 
 #include <string.h>
 
-#include "hosted.h"
+#include "hosted/hosted.h"
 
 void siphb_ctx_config_init(siphb_ctx_config *cfg) {
   if (!cfg) return;

@@ -8,7 +8,7 @@
  * ahead of a portable 64-bit SWAR conversion (whose byte-by-byte assembly
  * and stores cost more than they save). 712 bytes of read-only data.
  */
-#include "outbuf.h"
+#include "sip/outbuf.h"
 
 const char siphb_hex_pairs[513] =
     "000102030405060708090a0b0c0d0e0f"

@@ -11,10 +11,10 @@
 
 #include <string.h>
 
-#include "parse_error.h"
-#include "sip_lex.h"
-#include "sip_names.h"
-#include "sip_values.h"
+#include "base/parse_error.h"
+#include "sip/sip_lex.h"
+#include "sip/sip_names.h"
+#include "sip/sip_values.h"
 
 void siphb_sip_parse_config_init(siphb_sip_parse_config *cfg) {
   if (!cfg) return;

@@ -2,7 +2,7 @@
  * sip_lex.c - the SIP character-class table and the scanning helpers that
  * are too large to inline (see sip_lex.h).
  */
-#include "sip_lex.h"
+#include "sip/sip_lex.h"
 
 #include <string.h>
 

@@ -7,10 +7,10 @@
 
 #include <siphb/ctx.h>
 
-#include "mem.h"
-#include "obj.h"
-#include "prng.h"
-#include "wheel.h"
+#include "base/mem.h"
+#include "engine/obj.h"
+#include "engine/prng.h"
+#include "engine/wheel.h"
 
 /* Handles one whole received item (`len` bytes) of the kind it registered
  * for. When the item was for one of its objects it sets result->consumed,

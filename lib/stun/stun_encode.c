@@ -14,7 +14,7 @@
 
 #include <string.h>
 
-#include "stun_int.h"
+#include "stun/stun_int.h"
 
 #define ENC_OPEN 0x5Au /* started, attributes may be added */
 #define ENC_DONE 0xD0u /* finished */

@@ -3,7 +3,7 @@
  */
 #include <siphb/timer.h>
 
-#include "ctx_int.h"
+#include "engine/ctx_int.h"
 
 struct siphb_timer {
   siphb_obj base; /* first: the handle is the object */

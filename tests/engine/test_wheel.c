@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "wheel.h"
+#include "engine/wheel.h"
 
 #define DAY ((siphb_ms)86400000)
 

@@ -4,11 +4,11 @@
  * (sections 20.10, 20.20, 20.39), CSeq (20.16), numbers, Retry-After
  * (20.33), Session-Expires (RFC 4028 section 4) and token lists.
  */
-#include "sip_values.h"
+#include "sip/sip_values.h"
 
 #include <string.h>
 
-#include "sip_lex.h"
+#include "sip/sip_lex.h"
 
 static int fail(siphb_sip_verr *e, int code, const char *where, const char *why) {
   e->code = code;
