@@ -85,7 +85,7 @@ static siphb_ms run_until(siphb_ctx *ctx, siphb_ms now, siphb_ms limit) {
 }
 
 int main(void) {
-  siphb_callbacks cb = {0};
+  siphb_callbacks cb;
   siphb_ctx *ctx = NULL;
   siphb_ms now = 0; /* simulated clock; any origin works */
   char buf[32];
@@ -94,6 +94,7 @@ int main(void) {
   size_t i;
 
   printf("siphb %s: timer wheel demo (simulated time)\n\n", siphb_version());
+  siphb_callbacks_init(&cb, sizeof cb);
   cb.send = on_send;
   cb.event = on_event;
   /* cfg NULL = defaults, mem NULL = malloc/free, random NULL = OS source. */

@@ -34,7 +34,7 @@ static void check_slice(const bounds *b, siphb_str s) {
   FUZZ_CHECK(fuzz_slice_inside(s, b->lo, b->hi));
 }
 
-static void check_error(siphb_ssize rc, const siphb_parse_error *err, size_t size) {
+static void check_error(siphb_ssize rc, const siphb_error_info *err, size_t size) {
   FUZZ_CHECK(rc < 0);
   FUZZ_CHECK(err->code == rc);
   FUZZ_CHECK(err->message != NULL && err->message[0] != '\0');
@@ -203,7 +203,7 @@ static void check_msg(const siphb_sip_msg *m, const uint8_t *data, size_t size, 
 typedef struct outcome {
   siphb_ssize rc;
   siphb_sip_msg msg;
-  siphb_parse_error err;
+  siphb_error_info err;
 } outcome;
 
 /* Parses data[0..size) with cfg and checks the outcome on its own. */
@@ -250,7 +250,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FUZZ_CHECK(o != NULL);
   /* 0 datagram strict, 1 datagram lenient, 2 stream strict, 3 stream lenient */
   for (int i = 0; i < 4; i++) {
-    siphb_sip_parse_config_init(&cfg[i]);
+    siphb_sip_parse_config_init(&cfg[i], sizeof cfg[i]);
     cfg[i].mode = i < 2 ? SIPHB_SIP_DATAGRAM : SIPHB_SIP_STREAM;
     cfg[i].lenient = i % 2 == 1;
     parse_checked(&o[i], data, size, &cfg[i]);
@@ -289,7 +289,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
    * without inputs of 64 KiB. */
   if (size >= 2) {
     siphb_sip_parse_config small;
-    siphb_sip_parse_config_init(&small);
+    siphb_sip_parse_config_init(&small, sizeof small);
     small.mode = data[0] & 1 ? SIPHB_SIP_STREAM : SIPHB_SIP_DATAGRAM;
     small.lenient = (data[0] & 2) != 0;
     small.max_size = 1 + (size_t)data[size - 2] * 4;

@@ -239,7 +239,7 @@ static int add_attr(siphb_stun_encoder *enc, const siphb_stun_msg *m, const siph
     FUZZ_CHECK(siphb_stun_userhash(m, &s) == 0);
     return siphb_stun_encode_userhash(enc, (const uint8_t *)s.ptr);
   case SIPHB_STUN_ATTR_ERROR_CODE: {
-    siphb_stun_error_info e;
+    siphb_stun_error_value e;
     FUZZ_CHECK(siphb_stun_error_code(m, &e) == 0);
     return siphb_stun_encode_error_code(enc, e.code, e.reason);
   }
@@ -284,7 +284,7 @@ static siphb_ssize rebuild(const siphb_stun_msg *m, const siphb_stun_key *key, u
     rc = siphb_stun_encode_start(&enc, buf, cap, m->method, m->cls, m->txid, NULL, NULL);
   }
   if (rc < 0) {
-    *needed = enc.needed;
+    *needed = enc.error.need;
     return rc;
   }
   enc.pad = input_pad(m, end);
@@ -295,14 +295,14 @@ static siphb_ssize rebuild(const siphb_stun_msg *m, const siphb_stun_key *key, u
     FUZZ_CHECK(!a.ignored);
     rc = add_attr(&enc, m, &a);
     if (rc < 0) {
-      FUZZ_CHECK(rc == SIPHB_ERR_NOBUF && enc.needed > cap && enc.len <= cap);
-      *needed = enc.needed;
+      FUZZ_CHECK(rc == SIPHB_ERR_NOBUF && enc.error.need > cap && enc.len <= cap);
+      *needed = enc.error.need;
       return rc;
     }
   }
   siphb_ssize n = siphb_stun_encode_finish(&enc, key, flags);
   if (n < 0)
-    *needed = enc.needed;
+    *needed = enc.error.need;
   else
     FUZZ_CHECK((size_t)n == enc.len && (size_t)n <= cap);
   return n;
@@ -361,7 +361,7 @@ static void check_rebuilt(const siphb_stun_msg *m, const siphb_stun_msg *r, unsi
     FUZZ_CHECK(strs[i](r, &t) == rc);
     if (rc == 0) FUZZ_CHECK(same_str(s, t));
   }
-  siphb_stun_error_info e, f;
+  siphb_stun_error_value e, f;
   rc = siphb_stun_error_code(m, &e);
   FUZZ_CHECK(siphb_stun_error_code(r, &f) == rc);
   if (rc == 0) {
@@ -438,12 +438,12 @@ static void reencode(const siphb_stun_msg *m, const keys *k, const verdicts *v, 
   size_t len = (size_t)n;
 
   siphb_stun_msg r;
-  siphb_parse_error err;
+  siphb_error_info err;
   siphb_stun_parse_config cfg;
-  siphb_stun_parse_config_init(&cfg);
+  siphb_stun_parse_config_init(&cfg, sizeof cfg);
   cfg.known = ice_types;
   cfg.known_count = 2;
-  FUZZ_CHECK(siphb_stun_parse_ex(&r, big, len, &cfg, &err) == n);
+  FUZZ_CHECK(siphb_stun_parse(&r, big, len, &cfg, &err) == n);
   fz_stun_walk w;
   fz_stun_check_msg(n, &r, big, len, &cfg, &w);
   check_rebuilt(m, &r, flags);
@@ -490,12 +490,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (total < size) mlen = total;
   }
   siphb_stun_parse_config cfg;
-  siphb_stun_parse_config_init(&cfg);
+  siphb_stun_parse_config_init(&cfg, sizeof cfg);
   cfg.known = ice_types;
   cfg.known_count = 2;
   siphb_stun_msg m;
-  siphb_parse_error err;
-  siphb_ssize rc = siphb_stun_parse_ex(&m, data, mlen, &cfg, &err);
+  siphb_error_info err;
+  siphb_ssize rc = siphb_stun_parse(&m, data, mlen, &cfg, &err);
   if (rc < 0) {
     fz_stun_check_error(rc, &err, mlen, &cfg);
     return 0;

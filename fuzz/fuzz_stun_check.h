@@ -1,6 +1,6 @@
 /*
  * fuzz_stun_check.h - what the two STUN harnesses share: the checks of a
- * siphb_stun_parse_ex() outcome against an independent walk of the bytes.
+ * siphb_stun_parse() outcome against an independent walk of the bytes.
  *
  * A successful parse is held against what the harness itself reads from
  * the TLVs: the attribute count, the ignored ones (RFC 8489 sections
@@ -49,7 +49,7 @@ static inline bool fz_caller_knows(const siphb_stun_parse_config *cfg, uint16_t 
 }
 
 /* A parse error on an input of `size` bytes with cfg. */
-static inline void fz_stun_check_error(siphb_ssize rc, const siphb_parse_error *err, size_t size,
+static inline void fz_stun_check_error(siphb_ssize rc, const siphb_error_info *err, size_t size,
                                        const siphb_stun_parse_config *cfg) {
   FUZZ_CHECK(rc < 0);
   FUZZ_CHECK(err->code == rc);
@@ -278,7 +278,7 @@ static inline void fz_stun_check_accessors(const siphb_stun_msg *m, const fz_stu
     FUZZ_CHECK(rc == SIPHB_ERR_NOT_FOUND);
   }
 
-  siphb_stun_error_info e;
+  siphb_stun_error_value e;
   rc = siphb_stun_error_code(m, &e);
   if (w->first[3]) {
     const uint8_t *v = m->data + w->first[3] + 4;

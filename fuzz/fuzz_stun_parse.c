@@ -35,13 +35,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 typedef struct outcome {
   siphb_ssize rc;
   siphb_stun_msg msg;
-  siphb_parse_error err;
+  siphb_error_info err;
 } outcome;
 
 /* Parses data[0..size) with cfg and checks the outcome on its own. */
 static void parse_checked(outcome *o, const uint8_t *data, size_t size,
                           const siphb_stun_parse_config *cfg) {
-  o->rc = siphb_stun_parse_ex(&o->msg, data, size, cfg, &o->err);
+  o->rc = siphb_stun_parse(&o->msg, data, size, cfg, &o->err);
   if (o->rc < 0) {
     fz_stun_check_error(o->rc, &o->err, size, cfg);
     return;
@@ -142,17 +142,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (known_count > 6) known_count = 6;
 
   siphb_stun_parse_config in, loose, noknown, init;
-  siphb_stun_parse_config_init(&in);
+  siphb_stun_parse_config_init(&in, sizeof in);
   in.allow_classic = bits & 1;
   in.strict_padding = (bits & 2) != 0;
   in.refuse_unknown = (bits & 4) != 0;
   in.known = known_count ? known : NULL;
   in.known_count = known_count;
-  siphb_stun_parse_config_init(&loose);
+  siphb_stun_parse_config_init(&loose, sizeof loose);
   loose.known = in.known;
   loose.known_count = in.known_count;
-  siphb_stun_parse_config_init(&noknown);
-  siphb_stun_parse_config_init(&init);
+  siphb_stun_parse_config_init(&noknown, sizeof noknown);
+  siphb_stun_parse_config_init(&init, sizeof init);
   FUZZ_CHECK(!init.stream && init.allow_classic && !init.strict_padding && !init.refuse_unknown);
   FUZZ_CHECK(init.known == NULL && init.known_count == 0);
 
@@ -168,7 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   parse_checked(&o[DG_INIT], data, size, &init);
 
   /* NULL means the defaults of siphb_stun_parse_config_init(). */
-  o[DG_NULL].rc = siphb_stun_parse(&o[DG_NULL].msg, data, size, &o[DG_NULL].err);
+  o[DG_NULL].rc = siphb_stun_parse(&o[DG_NULL].msg, data, size, NULL, &o[DG_NULL].err);
   FUZZ_CHECK(o[DG_NULL].rc == o[DG_INIT].rc);
   if (o[DG_NULL].rc >= 0)
     fz_stun_same_msg(&o[DG_NULL].msg, &o[DG_INIT].msg);

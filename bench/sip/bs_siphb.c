@@ -26,7 +26,7 @@ typedef struct siphb_ctx_ {
 static void *siphb_setup(void) {
   siphb_bctx *c = calloc(1, sizeof *c);
   if (!c) bs_fail("siphb", "out of memory");
-  siphb_sip_options_init(&c->opt);
+  siphb_sip_options_init(&c->opt, sizeof c->opt);
   c->opt.request_uri = (siphb_str){BS_OPT_RURI, sizeof BS_OPT_RURI - 1};
   c->opt.from_uri = (siphb_str){BS_OPT_FROM_URI, sizeof BS_OPT_FROM_URI - 1};
   c->opt.contact_uri = (siphb_str){BS_OPT_CONTACT_URI, sizeof BS_OPT_CONTACT_URI - 1};
@@ -119,7 +119,7 @@ static const siphb_str none = {NULL, 0};
 
 bool bs_check_request(const char *lib, const uint8_t *data, size_t len, const bs_ids *ids) {
   siphb_sip_msg m;
-  siphb_parse_error err;
+  siphb_error_info err;
   memset(&err, 0, sizeof err);
   if (siphb_sip_parse(&m, data, len, NULL, &err) < 0)
     bs_fail(lib, "siphb_sip_parse refused the encoded OPTIONS (%d at offset %zu: %s):\n%.*s",

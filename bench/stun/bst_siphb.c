@@ -46,7 +46,7 @@ static void siphb_teardown(void *ctx) {
 static int siphb_decode_fp(void *ctx, const uint8_t *data, size_t len, bst_addr *out) {
   siphb_bctx *c = ctx;
   siphb_mapped_addr a;
-  if (siphb_stun_parse(&c->msg, data, len, NULL) < 0) return -1;
+  if (siphb_stun_parse(&c->msg, data, len, NULL, NULL) < 0) return -1;
   if (siphb_stun_check_fingerprint(&c->msg) != 0) return -1;
   if (siphb_stun_xor_mapped_address(&c->msg, &a) != 0) return -1;
   out->family = a.family == 1 ? 4 : 6;
@@ -59,7 +59,7 @@ static int siphb_decode_fp(void *ctx, const uint8_t *data, size_t len, bst_addr 
 
 static int siphb_decode_mi(void *ctx, const uint8_t *data, size_t len, bool wrong_key) {
   siphb_bctx *c = ctx;
-  if (siphb_stun_parse(&c->msg, data, len, NULL) < 0) return -1;
+  if (siphb_stun_parse(&c->msg, data, len, NULL, NULL) < 0) return -1;
   if (siphb_stun_check_integrity(&c->msg, wrong_key ? &c->wrong : &c->key) != 0) return -1;
   return siphb_stun_check_fingerprint(&c->msg) == 0 ? 0 : -1;
 }
@@ -91,7 +91,7 @@ const bst_lib *bst_lib_siphb(void) { return &g_siphb; }
 void bst_reference_request(const uint8_t *txid, uint8_t out[28]) {
   siphb_stun_msg m;
   if (siphb_stun_encode_binding(out, 28, txid, SIPHB_STUN_WITH_FINGERPRINT, NULL) != 28 ||
-      siphb_stun_parse(&m, out, 28, NULL) != 28 || siphb_stun_check_fingerprint(&m) != 0 ||
+      siphb_stun_parse(&m, out, 28, NULL, NULL) != 28 || siphb_stun_check_fingerprint(&m) != 0 ||
       m.cls != SIPHB_STUN_REQUEST || m.method != SIPHB_STUN_BINDING || m.attr_count != 1 ||
       memcmp(m.txid, txid, 12) != 0)
     bst_fail("siphb", "the reference Binding request does not parse back as one");

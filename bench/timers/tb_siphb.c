@@ -115,7 +115,8 @@ int tb_run_siphb_timer(const tb_workload *wl, tb_result *r) {
   tb_result_init(r, lib, wl);
 
   size_t fired = 0;
-  siphb_callbacks cbs = {0};
+  siphb_callbacks cbs;
+  siphb_callbacks_init(&cbs, sizeof cbs);
   cbs.send = ctx_send;
   cbs.event = ctx_event;
   siphb_ctx *ctx = NULL;

@@ -4,6 +4,22 @@
  *
  * Public headers include only stddef.h, stdint.h and stdbool.h so that they can
  * be read by cffi and compiled for bare-metal targets.
+ *
+ * How structs grow without breaking programs built against an older header:
+ *   - a struct the caller fills in and siphb reads (a config, the callbacks,
+ *     the encoders' options) starts with `uint32_t size`, which its
+ *     siphb_X_init(&s, sizeof s) sets to the caller's sizeof. siphb reads
+ *     only the fields that size covers (the rest keep their defaults),
+ *     refuses a size of 0 (never initialised) with
+ *     SIPHB_ERR_INVALID_ARGUMENT, and a non-zero field beyond what this
+ *     library knows with SIPHB_ERR_UNSUPPORTED;
+ *   - a struct the caller allocates and siphb writes (parse results,
+ *     iterator outputs, siphb_error_info, siphb_ctx_receive's result) ends
+ *     in `reserved_` space that siphb zeroes: later fields are carved from
+ *     it, so its size never changes;
+ *   - a struct siphb allocates and passes to a callback (siphb_event,
+ *     siphb_send_info) grows at its end, or inside the event union;
+ *   - the few structs that never grow say so ("fixed layout").
  */
 #ifndef SIPHB_COMMON_H
 #define SIPHB_COMMON_H
@@ -64,7 +80,7 @@ typedef enum siphb_transport {
 
 /* An opaque handle for the other end of a socket or connection: siphb never
  * parses addresses. Two peers are the same peer when id, ptr and transport
- * are all equal. */
+ * are all equal. Fixed layout: events carry it by value. */
 typedef struct siphb_peer {
   uint64_t id;   /* e.g. a connection id or a hash of the remote address */
   void *ptr;     /* e.g. the integrator's connection object; may be NULL */
@@ -72,7 +88,7 @@ typedef struct siphb_peer {
 } siphb_peer;
 
 /* A transport address as STUN carries it (MAPPED-ADDRESS and its kin,
- * RFC 8489 section 14.1): wire data, not a sockaddr. */
+ * RFC 8489 section 14.1): wire data, not a sockaddr. Fixed layout. */
 typedef struct siphb_mapped_addr {
   uint8_t family;    /* 0 none, 1 IPv4, 2 IPv6 (STUN values) */
   uint8_t reserved_;
@@ -99,7 +115,7 @@ typedef enum siphb_error {
                                       the ctx carries on and reports it */
 
   /* SIP parser (siphb/sip.h). Each names what made an indexed field wrong
-   * or ambiguous; siphb_parse_error.offset says where. */
+   * or ambiguous; siphb_error_info.offset says where. */
   SIPHB_ERR_SIP_START_LINE = -100,     /* malformed request or status line */
   SIPHB_ERR_SIP_VERSION = -101,        /* a version other than SIP/2.0 */
   SIPHB_ERR_SIP_STATUS = -102,         /* status code not 100-699 */
@@ -120,7 +136,7 @@ typedef enum siphb_error {
   SIPHB_ERR_SIP_VIA = -116,            /* malformed Via value */
   SIPHB_ERR_SIP_PARAM = -117,          /* malformed header parameter */
 
-  /* STUN codec (siphb/stun.h); siphb_parse_error.offset says where. */
+  /* STUN codec (siphb/stun.h); siphb_error_info.offset says where. */
   SIPHB_ERR_STUN_NOT_STUN = -200,       /* top bits not 00, or no magic cookie where
                                            one is required */
   SIPHB_ERR_STUN_LENGTH = -201,         /* header cut short, Length not a multiple
@@ -140,17 +156,41 @@ typedef enum siphb_error {
   SIPHB_ERR_CALLBACK_FAILURE = -502 /* a callback returned an error */
 } siphb_error;
 
-/* Where and why a parser refused its input. Every parser takes an optional
- * pointer to one; on failure it holds the same code the call returned, the
- * byte offset into the input where the problem was found, and a short
- * static message. For SIPHB_ERR_INCOMPLETE, `need` is the number of bytes
- * still missing at least (exact once the length is known). */
-typedef struct siphb_parse_error {
+/* Why a codec call failed, for the tool's and the integrator's logs: every
+ * parser and encoder takes an optional pointer to one (NULL: not wanted).
+ * On failure it holds the code the call returned, a short static English
+ * message (for SIPHB_ERR_INVALID_ARGUMENT it names the argument or field),
+ * and:
+ *   offset  parsers: the byte of the input where the problem was found;
+ *   need    SIPHB_ERR_INCOMPLETE (parsers): bytes of input still missing at
+ *           least (exact once the length is known);
+ *           SIPHB_ERR_NOBUF (encoders): the buffer size that is enough.
+ * This is the one way siphb reports a size needed. Every call that takes
+ * one clears it first, so after a success it is all zeros. */
+typedef struct siphb_error_info {
   int code;
   size_t offset;
   size_t need;
   const char *message;
-} siphb_parse_error;
+  uint64_t reserved_[2]; /* zeroed; later fields are carved from here */
+} siphb_error_info;
+
+/* Fills dest with len unpredictable bytes; returns 0, or non-zero on
+ * failure. The one signature of every random source siphb takes: the
+ * ctx's callback (siphb_callbacks.random, called with the ctx's
+ * user_data), the SIP encoders and the STUN encoder. */
+typedef int (*siphb_random_fn)(uint8_t *dest, size_t len, void *user_data);
+
+/* The operating system's generator as a siphb_random_fn: getrandom() on
+ * Linux, arc4random_buf() on the BSDs and macOS, /dev/urandom elsewhere;
+ * user_data is ignored. Returns 0, SIPHB_ERR_CALLBACK_FAILURE when the OS
+ * call fails, or SIPHB_ERR_UNSUPPORTED in a freestanding build (which has
+ * no OS: pass your own source). */
+SIPHB_EXTERN int siphb_random_os(uint8_t *dest, size_t len, void *user_data);
+
+/* The slice of a NUL-terminated string (without the NUL); NULL gives the
+ * empty slice. */
+SIPHB_EXTERN siphb_str siphb_str_c(const char *s);
 
 /* A short English description of an error code; never NULL (unknown codes
  * give "unknown error"). The string is static. */
@@ -170,7 +210,8 @@ SIPHB_EXTERN bool siphb_err_is_fatal(int code);
  * builds only; a freestanding build returns SIPHB_ERR_INVALID_ARGUMENT).
  * All four functions must be set; they follow the C library's contracts
  * (realloc(NULL, n) allocates, free(NULL) does nothing). siphb never calls
- * them with a size of 0.
+ * them with a size of 0. Fixed layout: the C library's four functions, it
+ * will not grow.
  */
 typedef struct siphb_mem {
   void *user_data;

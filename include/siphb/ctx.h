@@ -8,8 +8,11 @@
  * changes state, asks siphb_ctx_next_deadline() when to call back, calls
  * siphb_ctx_advance() then, and hands received bytes to siphb_ctx_receive().
  *
- * Time never goes backwards: a `now` smaller than one already seen is treated
- * as the largest seen (and trips an assertion in builds with SIPHB_ASSERTS).
+ * Time never goes backwards: a `now` smaller than one already seen is the
+ * integrator's bug. Builds with SIPHB_ASSERTS (the project's sanitizer and
+ * fuzz builds) trap on it; every other build treats it as the largest `now`
+ * seen and logs a warning, so that a keepalive library keeps running when a
+ * clock steps back.
  *
  * Threads: a ctx is used by one thread at a time; distinct ctxs share nothing.
  */
@@ -18,6 +21,7 @@
 
 #include <siphb/common.h>
 #include <siphb/event.h>
+#include <siphb/stream.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -69,25 +73,34 @@ typedef enum siphb_log_level {
  *        other non-zero value to abort: the running siphb call then returns
  *        SIPHB_ERR_CALLBACK_FAILURE.
  * event  (required) report one event. Return 0, or non-zero to abort as above.
- * random (optional) fill dest with `len` unpredictable bytes; return 0, or
- *        non-zero on failure (the running call returns
- *        SIPHB_ERR_CALLBACK_FAILURE). NULL selects the operating system's
- *        generator (getrandom/arc4random) in hosted builds;
- *        siphb_ctx_new() returns SIPHB_ERR_INVALID_ARGUMENT when NULL in a
- *        freestanding build.
+ * random (optional) the ctx's source of unpredictable bytes (Via branches,
+ *        tags, Call-IDs, STUN transaction ids, the seed of its jitter
+ *        generator): a siphb_random_fn, called with the ctx's user_data.
+ *        Non-zero means failure: the running call returns
+ *        SIPHB_ERR_CALLBACK_FAILURE. NULL selects siphb_random_os() in
+ *        hosted builds; siphb_ctx_new() returns SIPHB_ERR_INVALID_ARGUMENT
+ *        when NULL in a freestanding build.
  * log    (optional) one diagnostic line, NUL-terminated, valid during the call.
+ *
+ * Fill with siphb_callbacks_init(&cb, sizeof cb), then set the functions
+ * (common.h: how the struct grows).
  */
 typedef struct siphb_callbacks {
+  uint32_t size; /* set by siphb_callbacks_init() */
   int (*send)(siphb_ctx *ctx, const siphb_send_info *info, const uint8_t *data, size_t len,
               void *user_data);
   int (*event)(siphb_ctx *ctx, const siphb_event *event, void *user_data);
-  int (*random)(siphb_ctx *ctx, uint8_t *dest, size_t len, void *user_data);
+  siphb_random_fn random;
   void (*log)(siphb_ctx *ctx, siphb_log_level level, const char *message, void *user_data);
 } siphb_callbacks;
 
-/* Configuration. Fill with siphb_ctx_config_init() and change what you need;
- * fields are only ever added at the end. */
+/* Zeroes cb (size bytes: pass sizeof *cb) and records size. */
+SIPHB_EXTERN void siphb_callbacks_init(siphb_callbacks *cb, size_t size);
+
+/* Configuration. Fill with siphb_ctx_config_init(&cfg, sizeof cfg) and
+ * change what you need; fields are only ever added at the end (common.h). */
 typedef struct siphb_ctx_config {
+  uint32_t size; /* set by siphb_ctx_config_init() */
   /* Byte budget for every allocation the ctx and its objects make; an
    * allocation that would exceed it fails with SIPHB_ERR_NOMEM. 0 = no
    * budget. Default 0. */
@@ -96,17 +109,20 @@ typedef struct siphb_ctx_config {
   siphb_log_level log_level;
 } siphb_ctx_config;
 
-/* Fills cfg with the defaults documented above. */
-SIPHB_EXTERN void siphb_ctx_config_init(siphb_ctx_config *cfg);
+/* Fills cfg (size bytes: pass sizeof *cfg) with the defaults documented
+ * above. */
+SIPHB_EXTERN void siphb_ctx_config_init(siphb_ctx_config *cfg, size_t size);
 
 /*
  * Creates a ctx whose clock starts at `now`.
  * cfg: NULL means the defaults. callbacks: required, copied (send and event
  * must be set). mem: copied; NULL selects siphb_mem_default().
  * Returns 0 and writes *out, or SIPHB_ERR_INVALID_ARGUMENT (out or callbacks
- * NULL, send or event missing, no allocator or random source available),
- * SIPHB_ERR_NOMEM, SIPHB_ERR_CALLBACK_FAILURE (random failed). *out is
- * written only on success.
+ * NULL, cfg or callbacks not initialised (size 0), send or event missing, a
+ * config value out of range, no allocator or random source available),
+ * SIPHB_ERR_UNSUPPORTED (cfg or callbacks set a field this library does not
+ * know), SIPHB_ERR_NOMEM, SIPHB_ERR_CALLBACK_FAILURE (random failed). *out
+ * is written only on success.
  */
 SIPHB_EXTERN int siphb_ctx_new(siphb_ctx **out, const siphb_ctx_config *cfg,
                                const siphb_callbacks *callbacks, const siphb_mem *mem,
@@ -134,26 +150,18 @@ SIPHB_EXTERN siphb_ms siphb_ctx_next_deadline(siphb_ctx *ctx);
  */
 SIPHB_EXTERN int siphb_ctx_advance(siphb_ctx *ctx, siphb_ms now);
 
-/* What received bytes looked like. */
-typedef enum siphb_rx_kind {
-  SIPHB_RX_OTHER = 0,        /* none of the below */
-  SIPHB_RX_CRLF_PING = 1,    /* "\r\n\r\n" keepalive (RFC 5626 section 4.4.1) */
-  SIPHB_RX_CRLF_PONG = 2,    /* a lone "\r\n" */
-  SIPHB_RX_STUN = 3,         /* STUN header with the magic cookie */
-  SIPHB_RX_SIP_REQUEST = 4,
-  SIPHB_RX_SIP_RESPONSE = 5
-} siphb_rx_kind;
-
 /* Result of siphb_ctx_receive(). */
 typedef struct siphb_rx_result {
-  siphb_rx_kind kind; /* what the first item in the bytes looked like */
+  siphb_stream_kind kind; /* what the first item looked like (siphb/stream.h) */
   bool consumed;      /* true: siphb used these bytes; the integrator's SIP
                          stack should not process them */
   size_t length;      /* bytes of input the first item spans (0 when need > 0) */
   size_t need;        /* > 0: the first item is incomplete (stream); call
                          again with at least this many more bytes */
-  int error;          /* 0, or the codec error that made siphb reject an item
-                         addressed to it */
+  int error;          /* 0, or why the first item cannot be framed (the
+                         stream codec's code: a malformed keepalive, STUN
+                         header or SIP message), or the codec error that made
+                         the consuming module reject an item addressed to it */
   siphb_object_kind object_kind; /* the consumer (when consumed) */
   void *object;       /* the consuming object; NULL when not consumed */
   uint64_t reserved_[3]; /* zeroed; later fields are carved from here so the
@@ -165,13 +173,25 @@ typedef struct siphb_rx_result {
  * boundary: a whole datagram, a WebSocket message, or the integrator's
  * stream buffer from the current message boundary (siphb keeps no
  * per-connection stream buffer; result->need says when an item is cut
- * short). The ctx classifies the first item
- * and routes it to the object waiting for it (SIP responses by Via branch,
+ * short).
+ *
+ * The first item is framed by the stream codec, siphb_stream_next(), with
+ * the peer's transport and role, so the ctx and the codec never disagree on
+ * what bytes are: on UDP, DTLS, SCTP, WS and WSS the item is the whole
+ * message; on TCP and TLS it is one keepalive, STUN message or SIP message
+ * (headers plus Content-Length). A stream peer is the server end of its
+ * flow (a lone CRLF may be the start of a ping) unless a keepalive flow of
+ * this ctx runs on it, which makes it the client end (a CRLF is a pong at
+ * once): siphb/stream.h lists every case.
+ *
+ * A whole item goes to the module that registered for its kind, which
+ * matches it to the object waiting for it (SIP responses by Via branch,
  * CSeq and Call-ID; STUN by transaction id; CRLF pongs by peer); the result
  * says whether siphb consumed it. `result` may be NULL.
  * Returns 0; SIPHB_ERR_INVALID_ARGUMENT (ctx or peer NULL, data NULL with
- * len > 0); SIPHB_ERR_INVALID_STATE from a callback;
- * SIPHB_ERR_CALLBACK_FAILURE.
+ * len > 0, an unknown peer->transport); SIPHB_ERR_INVALID_STATE from a
+ * callback; SIPHB_ERR_CALLBACK_FAILURE. Bytes that are malformed or none of siphb's
+ * are not a failed call: they come back with consumed false (and `error`).
  */
 SIPHB_EXTERN int siphb_ctx_receive(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data,
                                    size_t len, siphb_rx_result *result, siphb_ms now);

@@ -6,12 +6,14 @@
  * payload union whose member is chosen by `type`. The union reserves 192
  * bytes so that later modules add members without changing the struct's size
  * or layout. Payload pointers (siphb_str, arrays) are valid only during the
- * callback.
+ * callback. Each module declares its payload types in its own
+ * siphb/<module>_types.h, included here.
  */
 #ifndef SIPHB_EVENT_H
 #define SIPHB_EVENT_H
 
 #include <siphb/common.h>
+#include <siphb/timer_types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,13 +40,6 @@ typedef enum siphb_event_type {
   SIPHB_EVENT_NONE = 0,
   SIPHB_EVENT_TIMER = 1 /* a siphb_timer fired: payload u.timer */
 } siphb_event_type;
-
-/* Payload of SIPHB_EVENT_TIMER. */
-typedef struct siphb_event_timer {
-  siphb_ms deadline; /* the deadline that fired (<= now) */
-  uint64_t fire_count; /* times this timer has fired since started, this one included */
-  uint64_t skipped;    /* periodic timers: periods skipped because advance came late */
-} siphb_event_timer;
 
 typedef struct siphb_event {
   siphb_event_type type;

@@ -112,6 +112,7 @@ typedef struct siphb_sip_header {
                       non-blank of the (possibly folded) line */
   siphb_sip_hdr id;
   size_t offset;   /* of the name, from the start of the message */
+  uint64_t reserved_[1]; /* zeroed; later fields are carved from here */
 } siphb_sip_header;
 
 /* One Via value (via-parm, RFC 3261 section 20.42, RFC 3581, RFC 6223). */
@@ -131,6 +132,7 @@ typedef struct siphb_sip_via {
   bool keep_has_value;
   uint32_t keep;       /* keep=<seconds>, when keep_has_value */
   siphb_str params;    /* every parameter, from the first ';' on (empty if none) */
+  uint64_t reserved_[2]; /* zeroed; later fields are carved from here */
 } siphb_sip_via;
 
 /* A From, To or Contact value: name-addr or addr-spec plus parameters. */
@@ -144,6 +146,7 @@ typedef struct siphb_sip_addr {
   bool star;              /* Contact: * */
   bool has_expires;       /* Contact: expires= present */
   uint32_t expires;       /* its value in seconds, when has_expires */
+  uint64_t reserved_[2];  /* zeroed; later fields are carved from here */
 } siphb_sip_addr;
 
 /* Retry-After: delta-seconds [ comment ] *( ;retry-param ) (section 20.33). */
@@ -152,6 +155,7 @@ typedef struct siphb_sip_retry_after {
   siphb_str comment;    /* inside the parentheses; empty if none */
   bool has_duration;
   uint32_t duration;    /* duration= in seconds, when has_duration */
+  uint64_t reserved_[1]; /* zeroed; later fields are carved from here */
 } siphb_sip_retry_after;
 
 typedef enum siphb_sip_refresher {
@@ -164,6 +168,7 @@ typedef enum siphb_sip_refresher {
 typedef struct siphb_sip_session_expires {
   uint32_t delta; /* seconds */
   siphb_sip_refresher refresher;
+  uint64_t reserved_[1]; /* zeroed; later fields are carved from here */
 } siphb_sip_session_expires;
 
 /* A parsed message. Filled by siphb_sip_parse(); valid only when it returned
@@ -184,7 +189,12 @@ typedef struct siphb_sip_msg {
   siphb_str headers;      /* the header lines, first name to last CRLF */
   siphb_str body;         /* empty if none */
   size_t header_count;    /* header lines */
-  uint64_t present;       /* bit (1 << siphb_sip_hdr) per header present */
+  uint64_t present;       /* bit (1 << siphb_sip_hdr) per header present;
+                             read it through siphb_sip_msg_has(). The ids fit
+                             one word (SIPHB_SIP_HDR_COUNT_ <= 64, checked
+                             when the library is built); ids from 64 on will
+                             go to a second word carved from reserved_, which
+                             siphb_sip_msg_has() reads too */
 
   siphb_sip_via via;      /* the top (first) Via */
   size_t via_count;       /* Via values in all Via lines */
@@ -208,6 +218,7 @@ typedef struct siphb_sip_msg {
                              bit 0: a method siphb does not know */
   siphb_str server;
   siphb_str user_agent;
+  uint64_t reserved_[8];  /* zeroed; later fields are carved from here */
 } siphb_sip_msg;
 
 /* true if the header `hdr` appeared at least once. */
@@ -226,28 +237,36 @@ typedef enum siphb_sip_mode {
   SIPHB_SIP_STREAM = 1
 } siphb_sip_mode;
 
+/* Fill with siphb_sip_parse_config_init(&cfg, sizeof cfg) (common.h: how
+ * it grows). */
 typedef struct siphb_sip_parse_config {
+  uint32_t size;        /* set by siphb_sip_parse_config_init() */
   siphb_sip_mode mode;  /* default SIPHB_SIP_DATAGRAM */
   /* Relaxes the semantic checks, for monitoring odd peers: missing
    * mandatory headers, a CSeq method unlike the request's, several values in
    * a single-valued header (the first is kept), a Content-Length beyond the
-   * datagram (the body is cut at its end), a SIP version other than 2.0.
-   * Syntax that would make an indexed field wrong is still refused.
-   * Default false. */
+   * datagram (the body is cut at its end), a SIP version other than 2.0,
+   * and lines ended by a bare LF instead of CRLF (hand-written and pasted
+   * messages have them). Syntax that would make an indexed field wrong is
+   * still refused. Default false. */
   bool lenient;
   size_t max_size;      /* largest message, bytes; default 65535 */
   size_t max_headers;   /* most header lines; default 256 */
 } siphb_sip_parse_config;
 
-SIPHB_EXTERN void siphb_sip_parse_config_init(siphb_sip_parse_config *cfg);
+/* Fills cfg (size bytes: pass sizeof *cfg) with the defaults above. */
+SIPHB_EXTERN void siphb_sip_parse_config_init(siphb_sip_parse_config *cfg, size_t size);
 
 /*
  * Parses one message from data[0..len). cfg NULL means the defaults
- * (datagram mode). err is optional.
+ * (datagram mode). err is optional. msg->reserved_ and the reserved_ of the
+ * structs inside it are zeroed.
  *
  * Returns the bytes consumed: in datagram mode always len; in stream mode
  * the skipped leading CRLFs plus msg->length. Errors:
- *   SIPHB_ERR_INVALID_ARGUMENT  msg or data NULL (data may be NULL if len 0)
+ *   SIPHB_ERR_INVALID_ARGUMENT  msg or data NULL (data may be NULL if len 0),
+ *                               cfg not initialised (size 0)
+ *   SIPHB_ERR_UNSUPPORTED       cfg sets a field this library does not know
  *   SIPHB_ERR_INCOMPLETE        stream mode: the message is not all there;
  *                               err->need says how many more bytes at least
  *                               (exact once the header block is complete).
@@ -260,7 +279,7 @@ SIPHB_EXTERN void siphb_sip_parse_config_init(siphb_sip_parse_config *cfg);
  */
 SIPHB_EXTERN siphb_ssize siphb_sip_parse(siphb_sip_msg *msg, const uint8_t *data, size_t len,
                                          const siphb_sip_parse_config *cfg,
-                                         siphb_parse_error *err);
+                                         siphb_error_info *err);
 
 /* ---- iterating over a parsed message -------------------------------------- */
 
@@ -271,6 +290,7 @@ typedef struct siphb_sip_iter {
   const char *stop_;      /* internal: end of the header block */
   const char *value_;     /* internal: rest of a comma list being walked */
   const char *value_end_; /* internal: end of that list */
+  uint64_t reserved_[2];  /* internal: room to grow */
 } siphb_sip_iter;
 
 SIPHB_EXTERN void siphb_sip_iter_init(siphb_sip_iter *it, const siphb_sip_msg *msg);
@@ -302,12 +322,10 @@ SIPHB_EXTERN siphb_ssize siphb_sip_unfold(siphb_str value, char *out, size_t cap
 
 /* ---- the OPTIONS encoder -------------------------------------------------- */
 
-/* Fills dest with len unpredictable bytes; returns 0, or non-zero on failure.
- * The same contract as the ctx's random callback. */
-typedef int (*siphb_sip_random_fn)(uint8_t *dest, size_t len, void *user_data);
-
-/* What goes into an OPTIONS request. Fill with siphb_sip_options_init(). */
+/* What goes into an OPTIONS request. Fill with
+ * siphb_sip_options_init(&opt, sizeof opt) (common.h: how it grows). */
 typedef struct siphb_sip_options {
+  uint32_t size;            /* set by siphb_sip_options_init() */
   siphb_str request_uri;    /* required, e.g. "sip:proxy.example.com" */
   siphb_str to_uri;         /* default: request_uri */
   siphb_str from_uri;       /* required, e.g. "sip:phone@10.0.0.5" */
@@ -328,11 +346,13 @@ typedef struct siphb_sip_options {
   siphb_str supported;      /* optional Supported value */
   siphb_str allow;          /* optional Allow value */
   siphb_str user_agent;     /* optional User-Agent value */
-  siphb_sip_random_fn random; /* required when anything is generated */
+  siphb_random_fn random;   /* required when anything is generated, e.g.
+                               siphb_random_os */
   void *random_user_data;
 } siphb_sip_options;
 
-SIPHB_EXTERN void siphb_sip_options_init(siphb_sip_options *opt);
+/* Fills opt (size bytes: pass sizeof *opt) with the defaults above. */
+SIPHB_EXTERN void siphb_sip_options_init(siphb_sip_options *opt, size_t size);
 
 /* Where the identifiers ended up in the encoded request (slices of the
  * output buffer), so that a response can be matched. */
@@ -340,6 +360,7 @@ typedef struct siphb_sip_ids {
   siphb_str branch;
   siphb_str from_tag;
   siphb_str call_id;
+  uint64_t reserved_[2]; /* zeroed; later fields are carved from here */
 } siphb_sip_ids;
 
 /* Generated identifiers carry this many random bits each: the branch
@@ -350,22 +371,28 @@ typedef struct siphb_sip_ids {
 
 /*
  * Writes a complete OPTIONS request (RFC 3261 sections 8.1.1 and 11) into
- * buf[0..cap). ids is optional. Returns the length, or:
- *   SIPHB_ERR_INVALID_ARGUMENT  a required field empty, cseq 0 or >= 2^31,
- *                               a value with CR, LF or NUL, an unknown
- *                               transport, random missing when needed
- *   SIPHB_ERR_NOBUF             cap too small; *needed (if not NULL) gets the
- *                               size that is enough
+ * buf[0..cap). ids and err are optional. Returns the length, or:
+ *   SIPHB_ERR_INVALID_ARGUMENT  buf or opt NULL, opt not initialised (size
+ *                               0), a required field empty, cseq 0 or
+ *                               >= 2^31, a value with CR, LF or NUL, an
+ *                               unknown transport (DTLS has no Via token),
+ *                               random missing when needed: err->message
+ *                               names the field
+ *   SIPHB_ERR_UNSUPPORTED       opt sets a field this library does not know
+ *   SIPHB_ERR_NOBUF             cap too small; err->need is the size that is
+ *                               enough
  *   SIPHB_ERR_CALLBACK_FAILURE  random failed
  */
 SIPHB_EXTERN siphb_ssize siphb_sip_encode_options(uint8_t *buf, size_t cap,
                                                   const siphb_sip_options *opt,
-                                                  siphb_sip_ids *ids, size_t *needed);
+                                                  siphb_sip_ids *ids, siphb_error_info *err);
 
 /* ---- the responder -------------------------------------------------------- */
 
-/* How to answer a request. Fill with siphb_sip_response_init(). */
+/* How to answer a request. Fill with
+ * siphb_sip_response_init(&rsp, sizeof rsp) (common.h: how it grows). */
 typedef struct siphb_sip_response {
+  uint32_t size;         /* set by siphb_sip_response_init() */
   uint16_t status;       /* 100..699; default 200 */
   siphb_str reason;      /* empty: the RFC 3261 phrase for the status */
   siphb_str to_tag;      /* tag added to To when it has none; empty:
@@ -375,11 +402,12 @@ typedef struct siphb_sip_response {
   siphb_str supported;   /* optional Supported value */
   siphb_str server;      /* optional Server value */
   siphb_str contact_uri; /* optional Contact */
-  siphb_sip_random_fn random;
+  siphb_random_fn random; /* required when to_tag is generated */
   void *random_user_data;
 } siphb_sip_response;
 
-SIPHB_EXTERN void siphb_sip_response_init(siphb_sip_response *rsp);
+/* Fills rsp (size bytes: pass sizeof *rsp) with the defaults above. */
+SIPHB_EXTERN void siphb_sip_response_init(siphb_sip_response *rsp, size_t size);
 
 /*
  * Writes the response to the parsed request `req` (RFC 3261 section 8.2.6):
@@ -392,15 +420,17 @@ SIPHB_EXTERN void siphb_sip_response_init(siphb_sip_response *rsp);
  * ACK included: never call this for an ACK (section 17.2.1: ACK gets no
  * response). ids.branch of the encoder and the branch written here include
  * the "z9hG4bK" magic cookie.
- * Returns the length, or SIPHB_ERR_INVALID_ARGUMENT (req is a response; req
- * lacks a Via, From, To, Call-ID or CSeq, which only a lenient parse lets
- * through; status out of range; a value with CR/LF/NUL), SIPHB_ERR_NOBUF
- * (with *needed as for the encoder), SIPHB_ERR_CALLBACK_FAILURE.
+ * err is optional. Returns the length, or SIPHB_ERR_INVALID_ARGUMENT (req is
+ * a response; req lacks a Via, From, To, Call-ID or CSeq, which only a
+ * lenient parse lets through; rsp not initialised; status out of range; a
+ * value with CR/LF/NUL; err->message names it), SIPHB_ERR_UNSUPPORTED (rsp
+ * sets a field this library does not know), SIPHB_ERR_NOBUF (err->need as
+ * for the encoder), SIPHB_ERR_CALLBACK_FAILURE.
  */
 SIPHB_EXTERN siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap,
                                                    const siphb_sip_msg *req,
                                                    const siphb_sip_response *rsp,
-                                                   size_t *needed);
+                                                   siphb_error_info *err);
 
 /* The RFC 3261 reason phrase of a status code ("OK"); for codes it does not
  * name, the phrase of the class ("Client Error" for 4xx); never NULL. */

@@ -93,7 +93,10 @@ SIPHB_EXTERN const char *siphb_stun_reason(unsigned code);
 
 /* ---- the decoder ---------------------------------------------------------- */
 
+/* Fill with siphb_stun_parse_config_init(&cfg, sizeof cfg) (common.h: how
+ * it grows). */
 typedef struct siphb_stun_parse_config {
+  uint32_t size; /* set by siphb_stun_parse_config_init() */
   /* false (default): data[0..len) is one datagram and the header Length
    * must be exactly len - 20. true: data is a byte stream (TCP, TLS); the
    * message is the first 20 + Length bytes, SIPHB_ERR_INCOMPLETE asks for
@@ -124,8 +127,8 @@ typedef struct siphb_stun_parse_config {
   size_t known_count;
 } siphb_stun_parse_config;
 
-/* Fills cfg with the defaults above. */
-SIPHB_EXTERN void siphb_stun_parse_config_init(siphb_stun_parse_config *cfg);
+/* Fills cfg (size bytes: pass sizeof *cfg) with the defaults above. */
+SIPHB_EXTERN void siphb_stun_parse_config_init(siphb_stun_parse_config *cfg, size_t size);
 
 /* A decoded message. Filled by siphb_stun_parse(); valid only when it
  * returned >= 0, and only while the parsed buffer is. Offsets count from
@@ -158,6 +161,7 @@ typedef struct siphb_stun_msg {
   size_t unknown_total;
   uint16_t unknown[SIPHB_STUN_MAX_UNKNOWN];
   uint32_t index_[16];   /* internal: first occurrence of each known type */
+  uint64_t reserved_[4]; /* zeroed; later fields are carved from here */
 } siphb_stun_msg;
 
 /*
@@ -178,8 +182,11 @@ typedef struct siphb_stun_msg {
  *
  * Returns the bytes of the message (msg->length; in datagram mode always
  * len), or:
- *   SIPHB_ERR_INVALID_ARGUMENT       msg NULL, data NULL with len > 0, or
+ *   SIPHB_ERR_INVALID_ARGUMENT       msg NULL, data NULL with len > 0,
+ *                                    cfg not initialised (size 0), or
  *                                    cfg->known NULL with known_count > 0
+ *   SIPHB_ERR_UNSUPPORTED            cfg sets a field this library does not
+ *                                    know
  *   SIPHB_ERR_INCOMPLETE             stream mode: err->need more bytes at least
  *                                    (exact once the 20-byte header is there)
  *   SIPHB_ERR_STUN_NOT_STUN          top two bits not 00; no magic cookie in
@@ -200,10 +207,8 @@ typedef struct siphb_stun_msg {
  * *msg is written in every case but meaningful only on success.
  */
 SIPHB_EXTERN siphb_ssize siphb_stun_parse(siphb_stun_msg *msg, const uint8_t *data, size_t len,
-                                          siphb_parse_error *err);
-SIPHB_EXTERN siphb_ssize siphb_stun_parse_ex(siphb_stun_msg *msg, const uint8_t *data,
-                                             size_t len, const siphb_stun_parse_config *cfg,
-                                             siphb_parse_error *err);
+                                          const siphb_stun_parse_config *cfg,
+                                          siphb_error_info *err);
 
 /* ---- attributes ----------------------------------------------------------- */
 
@@ -214,12 +219,14 @@ typedef struct siphb_stun_attr {
   const uint8_t *value;  /* in the parsed buffer */
   size_t offset;         /* of the attribute's type field */
   bool ignored;          /* after the message integrity, so to be ignored */
+  uint64_t reserved_[1]; /* zeroed; later fields are carved from here */
 } siphb_stun_attr;
 
 /* Position of a walk over every attribute, in message order. */
 typedef struct siphb_stun_iter {
   const siphb_stun_msg *msg_; /* internal */
   size_t next_;               /* internal: offset of the next attribute */
+  uint64_t reserved_[1];      /* internal: room to grow */
 } siphb_stun_iter;
 
 SIPHB_EXTERN void siphb_stun_iter_init(siphb_stun_iter *it, const siphb_stun_msg *msg);
@@ -273,12 +280,13 @@ SIPHB_EXTERN int siphb_stun_message_integrity_sha256(const siphb_stun_msg *msg, 
 SIPHB_EXTERN int siphb_stun_fingerprint(const siphb_stun_msg *msg, uint32_t *out);
 
 /* ERROR-CODE (RFC 8489 section 14.8). */
-typedef struct siphb_stun_error_info {
+typedef struct siphb_stun_error_value {
   uint16_t code;      /* class * 100 + number: 300..699 */
   siphb_str reason;   /* UTF-8 reason phrase as received; may be empty */
-} siphb_stun_error_info;
+  uint64_t reserved_[1]; /* zeroed; later fields are carved from here */
+} siphb_stun_error_value;
 
-SIPHB_EXTERN int siphb_stun_error_code(const siphb_stun_msg *msg, siphb_stun_error_info *out);
+SIPHB_EXTERN int siphb_stun_error_code(const siphb_stun_msg *msg, siphb_stun_error_value *out);
 
 /* UNKNOWN-ATTRIBUTES (RFC 8489 section 14.9): writes the first min(max,
  * count) types to out and returns count, the number of 16-bit entries
@@ -292,6 +300,8 @@ SIPHB_EXTERN siphb_ssize siphb_stun_unknown_attributes(const siphb_stun_msg *msg
 typedef struct siphb_stun_password_alg {
   uint16_t alg;       /* SIPHB_STUN_PASSWORD_MD5, _SHA256, or another */
   siphb_str params;   /* algorithm parameters, without padding; empty for both above */
+  uint64_t reserved_[1]; /* zeroed when siphb writes it; later fields are
+                            carved from here */
 } siphb_stun_password_alg;
 
 SIPHB_EXTERN int siphb_stun_password_algorithm(const siphb_stun_msg *msg,
@@ -306,7 +316,8 @@ SIPHB_EXTERN siphb_ssize siphb_stun_password_algorithms(const siphb_stun_msg *ms
  * (MESSAGE-INTEGRITY-SHA256) states of one key, so that each check costs
  * only the hashing of the message (RFC 2104 section 4). Fixed size, no
  * pointers: copy it freely. Opaque; holds secret-derived state, so wipe it
- * with siphb_stun_key_wipe() when done. */
+ * with siphb_stun_key_wipe() when done. Fixed layout: its state_ array has
+ * room beyond today's 136 bytes. */
 typedef struct siphb_stun_key {
   uint32_t magic_;           /* internal: set once prepared */
   uint32_t reserved_;
@@ -375,10 +386,6 @@ SIPHB_EXTERN int siphb_stun_check_fingerprint(const siphb_stun_msg *msg);
 
 /* ---- the encoder ---------------------------------------------------------- */
 
-/* Fills dest with len unpredictable bytes; returns 0, or non-zero on
- * failure. The same contract as the ctx's random callback. */
-typedef int (*siphb_stun_random_fn)(uint8_t *dest, size_t len, void *user_data);
-
 /*
  * A message being built in the caller's buffer. Started by
  * siphb_stun_encode_start() (or _start_response), grown by the
@@ -388,13 +395,16 @@ typedef int (*siphb_stun_random_fn)(uint8_t *dest, size_t len, void *user_data);
  */
 typedef struct siphb_stun_encoder {
   size_t len;     /* read-only: bytes of the message so far */
-  size_t needed;  /* read-only: after SIPHB_ERR_NOBUF, the buffer size the
-                     failed call needed (the message is as it was) */
+  siphb_error_info error; /* read-only: why the last call failed (cleared by
+                     each call); after SIPHB_ERR_NOBUF error.need is the
+                     buffer size the failed call needed (the message is as
+                     it was) */
   uint8_t pad;    /* the byte that pads values; 0 after start (RFC 8489
                      section 14); set 0x20 to reproduce the RFC 5769 vectors */
   uint8_t state_; /* internal */
   uint8_t *buf_;  /* internal */
   size_t cap_;    /* internal */
+  uint64_t reserved_[2]; /* internal: room to grow */
 } siphb_stun_encoder;
 
 /*
@@ -405,13 +415,13 @@ typedef struct siphb_stun_encoder {
  *   SIPHB_ERR_INVALID_ARGUMENT  enc or buf NULL, method above 0xFFF, cls
  *                               not a siphb_stun_class, txid and random
  *                               both NULL
- *   SIPHB_ERR_NOBUF             cap < 20 (enc->needed = 20)
+ *   SIPHB_ERR_NOBUF             cap < 20 (enc->error.need = 20)
  *   SIPHB_ERR_CALLBACK_FAILURE  random failed
  * On failure the encoder refuses every further call until started again.
  */
 SIPHB_EXTERN int siphb_stun_encode_start(siphb_stun_encoder *enc, uint8_t *buf, size_t cap,
                                          uint16_t method, siphb_stun_class cls,
-                                         const uint8_t *txid, siphb_stun_random_fn random,
+                                         const uint8_t *txid, siphb_random_fn random,
                                          void *random_user_data);
 
 /* Starts the response (cls SUCCESS or ERROR) to a parsed request: same
@@ -427,8 +437,8 @@ SIPHB_EXTERN int siphb_stun_encode_start_response(siphb_stun_encoder *enc, uint8
  *                               NULL pointer with a length, a value out of
  *                               range, or the message would pass
  *                               SIPHB_STUN_MAX_LENGTH
- *   SIPHB_ERR_NOBUF             no room; enc->needed is the buffer size
- *                               that would have held the attribute
+ *   SIPHB_ERR_NOBUF             no room; enc->error.need is the buffer
+ *                               size that would have held the attribute
  * and on failure leaves the message exactly as it was.
  */
 
@@ -492,8 +502,9 @@ typedef enum siphb_stun_finish_flag {
  *                               flags, an integrity flag without a
  *                               prepared key, the message would pass
  *                               SIPHB_STUN_MAX_LENGTH
- *   SIPHB_ERR_NOBUF             no room for all of them; enc->needed is the
- *                               size that is enough; nothing was appended
+ *   SIPHB_ERR_NOBUF             no room for all of them; enc->error.need is
+ *                               the size that is enough; nothing was
+ *                               appended
  * After a successful finish every adder refuses the encoder.
  */
 SIPHB_EXTERN siphb_ssize siphb_stun_encode_finish(siphb_stun_encoder *enc,
@@ -502,12 +513,12 @@ SIPHB_EXTERN siphb_ssize siphb_stun_encode_finish(siphb_stun_encoder *enc,
 /*
  * The keepalive in one call: a Binding request with transaction id txid
  * (12 bytes), no attributes, or only FINGERPRINT when flags is
- * SIPHB_STUN_WITH_FINGERPRINT (20 or 28 bytes). Returns the length, or
- * SIPHB_ERR_INVALID_ARGUMENT (buf or txid NULL, other flags) or
- * SIPHB_ERR_NOBUF (*needed, if not NULL, gets the size).
+ * SIPHB_STUN_WITH_FINGERPRINT (20 or 28 bytes). err is optional. Returns
+ * the length, or SIPHB_ERR_INVALID_ARGUMENT (buf or txid NULL, other flags)
+ * or SIPHB_ERR_NOBUF (err->need is the size).
  */
 SIPHB_EXTERN siphb_ssize siphb_stun_encode_binding(uint8_t *buf, size_t cap, const uint8_t *txid,
-                                                   unsigned flags, size_t *needed);
+                                                   unsigned flags, siphb_error_info *err);
 
 #ifdef __cplusplus
 }

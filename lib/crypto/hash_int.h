@@ -53,12 +53,6 @@ void siphb_md5_blocks(uint32_t *h, const uint8_t *p, size_t n);
 void siphb_sha1_blocks(uint32_t *h, const uint8_t *p, size_t n);
 void siphb_sha256_blocks(uint32_t *h, const uint8_t *p, size_t n);
 
-/* The HMAC key block K0 (RFC 2104 section 2): the key, or its hash when
- * longer than 64 bytes, padded with zeros to 64 bytes. Returns the length
- * before padding (secret.c). */
-size_t siphb_hmac_key_block(siphb_hmac_alg alg, const void *key, size_t key_len,
-                            uint8_t block[SIPHB_HASH_BLOCK]);
-
 /* FIPS 180-4 section 4.2.2: the SHA-256 round constants (sha256.c; also
  * read by sha_x86.c). */
 extern const uint32_t siphb_sha256_k[64];

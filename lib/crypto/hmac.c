@@ -14,14 +14,36 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/assert.h"
 #include "crypto/crypto.h"
 #include "crypto/hash_int.h"
+
+/* The HMAC key block K0 (RFC 2104 section 2): the key, or its hash when
+ * longer than 64 bytes, padded with zeros to 64 bytes. */
+static void key_block(siphb_hmac_alg alg, const void *key, size_t key_len,
+                      uint8_t block[SIPHB_HASH_BLOCK]) {
+  size_t n = key_len;
+  SIPHB_ASSERT(alg == SIPHB_HMAC_SHA1 || alg == SIPHB_HMAC_SHA256);
+  if (key_len > SIPHB_HASH_BLOCK) {
+    /* RFC 2104 section 2: a key longer than the block is hashed first */
+    if (alg == SIPHB_HMAC_SHA256) {
+      siphb_sha256(key, key_len, block);
+      n = SIPHB_SHA256_LEN;
+    } else {
+      siphb_sha1(key, key_len, block);
+      n = SIPHB_SHA1_LEN;
+    }
+  } else if (key_len) {
+    memcpy(block, key, key_len);
+  }
+  memset(block + n, 0, SIPHB_HASH_BLOCK - n);
+}
 
 void siphb_hmac_key_init(siphb_hmac_key *k, siphb_hmac_alg alg, const void *key, size_t key_len) {
   uint8_t k0[SIPHB_HASH_BLOCK];
   memset(k, 0, sizeof *k);
   k->alg = alg;
-  (void)siphb_hmac_key_block(alg, key, key_len, k0);
+  key_block(alg, key, key_len, k0);
   siphb_hmac_states(alg, k0, k->inner, k->outer);
   siphb_wipe(k0, sizeof k0);
 }

@@ -1,16 +1,13 @@
 /*
- * secret.c - handling secrets, shared by both crypto backends: the HMAC key
- * block (RFC 2104 section 2), wiping, and the constant-time comparison of
- * MACs.
+ * secret.c - handling secrets, shared by both crypto backends: wiping, and
+ * the constant-time comparison of MACs. It calls nothing else of crypto/.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "base/assert.h"
 #include "crypto/crypto.h"
-#include "crypto/hash_int.h"
 
 /* The C standard lets a compiler drop a memset() of memory that is never
  * read again (the key on the stack of a returning function, a struct about
@@ -26,26 +23,6 @@ void siphb_wipe(void *p, size_t n) {
 
 void siphb_hmac_key_wipe(siphb_hmac_key *k) {
   if (k) siphb_wipe(k, sizeof *k);
-}
-
-size_t siphb_hmac_key_block(siphb_hmac_alg alg, const void *key, size_t key_len,
-                            uint8_t block[SIPHB_HASH_BLOCK]) {
-  size_t n = key_len;
-  SIPHB_ASSERT(alg == SIPHB_HMAC_SHA1 || alg == SIPHB_HMAC_SHA256);
-  if (key_len > SIPHB_HASH_BLOCK) {
-    /* RFC 2104 section 2: a key longer than the block is hashed first */
-    if (alg == SIPHB_HMAC_SHA256) {
-      siphb_sha256(key, key_len, block);
-      n = SIPHB_SHA256_LEN;
-    } else {
-      siphb_sha1(key, key_len, block);
-      n = SIPHB_SHA1_LEN;
-    }
-  } else if (key_len) {
-    memcpy(block, key, key_len);
-  }
-  memset(block + n, 0, SIPHB_HASH_BLOCK - n);
-  return n;
 }
 
 bool siphb_ct_equal(const void *a, const void *b, size_t n) {

@@ -1,46 +1,30 @@
 /*
- * ctx_int.h - the ctx's internals, shared by the modules built on it
- * (internal; not installed).
+ * ctx_int.h - what the ctx offers the code built on it (internal; exported
+ * to the object layers): the clock, the wrappers through which every module
+ * calls the integrator's callbacks, the ctx's wheel, allocator and jitter
+ * generator, per-module state, and the receive hooks.
+ *
+ * The struct itself is private to the ctx (engine/ctx_state.h): modules
+ * keep what they need on the ctx in their module slot, never in a field of
+ * the ctx, so the ctx stays thin as modules are added.
  */
-#ifndef SIPHB_LIB_CTX_INT_H
-#define SIPHB_LIB_CTX_INT_H
+#ifndef SIPHB_LIB_ENGINE_CTX_INT_H
+#define SIPHB_LIB_ENGINE_CTX_INT_H
 
 #include <siphb/ctx.h>
+#include <siphb/sip.h>
 
 #include "base/mem.h"
 #include "engine/obj.h"
 #include "engine/prng.h"
 #include "engine/wheel.h"
 
-/* Handles one whole received item (`len` bytes) of the kind it registered
- * for. When the item was for one of its objects it sets result->consumed,
- * object_kind and object (and result->error if that object rejected it).
- * Returns 0 or a negative code (callback failures included). */
-typedef int (*siphb_rx_hook)(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data,
-                             size_t len, siphb_rx_result *result, siphb_ms now);
-
-#define SIPHB_RX_KINDS 6
-
 /* Returned internally by code that ran a callback which deleted the ctx: stop
  * at once and unwind; the public entry point turns it into success. */
 #define SIPHB_STOPPED 1
 
-struct siphb_ctx {
-  siphb_wheel wheel;
-  siphb_alloc alloc;
-  siphb_callbacks cb;
-  siphb_ctx_config cfg;
-  void *user_data;
-  siphb_ms now;            /* largest `now` seen */
-  siphb_prng prng;
-  siphb_obj *objects;      /* live objects */
-  siphb_obj *dead;         /* deleted from a callback, freed on return */
-  unsigned in_callback;    /* depth of callbacks running */
-  bool delete_pending;     /* siphb_ctx_del() was called from a callback */
-  siphb_rx_hook rx_hooks[SIPHB_RX_KINDS];
-};
-
-/* Clamps `now` so time never goes backwards, records it, and returns it. */
+/* Clamps `now` so time never goes backwards (asserting it in SIPHB_ASSERTS
+ * builds), records it, and returns it. */
 siphb_ms siphb_ctx_clock(siphb_ctx *ctx, siphb_ms now);
 
 /* Callback wrappers: count the callback depth, map the result. Each returns
@@ -51,11 +35,45 @@ int siphb_ctx_send(siphb_ctx *ctx, const siphb_send_info *info, const uint8_t *d
 int siphb_ctx_random(siphb_ctx *ctx, uint8_t *dest, size_t len);
 void siphb_ctx_log(siphb_ctx *ctx, siphb_log_level level, const char *message);
 
-/* Registers the handler for one kind of received bytes (one per kind). */
-void siphb_ctx_set_rx_hook(siphb_ctx *ctx, siphb_rx_kind kind, siphb_rx_hook hook);
+/* The ctx's parts. */
+siphb_wheel *siphb_ctx_wheel(siphb_ctx *ctx);
+siphb_alloc *siphb_ctx_alloc(siphb_ctx *ctx);
+siphb_prng *siphb_ctx_prng(siphb_ctx *ctx);
+siphb_obj_registry *siphb_ctx_objects(siphb_ctx *ctx);
+/* > 0 while an integrator callback runs. */
+unsigned siphb_ctx_callback_depth(const siphb_ctx *ctx);
+/* siphb_ctx_del() was called from a callback: the ctx goes when the
+ * outermost call returns, and takes no new objects. */
+bool siphb_ctx_deleting(const siphb_ctx *ctx);
 
-/* Classifies the first item of `data` (receive.c) and sets *item_len to its
- * length, which exceeds len when the header says more is coming. */
-siphb_rx_kind siphb_rx_classify(const uint8_t *data, size_t len, size_t *item_len);
+/* One slot per object kind for what a module keeps per ctx (its lookup map,
+ * counters). The module fills it when its first object is created; the ctx
+ * calls `destroy` after every object is freed, at ctx deletion. */
+typedef struct siphb_module_slot {
+  void *state;
+  void (*destroy)(siphb_ctx *ctx, void *state);
+} siphb_module_slot;
 
-#endif /* SIPHB_LIB_CTX_INT_H */
+/* The slot of `kind`; never NULL for a valid kind. */
+siphb_module_slot *siphb_ctx_module(siphb_ctx *ctx, siphb_object_kind kind);
+
+/* Handles one whole received item (`len` bytes) of the kind it registered
+ * for; `sip` is the lenient parse of a SIP item (NULL for other kinds).
+ * When the item was for one of its objects it sets result->consumed,
+ * object_kind and object (and result->error if that object rejected it).
+ * Returns 0 or a negative code (callback failures included). */
+typedef int (*siphb_rx_hook)(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data,
+                             size_t len, const siphb_sip_msg *sip, siphb_rx_result *result,
+                             siphb_ms now);
+
+/* Registers the handler for one kind of received item (one per kind;
+ * NULL removes it). */
+void siphb_ctx_set_rx_hook(siphb_ctx *ctx, siphb_stream_kind kind, siphb_rx_hook hook);
+
+/* Says which end of its flow a stream peer is: the module that keeps
+ * client flows (the flow keepalive) registers it; without one every peer is
+ * the server end. */
+typedef siphb_stream_role (*siphb_role_hook)(siphb_ctx *ctx, const siphb_peer *peer);
+void siphb_ctx_set_role_hook(siphb_ctx *ctx, siphb_role_hook hook);
+
+#endif /* SIPHB_LIB_ENGINE_CTX_INT_H */

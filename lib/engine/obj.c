@@ -1,6 +1,9 @@
 /*
- * obj.c - object lifetime on a ctx: creation, (deferred) deletion.
+ * obj.c - object lifetime on a ctx: creation, (deferred) deletion, and the
+ * check behind typed wiring. It uses the ctx only through ctx_int.h.
  */
+#include "engine/obj.h"
+
 #include "engine/ctx_int.h"
 
 static void list_push(siphb_obj **head, siphb_obj *obj) {
@@ -19,49 +22,54 @@ static void list_remove(siphb_obj **head, siphb_obj *obj) {
   obj->next = obj->prev = NULL;
 }
 
-void *siphb_obj_new(siphb_ctx *ctx, const siphb_obj_ops *ops, void *user_data) {
-  siphb_obj *obj = siphb_alloc_zeroed(&ctx->alloc, ops->size);
-  if (!obj) return NULL;
+int siphb_obj_new(void **out, siphb_ctx *ctx, const siphb_obj_ops *ops, void *user_data) {
+  if (siphb_ctx_deleting(ctx)) return SIPHB_ERR_INVALID_STATE;
+  siphb_obj *obj = siphb_alloc_zeroed(siphb_ctx_alloc(ctx), ops->size);
+  if (!obj) return SIPHB_ERR_NOMEM;
   obj->ctx = ctx;
   obj->ops = ops;
   obj->user_data = user_data;
-  list_push(&ctx->objects, obj);
-  return obj;
+  list_push(&siphb_ctx_objects(ctx)->live, obj);
+  *out = obj;
+  return 0;
 }
 
 static void free_obj(siphb_obj *obj) {
   siphb_ctx *ctx = obj->ctx;
   if (obj->ops->destroy) obj->ops->destroy(obj);
-  siphb_alloc_free(&ctx->alloc, obj, obj->ops->size);
+  siphb_alloc_free(siphb_ctx_alloc(ctx), obj, obj->ops->size);
 }
 
 void siphb_obj_delete(siphb_obj *obj) {
   if (siphb_obj_dead(obj)) return;
   siphb_ctx *ctx = obj->ctx;
+  siphb_obj_registry *reg = siphb_ctx_objects(ctx);
   obj->ops->stop(obj);
   obj->flags |= SIPHB_OBJ_DEAD;
-  list_remove(&ctx->objects, obj);
-  if (ctx->in_callback > 0) {
-    list_push(&ctx->dead, obj);
+  list_remove(&reg->live, obj);
+  if (siphb_ctx_callback_depth(ctx) > 0) {
+    list_push(&reg->dead, obj);
   } else {
     free_obj(obj);
   }
 }
 
 void siphb_obj_reap(siphb_ctx *ctx) {
-  while (ctx->dead) {
-    siphb_obj *obj = ctx->dead;
-    list_remove(&ctx->dead, obj);
+  siphb_obj_registry *reg = siphb_ctx_objects(ctx);
+  while (reg->dead) {
+    siphb_obj *obj = reg->dead;
+    list_remove(&reg->dead, obj);
     free_obj(obj);
   }
 }
 
 void siphb_obj_free_all(siphb_ctx *ctx) {
-  while (ctx->objects) {
-    siphb_obj *obj = ctx->objects;
+  siphb_obj_registry *reg = siphb_ctx_objects(ctx);
+  while (reg->live) {
+    siphb_obj *obj = reg->live;
     obj->ops->stop(obj);
     obj->flags |= SIPHB_OBJ_DEAD;
-    list_remove(&ctx->objects, obj);
+    list_remove(&reg->live, obj);
     free_obj(obj);
   }
   siphb_obj_reap(ctx);
@@ -75,4 +83,11 @@ void siphb_obj_fill_event(const siphb_obj *obj, siphb_event *ev, siphb_event_typ
   ev->object_user_data = obj->user_data;
   ev->now = now;
   ev->due = due;
+}
+
+siphb_obs_sink *siphb_obj_sink(siphb_obj *obj, siphb_ctx *ctx, siphb_object_kind kind) {
+  if (!obj || siphb_obj_dead(obj) || obj->ctx != ctx || obj->ops->kind != kind ||
+      !obj->ops->sink)
+    return NULL;
+  return obj->ops->sink(obj);
 }

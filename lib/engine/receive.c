@@ -1,42 +1,48 @@
 /*
- * receive.c - what received bytes look like (RFC 5626 section 3.5.1 and
- * RFC 5389 section 6 / RFC 7983 demultiplexing), before any module parses
- * them.
+ * receive.c - siphb_ctx_receive(): frame the first item through the stream
+ * codec (the one demultiplexer, stream/stream_frame.h) with the peer's
+ * transport and role, and hand a whole item to the module that registered
+ * for its kind.
  */
+#include "engine/ctx_state.h"
+
 #include <string.h>
 
-#include "engine/ctx_int.h"
-#include "sip/sip_lex.h"
-#include "stun/stun_frame.h"
+#include "stream/stream_frame.h"
 
-static bool looks_like_request(const uint8_t *d, size_t len) {
-  size_t i = 0;
-  while (i < len && siphb_cc(d[i], SIPHB_CC_TOKEN))
-    i++;
-  return i > 0 && i < len && d[i] == ' ';
+void siphb_ctx_set_rx_hook(siphb_ctx *ctx, siphb_stream_kind kind, siphb_rx_hook hook) {
+  if ((size_t)kind < SIPHB_RX_KINDS) ctx->rx_hooks[(size_t)kind] = hook;
 }
 
-siphb_rx_kind siphb_rx_classify(const uint8_t *d, size_t len, size_t *item_len) {
-  static const char sip_version[] = "SIP/2.0 ";
-  *item_len = len;
-  if (len >= 4 && memcmp(d, "\r\n\r\n", 4) == 0) {
-    *item_len = 4;
-    return SIPHB_RX_CRLF_PING;
+void siphb_ctx_set_role_hook(siphb_ctx *ctx, siphb_role_hook hook) { ctx->role_hook = hook; }
+
+int siphb_ctx_receive(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data, size_t len,
+                      siphb_rx_result *result, siphb_ms now) {
+  if (!ctx || !peer || (!data && len > 0) ||
+      (unsigned)peer->transport > (unsigned)SIPHB_TRANSPORT_DTLS)
+    return SIPHB_ERR_INVALID_ARGUMENT;
+  if (ctx->in_callback > 0) return SIPHB_ERR_INVALID_STATE;
+  now = siphb_ctx_clock(ctx, now);
+  siphb_rx_result r;
+  memset(&r, 0, sizeof(r));
+  siphb_stream_role role = ctx->role_hook ? ctx->role_hook(ctx, peer) : SIPHB_STREAM_SERVER;
+  siphb_stream_item item;
+  siphb_error_info err;
+  siphb_sip_msg sip;
+  siphb_ssize n = siphb_stream_frame(data, len, peer->transport, role, &item, &sip, &err);
+  r.kind = item.kind;
+  int rv = 0;
+  if (n == SIPHB_ERR_INCOMPLETE) {
+    r.need = err.need; /* nothing is routed until the item is whole */
+  } else if (n < 0) {
+    r.error = (int)n;
+  } else {
+    r.length = (size_t)n;
+    bool is_sip = item.kind == SIPHB_STREAM_SIP_REQUEST || item.kind == SIPHB_STREAM_SIP_RESPONSE;
+    siphb_rx_hook hook = ctx->rx_hooks[(size_t)item.kind];
+    if (hook) rv = hook(ctx, peer, data, r.length, is_sip ? &sip : NULL, &r, now);
   }
-  if (len >= 2 && memcmp(d, "\r\n", 2) == 0) {
-    *item_len = 2;
-    return SIPHB_RX_CRLF_PONG;
-  }
-  /* A STUN message cut short still counts as STUN: item_len > len then
-   * tells the ctx how much is missing. */
-  if (siphb_stun_frame_check(d, len, item_len) != SIPHB_STUN_FRAME_NO)
-    return SIPHB_RX_STUN;
-  *item_len = len;
-  /* The SIP parser (its own module) finds where a message ends; until then
-   * a SIP item spans the rest of the input. */
-  if (len >= sizeof(sip_version) - 1 && memcmp(d, sip_version, sizeof(sip_version) - 1) == 0)
-    return SIPHB_RX_SIP_RESPONSE;
-  if (looks_like_request(d, len))
-    return SIPHB_RX_SIP_REQUEST;
-  return SIPHB_RX_OTHER;
+  if (result) *result = r;
+  if (siphb_ctx_finish(ctx)) return 0;
+  return rv == SIPHB_STOPPED ? 0 : rv;
 }

@@ -18,11 +18,11 @@ static siphb_timer *timer_of(siphb_wheel_node *node) {
 
 static void timer_stop_op(siphb_obj *obj) {
   siphb_timer *t = (siphb_timer *)(void *)obj;
-  siphb_wheel_cancel(&obj->ctx->wheel, &t->node);
+  siphb_wheel_cancel(siphb_ctx_wheel(obj->ctx), &t->node);
 }
 
 static const siphb_obj_ops timer_ops = {SIPHB_OBJECT_TIMER, sizeof(siphb_timer), timer_stop_op,
-                                        NULL};
+                                        NULL, NULL};
 
 /* The deadline after `due` that is later than `now`, and how many periods
  * were passed over to get there; SIPHB_NEVER if it would overflow. */
@@ -42,7 +42,8 @@ static int timer_fire(siphb_wheel_node *node, siphb_ms now, void *arg) {
   t->fire_count++;
   /* Re-armed before the event, so the callback sees the next deadline and
    * may stop or restart the timer. */
-  if (t->period) siphb_wheel_arm(&ctx->wheel, node, next_period(due, t->period, now, &skipped));
+  if (t->period)
+    siphb_wheel_arm(siphb_ctx_wheel(ctx), node, next_period(due, t->period, now, &skipped));
   siphb_event ev = {0};
   siphb_obj_fill_event(&t->base, &ev, SIPHB_EVENT_TIMER, due, now);
   ev.u.timer.deadline = due;
@@ -53,9 +54,10 @@ static int timer_fire(siphb_wheel_node *node, siphb_ms now, void *arg) {
 
 int siphb_timer_new(siphb_timer **out, siphb_ctx *ctx, void *user_data) {
   if (!out || !ctx) return SIPHB_ERR_INVALID_ARGUMENT;
-  if (ctx->delete_pending) return SIPHB_ERR_INVALID_STATE;
-  siphb_timer *t = siphb_obj_new(ctx, &timer_ops, user_data);
-  if (!t) return SIPHB_ERR_NOMEM;
+  void *obj;
+  int rv = siphb_obj_new(&obj, ctx, &timer_ops, user_data);
+  if (rv != 0) return rv;
+  siphb_timer *t = obj;
   siphb_wheel_node_init(&t->node, timer_fire);
   *out = t;
   return 0;
@@ -72,14 +74,14 @@ int siphb_timer_start(siphb_timer *t, siphb_ms delay, siphb_ms period, siphb_ms 
   if (delay >= SIPHB_NEVER - now) return SIPHB_ERR_INVALID_ARGUMENT;
   t->period = period;
   t->fire_count = 0;
-  siphb_wheel_arm(&ctx->wheel, &t->node, now + delay);
+  siphb_wheel_arm(siphb_ctx_wheel(ctx), &t->node, now + delay);
   return 0;
 }
 
 int siphb_timer_stop(siphb_timer *t, siphb_ms now) {
   if (!t || siphb_obj_dead(&t->base)) return SIPHB_ERR_INVALID_ARGUMENT;
   siphb_ctx_clock(t->base.ctx, now);
-  siphb_wheel_cancel(&t->base.ctx->wheel, &t->node);
+  siphb_wheel_cancel(siphb_ctx_wheel(t->base.ctx), &t->node);
   return 0;
 }
 

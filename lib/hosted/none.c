@@ -8,8 +8,9 @@ const siphb_mem *siphb_mem_default(void) { return NULL; }
 
 bool siphb_hosted_random_available(void) { return false; }
 
-int siphb_hosted_random(uint8_t *buf, size_t len) {
+int siphb_random_os(uint8_t *buf, size_t len, void *user_data) {
   (void)buf;
   (void)len;
+  (void)user_data;
   return SIPHB_ERR_UNSUPPORTED;
 }

@@ -20,7 +20,8 @@
 
 bool siphb_hosted_random_available(void) { return true; }
 
-int siphb_hosted_random(uint8_t *buf, size_t len) {
+int siphb_random_os(uint8_t *buf, size_t len, void *user_data) {
+  (void)user_data;
 #if defined(SIPHB_HAVE_ARC4RANDOM)
   arc4random_buf(buf, len);
   return 0;

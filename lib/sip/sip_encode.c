@@ -37,6 +37,8 @@
 #include <string.h>
 
 #include "base/assert.h"
+#include "base/error_info.h"
+#include "base/sized.h"
 #include "sip/outbuf.h"
 
 /* Via transport tokens by siphb_transport (RFC 3261 section 20.42; SCTP
@@ -83,9 +85,12 @@ static const struct {
 #define L_END "Content-Length: 0\r\n\r\n"
 #define LEN(lit) (sizeof(lit) - 1)
 
-void siphb_sip_options_init(siphb_sip_options *opt) {
-  if (!opt) return;
+/* The first release's struct: a caller's can be no smaller (base/sized.h). */
+#define OPTIONS_MIN_SIZE (offsetof(siphb_sip_options, random_user_data) + sizeof(void *))
+
+static void options_defaults(siphb_sip_options *opt) {
   memset(opt, 0, sizeof(*opt));
+  opt->size = (uint32_t)sizeof *opt;
   opt->transport = SIPHB_TRANSPORT_UDP;
   /* RFC 3581: most phones sit behind NAT, and rport costs six bytes. */
   opt->rport = true;
@@ -95,6 +100,37 @@ void siphb_sip_options_init(siphb_sip_options *opt) {
   /* Section 11: an OPTIONS request SHOULD carry Accept: application/sdp. */
   opt->accept.ptr = "application/sdp";
   opt->accept.len = LEN("application/sdp");
+}
+
+void siphb_sip_options_init(siphb_sip_options *opt, size_t size) {
+  siphb_sip_options d;
+  options_defaults(&d);
+  siphb_sized_init(opt, size, &d, sizeof d, OPTIONS_MIN_SIZE);
+}
+
+/* Every caller-supplied text and the name that an error gives it. */
+static const char *bad_value(const siphb_sip_options *opt) {
+  const struct {
+    siphb_str v;
+    const char *why;
+  } values[] = {
+      {opt->request_uri, "request_uri: CR, LF or NUL, or too long"},
+      {opt->to_uri, "to_uri: CR, LF or NUL, or too long"},
+      {opt->from_uri, "from_uri: CR, LF or NUL, or too long"},
+      {opt->from_display, "from_display: CR, LF or NUL, or too long"},
+      {opt->contact_uri, "contact_uri: CR, LF or NUL, or too long"},
+      {opt->via_host, "via_host: CR, LF or NUL, or too long"},
+      {opt->branch, "branch: CR, LF or NUL, or too long"},
+      {opt->from_tag, "from_tag: CR, LF or NUL, or too long"},
+      {opt->call_id, "call_id: CR, LF or NUL, or too long"},
+      {opt->accept, "accept: CR, LF or NUL, or too long"},
+      {opt->supported, "supported: CR, LF or NUL, or too long"},
+      {opt->allow, "allow: CR, LF or NUL, or too long"},
+      {opt->user_agent, "user_agent: CR, LF or NUL, or too long"},
+  };
+  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+    if (!siphb_out_value_ok(values[i].v)) return values[i].why;
+  return NULL;
 }
 
 /* How the Via sent-by host is written: 0 as given, 1 inside brackets, -1
@@ -188,33 +224,52 @@ static inline uint8_t *put_id(uint8_t *p, bool generate, const uint8_t **rnd, si
   return p;
 }
 
-siphb_ssize siphb_sip_encode_options(uint8_t *buf, size_t cap, const siphb_sip_options *opt,
-                                     siphb_sip_ids *ids, size_t *needed) {
-  if (!opt || (!buf && cap)) return SIPHB_ERR_INVALID_ARGUMENT;
+static siphb_ssize invalid(siphb_error_info *err, const char *why) {
+  return siphb_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, why);
+}
+
+siphb_ssize siphb_sip_encode_options(uint8_t *buf, size_t cap, const siphb_sip_options *opt_in,
+                                     siphb_sip_ids *ids, siphb_error_info *err) {
+  siphb_error_clear(err);
+  if (!opt_in) return invalid(err, "opt is NULL");
+  if (!buf && cap) return invalid(err, "buf is NULL");
+  /* A caller's struct of this library's size is read as it is (the usual
+   * case, no copy); another size through a full copy with the defaults. */
+  const siphb_sip_options *opt = opt_in;
+  siphb_sip_options full;
+  if (opt_in->size != sizeof full) {
+    options_defaults(&full);
+    int rv = siphb_sized_read(&full, sizeof full, OPTIONS_MIN_SIZE, opt_in);
+    if (rv != 0)
+      return siphb_fail(err, rv, 0, 0,
+                        rv == SIPHB_ERR_UNSUPPORTED
+                            ? "opt sets a field this library does not know"
+                            : "opt not initialised (siphb_sip_options_init)");
+    opt = &full;
+  }
 
   /* ---- validation: nothing is written or generated before it passes */
   const siphb_str to = opt->to_uri.len ? opt->to_uri : opt->request_uri;
-  if (!opt->request_uri.len || !opt->from_uri.len || !opt->via_host.len)
-    return SIPHB_ERR_INVALID_ARGUMENT;
+  if (!opt->request_uri.len) return invalid(err, "request_uri is required");
+  if (!opt->from_uri.len) return invalid(err, "from_uri is required");
+  if (!opt->via_host.len) return invalid(err, "via_host is required");
   /* Section 8.1.1.5: the sequence number MUST be less than 2^31. Zero is
    * legal on the wire but is the "unset" value here. */
-  if (opt->cseq == 0 || opt->cseq > (uint32_t)INT32_MAX) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (opt->cseq == 0 || opt->cseq > (uint32_t)INT32_MAX)
+    return invalid(err, "cseq must be 1 .. 2^31-1");
   /* Unsigned: an enum may be signed, unsigned or one byte. */
-  if ((unsigned)opt->transport >= TRANSPORT_COUNT) return SIPHB_ERR_INVALID_ARGUMENT;
+  if ((unsigned)opt->transport >= TRANSPORT_COUNT)
+    return invalid(err, "transport: not one with a Via token (DTLS has none)");
   const bool gen_branch = opt->branch.len == 0;
   const bool gen_tag = opt->from_tag.len == 0;
   const bool gen_call_id = opt->call_id.len == 0;
-  if ((gen_branch || gen_tag || gen_call_id) && !opt->random) return SIPHB_ERR_INVALID_ARGUMENT;
-  if (!siphb_out_value_ok(opt->request_uri) || !siphb_out_value_ok(opt->to_uri) ||
-      !siphb_out_value_ok(opt->from_uri) || !siphb_out_value_ok(opt->from_display) ||
-      !siphb_out_value_ok(opt->contact_uri) || !siphb_out_value_ok(opt->via_host) ||
-      !siphb_out_value_ok(opt->branch) || !siphb_out_value_ok(opt->from_tag) ||
-      !siphb_out_value_ok(opt->call_id) || !siphb_out_value_ok(opt->accept) ||
-      !siphb_out_value_ok(opt->supported) || !siphb_out_value_ok(opt->allow) ||
-      !siphb_out_value_ok(opt->user_agent))
-    return SIPHB_ERR_INVALID_ARGUMENT;
+  if ((gen_branch || gen_tag || gen_call_id) && !opt->random)
+    return invalid(err, "random is required to generate branch, from_tag or call_id");
+  const char *bad = bad_value(opt);
+  if (bad) return invalid(err, bad);
   const int host = host_form(opt->via_host);
-  if (host < 0) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (host < 0)
+    return invalid(err, "via_host: unbalanced brackets, or a port (set via_port instead)");
 
   /* ---- the exact size */
   const unsigned tp = (unsigned)opt->transport;
@@ -237,19 +292,17 @@ siphb_ssize siphb_sip_encode_options(uint8_t *buf, size_t cap, const siphb_sip_o
   if (opt->contact_uri.len) n += LEN(L_CONTACT) + opt->contact_uri.len + LEN(L_CONTACT_END);
   n += opt_line_len(LEN(L_ACCEPT), opt->accept) + opt_line_len(LEN(L_SUPPORTED), opt->supported) +
        opt_line_len(LEN(L_ALLOW), opt->allow) + opt_line_len(LEN(L_USER_AGENT), opt->user_agent);
-  if (n > cap) {
-    if (needed) *needed = n;
-    return SIPHB_ERR_NOBUF;
-  }
+  if (n > cap) return siphb_fail(err, SIPHB_ERR_NOBUF, 0, n, "buffer too small for the request");
 
   /* ---- the identifiers: one call for every random byte */
   uint8_t rnd[RAND_BRANCH + RAND_TAG + RAND_CALL_ID];
   const size_t rnd_len = (gen_branch ? RAND_BRANCH : 0) + (gen_tag ? RAND_TAG : 0) +
                          (gen_call_id ? RAND_CALL_ID : 0);
   if (rnd_len && opt->random(rnd, rnd_len, opt->random_user_data) != 0)
-    return SIPHB_ERR_CALLBACK_FAILURE;
+    return siphb_fail(err, SIPHB_ERR_CALLBACK_FAILURE, 0, 0, "random failed");
   const uint8_t *r = rnd;
   siphb_sip_ids out_ids;
+  memset(&out_ids, 0, sizeof out_ids);
 
   /* ---- one writing pass */
   uint8_t *p = buf;

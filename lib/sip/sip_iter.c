@@ -40,6 +40,7 @@ bool siphb_sip_next_header(siphb_sip_iter *it, siphb_sip_header *out) {
   out->value = siphb_mkstr(v, siphb_trim_end(v, v_end));
   out->id = siphb_sip_hdr_from(out->name);
   out->offset = it->msg_start_ ? (size_t)(line - it->msg_start_) : 0;
+  out->reserved_[0] = 0;
   it->next_line_ = lf + 1;
   return true;
 }

@@ -11,18 +11,33 @@
 
 #include <string.h>
 
-#include "base/parse_error.h"
+#include "base/assert.h"
+#include "base/error_info.h"
+#include "base/sized.h"
 #include "sip/sip_lex.h"
 #include "sip/sip_names.h"
 #include "sip/sip_values.h"
 
-void siphb_sip_parse_config_init(siphb_sip_parse_config *cfg) {
-  if (!cfg) return;
+/* msg->present holds one bit per header id: adding the 64th id means the
+ * second word that siphb/sip.h plans for. */
+SIPHB_STATIC_ASSERT(SIPHB_SIP_HDR_COUNT_ <= 64, header_ids_fit_the_presence_word);
+
+/* The first release's struct: a caller's can be no smaller (base/sized.h). */
+#define CONFIG_MIN_SIZE (offsetof(siphb_sip_parse_config, max_headers) + sizeof(size_t))
+
+static void config_defaults(siphb_sip_parse_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
+  cfg->size = (uint32_t)sizeof *cfg;
   cfg->mode = SIPHB_SIP_DATAGRAM;
   cfg->lenient = false;
   cfg->max_size = 65535;
   cfg->max_headers = 256;
+}
+
+void siphb_sip_parse_config_init(siphb_sip_parse_config *cfg, size_t size) {
+  siphb_sip_parse_config d;
+  config_defaults(&d);
+  siphb_sized_init(cfg, size, &d, sizeof d, CONFIG_MIN_SIZE);
 }
 
 bool siphb_sip_msg_has(const siphb_sip_msg *msg, siphb_sip_hdr hdr) {
@@ -33,19 +48,19 @@ typedef struct parser {
   const char *base; /* data[0]: offsets are counted from here */
   const char *end;
   const siphb_sip_parse_config *cfg;
-  siphb_parse_error *err;
+  siphb_error_info *err;
   siphb_sip_msg *msg;
   bool stream;
 } parser;
 
 static siphb_ssize refuse(parser *ps, int code, const char *where, const char *why) {
-  return siphb_parse_fail(ps->err, code, (size_t)(where - ps->base), 0, why);
+  return siphb_fail(ps->err, code, (size_t)(where - ps->base), 0, why);
 }
 
 /* Stream mode: the message is cut short. `need` is a lower bound of the
  * bytes still missing. */
 static siphb_ssize incomplete(parser *ps, size_t need) {
-  return siphb_parse_fail(ps->err, SIPHB_ERR_INCOMPLETE, (size_t)(ps->end - ps->base), need,
+  return siphb_fail(ps->err, SIPHB_ERR_INCOMPLETE, (size_t)(ps->end - ps->base), need,
                           "message incomplete");
 }
 
@@ -508,15 +523,23 @@ static const volatile size_t msg_struct_size = sizeof(siphb_sip_msg);
 static void clear_msg(siphb_sip_msg *msg) { memset(msg, 0, msg_struct_size); }
 
 siphb_ssize siphb_sip_parse(siphb_sip_msg *msg, const uint8_t *data, size_t len,
-                            const siphb_sip_parse_config *cfg, siphb_parse_error *err) {
-  siphb_sip_parse_config defaults;
-  if (!cfg) {
-    siphb_sip_parse_config_init(&defaults);
-    cfg = &defaults;
+                            const siphb_sip_parse_config *cfg, siphb_error_info *err) {
+  siphb_sip_parse_config full;
+  siphb_error_clear(err);
+  if (!cfg || cfg->size != sizeof full) {
+    /* The defaults, or a caller's struct of another size read into a full
+     * copy; one of this library's size is read as it is. */
+    config_defaults(&full);
+    int rv = cfg ? siphb_sized_read(&full, sizeof full, CONFIG_MIN_SIZE, cfg) : 0;
+    if (rv != 0)
+      return siphb_fail(err, rv, 0, 0,
+                        rv == SIPHB_ERR_UNSUPPORTED
+                            ? "cfg sets a field this library does not know"
+                            : "cfg not initialised (siphb_sip_parse_config_init)");
+    cfg = &full;
   }
-  if (err) memset(err, 0, sizeof *err);
   if (!msg || (!data && len))
-    return siphb_parse_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "msg or data is NULL");
+    return siphb_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "msg or data is NULL");
   clear_msg(msg);
   parser ps;
   ps.base = (const char *)data;

@@ -38,14 +38,48 @@
 #include <string.h>
 
 #include "base/assert.h"
+#include "base/error_info.h"
+#include "base/sized.h"
 #include "sip/outbuf.h"
 
 #define RAND_TO_TAG ((size_t)SIPHB_SIP_TAG_BITS / 8)
 
-void siphb_sip_response_init(siphb_sip_response *rsp) {
-  if (!rsp) return;
+/* The first release's struct: a caller's can be no smaller (base/sized.h). */
+#define RESPONSE_MIN_SIZE (offsetof(siphb_sip_response, random_user_data) + sizeof(void *))
+
+static void response_defaults(siphb_sip_response *rsp) {
   memset(rsp, 0, sizeof(*rsp));
+  rsp->size = (uint32_t)sizeof *rsp;
   rsp->status = 200;
+}
+
+void siphb_sip_response_init(siphb_sip_response *rsp, size_t size) {
+  siphb_sip_response d;
+  response_defaults(&d);
+  siphb_sized_init(rsp, size, &d, sizeof d, RESPONSE_MIN_SIZE);
+}
+
+/* Every caller-supplied text and the name that an error gives it. */
+static const char *bad_value(const siphb_sip_response *rsp) {
+  const struct {
+    siphb_str v;
+    const char *why;
+  } values[] = {
+      {rsp->reason, "reason: CR, LF or NUL, or too long"},
+      {rsp->to_tag, "to_tag: CR, LF or NUL, or too long"},
+      {rsp->allow, "allow: CR, LF or NUL, or too long"},
+      {rsp->accept, "accept: CR, LF or NUL, or too long"},
+      {rsp->supported, "supported: CR, LF or NUL, or too long"},
+      {rsp->server, "server: CR, LF or NUL, or too long"},
+      {rsp->contact_uri, "contact_uri: CR, LF or NUL, or too long"},
+  };
+  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+    if (!siphb_out_value_ok(values[i].v)) return values[i].why;
+  return NULL;
+}
+
+static siphb_ssize invalid(siphb_error_info *err, const char *why) {
+  return siphb_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, why);
 }
 
 /* A "Name: value\r\n" line when the value is set. */
@@ -54,13 +88,6 @@ static void opt_line(siphb_outbuf *ob, const char *name, size_t name_len, siphb_
   siphb_ob_put(ob, name, name_len);
   siphb_ob_put_str(ob, v);
   siphb_ob_put(ob, SIPHB_LIT("\r\n"));
-}
-
-static siphb_str cstr(const char *s) {
-  siphb_str v;
-  v.ptr = s;
-  v.len = strlen(s);
-  return v;
 }
 
 /* The headers a response copies must all be there: a lenient parse lets a
@@ -74,22 +101,38 @@ static bool has_copied_headers(const siphb_sip_msg *req) {
 }
 
 siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap, const siphb_sip_msg *req,
-                                      const siphb_sip_response *rsp, size_t *needed) {
-  if (!req || !rsp || (!buf && cap)) return SIPHB_ERR_INVALID_ARGUMENT;
-  if (!req->is_request || !has_copied_headers(req)) return SIPHB_ERR_INVALID_ARGUMENT;
+                                      const siphb_sip_response *rsp_in, siphb_error_info *err) {
+  siphb_error_clear(err);
+  if (!req) return invalid(err, "req is NULL");
+  if (!rsp_in) return invalid(err, "rsp is NULL");
+  if (!buf && cap) return invalid(err, "buf is NULL");
+  /* A caller's struct of this library's size is read as it is; another
+   * size through a full copy with the defaults. */
+  const siphb_sip_response *rsp = rsp_in;
+  siphb_sip_response full;
+  if (rsp_in->size != sizeof full) {
+    response_defaults(&full);
+    int rv = siphb_sized_read(&full, sizeof full, RESPONSE_MIN_SIZE, rsp_in);
+    if (rv != 0)
+      return siphb_fail(err, rv, 0, 0,
+                        rv == SIPHB_ERR_UNSUPPORTED
+                            ? "rsp sets a field this library does not know"
+                            : "rsp not initialised (siphb_sip_response_init)");
+    rsp = &full;
+  }
+  if (!req->is_request) return invalid(err, "req is a response");
+  if (!has_copied_headers(req))
+    return invalid(err, "req lacks Via, From, To, Call-ID or CSeq (a lenient parse)");
   /* Section 7.2: a status code is three digits, 100 to 699. */
-  if (rsp->status < 100 || rsp->status > 699) return SIPHB_ERR_INVALID_ARGUMENT;
-  if (!siphb_out_value_ok(rsp->reason) || !siphb_out_value_ok(rsp->to_tag) ||
-      !siphb_out_value_ok(rsp->allow) || !siphb_out_value_ok(rsp->accept) ||
-      !siphb_out_value_ok(rsp->supported) || !siphb_out_value_ok(rsp->server) ||
-      !siphb_out_value_ok(rsp->contact_uri))
-    return SIPHB_ERR_INVALID_ARGUMENT;
+  if (rsp->status < 100 || rsp->status > 699) return invalid(err, "status must be 100 .. 699");
+  const char *bad = bad_value(rsp);
+  if (bad) return invalid(err, bad);
   /* Section 8.2.6.2: the UAS MUST add a tag to a To without one (it MAY
    * for a 100, which gets one too: simpler, and allowed). */
   const bool add_tag = req->to.tag.len == 0;
   const bool gen_tag = add_tag && rsp->to_tag.len == 0;
-  if (gen_tag && !rsp->random) return SIPHB_ERR_INVALID_ARGUMENT;
-  const siphb_str reason = rsp->reason.len ? rsp->reason : cstr(siphb_sip_reason(rsp->status));
+  if (gen_tag && !rsp->random) return invalid(err, "random is required to generate to_tag");
+  const siphb_str reason = rsp->reason.len ? rsp->reason : siphb_str_c(siphb_sip_reason(rsp->status));
 
   siphb_outbuf ob;
   siphb_ob_init(&ob, buf, cap);
@@ -121,7 +164,7 @@ siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap, const siphb_sip_
     }
     /* The parser said a Via is there; an iterator that disagrees is a bug,
      * and a response without a Via must not go out. */
-    if (vias == 0) return SIPHB_ERR_INVALID_ARGUMENT;
+    if (vias == 0) return invalid(err, "req: no Via line found again");
   }
 
   siphb_ob_put(&ob, SIPHB_LIT("From: "));
@@ -160,14 +203,12 @@ siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap, const siphb_sip_
   }
   siphb_ob_put(&ob, SIPHB_LIT("Content-Length: 0\r\n\r\n"));
 
-  if (ob.len > cap) {
-    if (needed) *needed = ob.len;
-    return SIPHB_ERR_NOBUF;
-  }
+  if (ob.len > cap)
+    return siphb_fail(err, SIPHB_ERR_NOBUF, 0, ob.len, "buffer too small for the response");
   if (gen_tag) {
     uint8_t rnd[RAND_TO_TAG];
     if (rsp->random(rnd, sizeof(rnd), rsp->random_user_data) != 0)
-      return SIPHB_ERR_CALLBACK_FAILURE;
+      return siphb_fail(err, SIPHB_ERR_CALLBACK_FAILURE, 0, 0, "random failed");
     siphb_put_hex(buf + tag_at, rnd, sizeof(rnd));
   }
   SIPHB_ASSERT(ob.len <= (size_t)PTRDIFF_MAX);

@@ -157,6 +157,7 @@ static siphb_ssize alg_walk(const uint8_t *v, size_t len, siphb_stun_password_al
     size_t plen = siphb_be16(v + pos + 2);
     if (plen > len - pos - 4) return -1;
     if ((size_t)n < max) {
+      memset(&out[n], 0, sizeof out[n]);
       out[n].alg = siphb_be16(v + pos);
       out[n].params.ptr = (const char *)(v + pos + 4);
       out[n].params.len = plen;
@@ -312,12 +313,13 @@ int siphb_stun_fingerprint(const siphb_stun_msg *msg, uint32_t *out) {
   return rc;
 }
 
-int siphb_stun_error_code(const siphb_stun_msg *msg, siphb_stun_error_info *out) {
+int siphb_stun_error_code(const siphb_stun_msg *msg, siphb_stun_error_value *out) {
   if (!out) return SIPHB_ERR_INVALID_ARGUMENT;
   const uint8_t *v;
   size_t len;
   int rc = first(msg, STUN_K_ERROR_CODE, &v, &len);
   if (rc < 0) return rc;
+  memset(out, 0, sizeof *out);
   out->code = (uint16_t)((v[2] & 7u) * 100u + v[3]);
   out->reason.ptr = (const char *)(v + 4);
   out->reason.len = len - 4;

@@ -13,7 +13,8 @@
 #include <string.h>
 
 #include "base/assert.h"
-#include "base/parse_error.h"
+#include "base/error_info.h"
+#include "base/sized.h"
 #include "stun/stun_frame.h"
 #include "stun/stun_int.h"
 
@@ -21,13 +22,15 @@
 SIPHB_STATIC_ASSERT(STUN_K_COUNT_ == sizeof(((siphb_stun_msg *)0)->index_) / sizeof(uint32_t),
                     stun_msg_index_has_a_slot_per_known_type);
 
-void siphb_stun_parse_config_init(siphb_stun_parse_config *cfg) {
-  if (!cfg) return;
-  memset(cfg, 0, sizeof *cfg);
-  cfg->stream = false;
-  cfg->allow_classic = true;
-  cfg->strict_padding = false;
-  cfg->refuse_unknown = false;
+/* The defaults of siphb_stun_parse_config_init(), as a constant. */
+static const siphb_stun_parse_config config_defaults = {
+    (uint32_t)sizeof(siphb_stun_parse_config), false, true, false, false, NULL, 0};
+
+/* The first release's struct: a caller's can be no smaller (base/sized.h). */
+#define CONFIG_MIN_SIZE (offsetof(siphb_stun_parse_config, known_count) + sizeof(size_t))
+
+void siphb_stun_parse_config_init(siphb_stun_parse_config *cfg, size_t size) {
+  siphb_sized_init(cfg, size, &config_defaults, sizeof config_defaults, CONFIG_MIN_SIZE);
 }
 
 typedef struct decoder {
@@ -35,7 +38,7 @@ typedef struct decoder {
   size_t len;
   const siphb_stun_parse_config *cfg;
   siphb_stun_msg *msg;
-  siphb_parse_error *err;
+  siphb_error_info *err;
 } decoder;
 
 /* ---- the header ------------------------------------------------------------ */
@@ -50,21 +53,21 @@ static siphb_ssize header_fault(decoder *dc, siphb_stun_frame frame, size_t *tot
   size_t len = dc->len;
   bool stream = dc->cfg->stream;
   if (len == 0)
-    return stream ? siphb_parse_fail(dc->err, SIPHB_ERR_INCOMPLETE, 0, SIPHB_STUN_HEADER_SIZE,
+    return stream ? siphb_fail(dc->err, SIPHB_ERR_INCOMPLETE, 0, SIPHB_STUN_HEADER_SIZE,
                                      "no data")
-                  : siphb_parse_fail(dc->err, SIPHB_ERR_STUN_LENGTH, 0, 0, "header cut short");
+                  : siphb_fail(dc->err, SIPHB_ERR_STUN_LENGTH, 0, 0, "header cut short");
   if ((d[0] & 0xC0u) != 0)
-    return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_NOT_STUN, 0, 0,
+    return siphb_fail(dc->err, SIPHB_ERR_STUN_NOT_STUN, 0, 0,
                             "first two bits of the type are not 00");
   if (len >= 4 && (d[3] & 3u) != 0)
-    return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_LENGTH, 2, 0, "length not a multiple of 4");
+    return siphb_fail(dc->err, SIPHB_ERR_STUN_LENGTH, 2, 0, "length not a multiple of 4");
   if (frame == SIPHB_STUN_FRAME_SHORT && stream) /* *total is at least 20 here */
-    return siphb_parse_fail(dc->err, SIPHB_ERR_INCOMPLETE, len, *total - len,
+    return siphb_fail(dc->err, SIPHB_ERR_INCOMPLETE, len, *total - len,
                             "STUN message incomplete");
   if (frame == SIPHB_STUN_FRAME_NO && (stream || !dc->cfg->allow_classic))
-    return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_NOT_STUN, 4, 0, "no magic cookie");
+    return siphb_fail(dc->err, SIPHB_ERR_STUN_NOT_STUN, 4, 0, "no magic cookie");
   if (len < SIPHB_STUN_HEADER_SIZE)
-    return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_LENGTH, len, 0, "header cut short");
+    return siphb_fail(dc->err, SIPHB_ERR_STUN_LENGTH, len, 0, "header cut short");
   /* No cookie, a datagram, classic allowed: RFC 3489 (RFC 5389 section
    * 12: bytes 4-19 are its 128-bit transaction id). */
   *total = SIPHB_STUN_HEADER_SIZE + siphb_be16(d + 2);
@@ -80,10 +83,10 @@ static siphb_ssize check_header(decoder *dc, size_t *total) {
   }
   if (dc->cfg->stream) {
     if (*total > dc->len)
-      return siphb_parse_fail(dc->err, SIPHB_ERR_INCOMPLETE, dc->len, *total - dc->len,
+      return siphb_fail(dc->err, SIPHB_ERR_INCOMPLETE, dc->len, *total - dc->len,
                               "STUN message incomplete");
   } else if (*total != dc->len) {
-    return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_LENGTH, 2, 0,
+    return siphb_fail(dc->err, SIPHB_ERR_STUN_LENGTH, 2, 0,
                             "length does not match the datagram");
   }
   siphb_stun_msg *m = dc->msg;
@@ -112,7 +115,7 @@ static siphb_ssize unknown_required(decoder *dc, uint16_t type, size_t off) {
   siphb_stun_msg *m = dc->msg;
   if (caller_knows(dc->cfg, type)) return 0;
   if (dc->cfg->refuse_unknown)
-    return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_UNKNOWN_REQUIRED, off, 0,
+    return siphb_fail(dc->err, SIPHB_ERR_STUN_UNKNOWN_REQUIRED, off, 0,
                             "unknown comprehension-required attribute");
   m->unknown_total++;
   for (size_t i = 0; i < m->unknown_count; i++)
@@ -124,7 +127,7 @@ static siphb_ssize unknown_required(decoder *dc, uint16_t type, size_t off) {
 static siphb_ssize check_value(decoder *dc, size_t off, siphb_stun_known slot) {
   siphb_stun_fault f;
   int rc = siphb_stun_check_value(dc->d, off, slot, &f);
-  return rc < 0 ? siphb_parse_fail(dc->err, rc, f.at, 0, f.why) : 0;
+  return rc < 0 ? siphb_fail(dc->err, rc, f.at, 0, f.why) : 0;
 }
 
 /* Records the first occurrence of a known attribute, after checking its
@@ -154,7 +157,7 @@ static siphb_ssize take(decoder *dc, uint16_t type, size_t off) {
     return rc;
   case SIPHB_STUN_ATTR_MESSAGE_INTEGRITY:
     if (m->integrity_offset)
-      return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_DUPLICATE_INTEGRITY, off, 0,
+      return siphb_fail(dc->err, SIPHB_ERR_STUN_DUPLICATE_INTEGRITY, off, 0,
                               "second MESSAGE-INTEGRITY");
     if (m->integrity_sha256_offset) break; /* ignored after -SHA256 */
     rc = index_known(dc, off, STUN_K_MESSAGE_INTEGRITY);
@@ -162,7 +165,7 @@ static siphb_ssize take(decoder *dc, uint16_t type, size_t off) {
     return rc;
   case SIPHB_STUN_ATTR_MESSAGE_INTEGRITY_SHA256:
     if (m->integrity_sha256_offset)
-      return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_DUPLICATE_INTEGRITY, off, 0,
+      return siphb_fail(dc->err, SIPHB_ERR_STUN_DUPLICATE_INTEGRITY, off, 0,
                               "second MESSAGE-INTEGRITY-SHA256");
     rc = index_known(dc, off, STUN_K_MESSAGE_INTEGRITY_SHA256);
     m->integrity_sha256_offset = off;
@@ -186,7 +189,7 @@ static siphb_ssize check_padding(decoder *dc, size_t from, size_t to) {
   for (size_t i = from; i < to; i++) {
     if (dc->d[i] == 0) continue;
     if (dc->cfg->strict_padding)
-      return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_PADDING, i, 0, "non-zero padding");
+      return siphb_fail(dc->err, SIPHB_ERR_STUN_PADDING, i, 0, "non-zero padding");
     dc->msg->padding_nonzero = true;
   }
   return 0;
@@ -201,10 +204,10 @@ static siphb_ssize walk(decoder *dc, size_t total) {
     size_t vlen = siphb_be16(d + off + 2);
     size_t padded = siphb_stun_pad4(vlen);
     if (padded > total - off - 4)
-      return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_ATTRIBUTE, off, 0,
+      return siphb_fail(dc->err, SIPHB_ERR_STUN_ATTRIBUTE, off, 0,
                               "attribute runs past the end of the message");
     if (dc->msg->fingerprint_offset)
-      return siphb_parse_fail(dc->err, SIPHB_ERR_STUN_FINGERPRINT, off, 0,
+      return siphb_fail(dc->err, SIPHB_ERR_STUN_FINGERPRINT, off, 0,
                               "attribute after FINGERPRINT");
     siphb_ssize rc = check_padding(dc, off + 4 + vlen, off + 4 + padded);
     if (rc < 0) return rc;
@@ -222,17 +225,29 @@ static siphb_ssize walk(decoder *dc, size_t total) {
  * quarter of a whole decode (as in sip_parse.c). */
 static const volatile size_t msg_struct_size = sizeof(siphb_stun_msg);
 
-siphb_ssize siphb_stun_parse_ex(siphb_stun_msg *msg, const uint8_t *data, size_t len,
-                                const siphb_stun_parse_config *cfg, siphb_parse_error *err) {
-  if (err) memset(err, 0, sizeof *err);
+siphb_ssize siphb_stun_parse(siphb_stun_msg *msg, const uint8_t *data, size_t len,
+                             const siphb_stun_parse_config *cfg, siphb_error_info *err) {
+  siphb_error_clear(err);
   if (!msg || (!data && len))
-    return siphb_parse_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "msg or data is NULL");
+    return siphb_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "msg or data is NULL");
   memset(msg, 0, msg_struct_size);
-  /* The defaults of siphb_stun_parse_config_init(), as a constant. */
-  static const siphb_stun_parse_config defaults = {false, true, false, false, NULL, 0};
-  if (!cfg) cfg = &defaults;
+  /* The defaults, a caller's struct of this library's size as it is, or
+   * one of another size read into a full copy. */
+  siphb_stun_parse_config full;
+  if (!cfg) {
+    cfg = &config_defaults;
+  } else if (cfg->size != sizeof full) {
+    full = config_defaults;
+    int rv = siphb_sized_read(&full, sizeof full, CONFIG_MIN_SIZE, cfg);
+    if (rv != 0)
+      return siphb_fail(err, rv, 0, 0,
+                        rv == SIPHB_ERR_UNSUPPORTED
+                            ? "cfg sets a field this library does not know"
+                            : "cfg not initialised (siphb_stun_parse_config_init)");
+    cfg = &full;
+  }
   if (cfg->known_count && !cfg->known)
-    return siphb_parse_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "cfg->known is NULL");
+    return siphb_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "cfg->known is NULL");
   decoder dc = {data, len, cfg, msg, err};
   size_t total = 0;
   siphb_ssize rc = check_header(&dc, &total);
@@ -242,17 +257,13 @@ siphb_ssize siphb_stun_parse_ex(siphb_stun_msg *msg, const uint8_t *data, size_t
   return (siphb_ssize)total;
 }
 
-siphb_ssize siphb_stun_parse(siphb_stun_msg *msg, const uint8_t *data, size_t len,
-                             siphb_parse_error *err) {
-  return siphb_stun_parse_ex(msg, data, len, NULL, err);
-}
-
 /* ---- walking a decoded message ------------------------------------------- */
 
 void siphb_stun_iter_init(siphb_stun_iter *it, const siphb_stun_msg *msg) {
   if (!it) return;
   it->msg_ = msg;
   it->next_ = SIPHB_STUN_HEADER_SIZE;
+  memset(it->reserved_, 0, sizeof it->reserved_);
 }
 
 /* Attributes after the first integrity attribute are ignored, except a
@@ -277,6 +288,7 @@ bool siphb_stun_next_attr(siphb_stun_iter *it, siphb_stun_attr *out) {
   out->value = m->data + off + 4;
   out->offset = off;
   out->ignored = is_ignored(m, out->type, off);
+  out->reserved_[0] = 0;
   it->next_ = off + 4 + siphb_stun_pad4(vlen);
   return true;
 }
@@ -292,6 +304,7 @@ int siphb_stun_get(const siphb_stun_msg *msg, uint16_t type, siphb_stun_attr *ou
     out->value = msg->data + off + 4;
     out->offset = off;
     out->ignored = false;
+    out->reserved_[0] = 0;
     return 0;
   }
   siphb_stun_iter it;

@@ -14,12 +14,23 @@
 
 #include <string.h>
 
+#include "base/error_info.h"
 #include "stun/stun_int.h"
 
 #define ENC_OPEN 0x5Au /* started, attributes may be added */
 #define ENC_DONE 0xD0u /* finished */
 
 #define MAX_VALUE 0xFFFFu /* a 16-bit attribute length */
+
+/* A failed call: records why in enc->error (when there is an encoder) and
+ * returns the code. */
+static int fail(siphb_stun_encoder *enc, int code, size_t need, const char *why) {
+  return (int)siphb_fail(enc ? &enc->error : NULL, code, 0, need, why);
+}
+
+static int not_open(siphb_stun_encoder *enc) {
+  return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "encoder not started, or already finished");
+}
 
 static void set_length(siphb_stun_encoder *enc) {
   siphb_put_be16(enc->buf_ + 2, (unsigned)(enc->len - SIPHB_STUN_HEADER_SIZE));
@@ -28,34 +39,35 @@ static void set_length(siphb_stun_encoder *enc) {
 /* Resets the encoder and writes the type with Length 0, if 20 bytes fit. */
 static int begin(siphb_stun_encoder *enc, uint8_t *buf, size_t cap, uint16_t type) {
   enc->len = 0;
-  enc->needed = 0;
   enc->pad = 0;
   enc->state_ = 0;
   enc->buf_ = buf;
   enc->cap_ = cap;
-  if (cap < SIPHB_STUN_HEADER_SIZE) {
-    enc->needed = SIPHB_STUN_HEADER_SIZE;
-    return SIPHB_ERR_NOBUF;
-  }
+  if (cap < SIPHB_STUN_HEADER_SIZE)
+    return fail(enc, SIPHB_ERR_NOBUF, SIPHB_STUN_HEADER_SIZE, "buffer too small for the header");
   siphb_put_be16(buf, type);
   siphb_put_be16(buf + 2, 0);
   return 0;
 }
 
 int siphb_stun_encode_start(siphb_stun_encoder *enc, uint8_t *buf, size_t cap, uint16_t method,
-                            siphb_stun_class cls, const uint8_t *txid, siphb_stun_random_fn random,
+                            siphb_stun_class cls, const uint8_t *txid, siphb_random_fn random,
                             void *random_user_data) {
   if (!enc) return SIPHB_ERR_INVALID_ARGUMENT;
   enc->state_ = 0;
-  if (!buf || method > 0x0FFFu || (unsigned)cls > 3u || (!txid && !random))
-    return SIPHB_ERR_INVALID_ARGUMENT;
+  siphb_error_clear(&enc->error);
+  memset(enc->reserved_, 0, sizeof enc->reserved_);
+  if (!buf) return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "buf is NULL");
+  if (method > 0x0FFFu) return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "method above 0xFFF");
+  if ((unsigned)cls > 3u) return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "cls: not a class");
+  if (!txid && !random) return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "txid and random NULL");
   int rc = begin(enc, buf, cap, siphb_stun_type(method, cls));
   if (rc < 0) return rc;
   siphb_put_be32(buf + 4, SIPHB_STUN_MAGIC_COOKIE);
   if (txid)
     memcpy(buf + 8, txid, SIPHB_STUN_TXID_SIZE);
   else if (random(buf + 8, SIPHB_STUN_TXID_SIZE, random_user_data) != 0)
-    return SIPHB_ERR_CALLBACK_FAILURE;
+    return fail(enc, SIPHB_ERR_CALLBACK_FAILURE, 0, "random failed");
   enc->len = SIPHB_STUN_HEADER_SIZE;
   enc->state_ = ENC_OPEN;
   return 0;
@@ -65,8 +77,12 @@ int siphb_stun_encode_start_response(siphb_stun_encoder *enc, uint8_t *buf, size
                                      const siphb_stun_msg *req, siphb_stun_class cls) {
   if (!enc) return SIPHB_ERR_INVALID_ARGUMENT;
   enc->state_ = 0;
-  if (!buf || !req || !req->data || (cls != SIPHB_STUN_SUCCESS && cls != SIPHB_STUN_ERROR))
-    return SIPHB_ERR_INVALID_ARGUMENT;
+  siphb_error_clear(&enc->error);
+  memset(enc->reserved_, 0, sizeof enc->reserved_);
+  if (!buf || !req || !req->data)
+    return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "buf or req is NULL, or req not parsed");
+  if (cls != SIPHB_STUN_SUCCESS && cls != SIPHB_STUN_ERROR)
+    return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "cls: a response is SUCCESS or ERROR");
   /* Cookie + txid, or a classic 16-byte id; copied first, since buf may
    * be (or overlap) the request's own buffer. */
   uint8_t id[16];
@@ -80,21 +96,20 @@ int siphb_stun_encode_start_response(siphb_stun_encoder *enc, uint8_t *buf, size
 }
 
 /* Room for add more bytes, within both the 16-bit Length and the buffer:
- * 0, or an error (NOBUF with `needed` set) with the message untouched. */
+ * 0, or an error (NOBUF with error.need set) with the message untouched. */
 static int room(siphb_stun_encoder *enc, size_t add) {
   if (enc->len - SIPHB_STUN_HEADER_SIZE + add > SIPHB_STUN_MAX_LENGTH)
-    return SIPHB_ERR_INVALID_ARGUMENT;
-  if (add > enc->cap_ - enc->len) {
-    enc->needed = enc->len + add;
-    return SIPHB_ERR_NOBUF;
-  }
+    return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "message would pass the STUN Length limit");
+  if (add > enc->cap_ - enc->len)
+    return fail(enc, SIPHB_ERR_NOBUF, enc->len + add, "buffer too small for the attribute");
   return 0;
 }
 
 /* Room for an attribute with a value of vlen bytes: 0 and *value set to
  * where the value goes, or an error with the message untouched. */
 static int reserve(siphb_stun_encoder *enc, size_t vlen, uint8_t **value) {
-  if (!enc || enc->state_ != ENC_OPEN || vlen > MAX_VALUE) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (!enc || enc->state_ != ENC_OPEN) return not_open(enc);
+  if (vlen > MAX_VALUE) return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "value over 65535 bytes");
   int rc = room(enc, 4 + siphb_stun_pad4(vlen));
   if (rc < 0) return rc;
   *value = enc->buf_ + enc->len + 4;
@@ -115,7 +130,7 @@ static void commit(siphb_stun_encoder *enc, uint16_t type, size_t vlen) {
 
 int siphb_stun_encode_attr(siphb_stun_encoder *enc, uint16_t type, const void *value, size_t len) {
   uint8_t *v;
-  if (!value && len) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (!value && len) return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "value is NULL");
   int rc = reserve(enc, len, &v);
   if (rc < 0) return rc;
   if (len) memcpy(v, value, len);
@@ -126,7 +141,8 @@ int siphb_stun_encode_attr(siphb_stun_encoder *enc, uint16_t type, const void *v
 int siphb_stun_encode_address(siphb_stun_encoder *enc, uint16_t type, const siphb_mapped_addr *addr,
                               bool xored) {
   uint8_t *v;
-  if (!addr || (addr->family != 1 && addr->family != 2)) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (!addr || (addr->family != 1 && addr->family != 2))
+    return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "addr is NULL, or its family neither 1 nor 2");
   int rc = reserve(enc, addr->family == 1 ? 8 : 20, &v);
   if (rc < 0) return rc;
   commit(enc, type, siphb_stun_addr_encode(enc->buf_, addr, xored, v));
@@ -167,18 +183,20 @@ int siphb_stun_encode_alternate_domain(siphb_stun_encoder *enc, siphb_str domain
 
 int siphb_stun_encode_userhash(siphb_stun_encoder *enc,
                                const uint8_t hash[SIPHB_STUN_USERHASH_SIZE]) {
-  if (!hash) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (!hash) return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "hash is NULL");
   return siphb_stun_encode_attr(enc, SIPHB_STUN_ATTR_USERHASH, hash, SIPHB_STUN_USERHASH_SIZE);
 }
 
 int siphb_stun_encode_error_code(siphb_stun_encoder *enc, unsigned code, siphb_str reason) {
   uint8_t *v;
-  if (code < 300 || code > 699 || (!reason.ptr && reason.len)) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (code < 300 || code > 699 || (!reason.ptr && reason.len))
+    return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "code not 300 .. 699, or reason NULL");
   if (reason.len == 0) {
     reason.ptr = siphb_stun_reason(code);
     reason.len = strlen(reason.ptr);
   }
-  if (reason.len > MAX_VALUE - 4) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (reason.len > MAX_VALUE - 4)
+    return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "reason over 65531 bytes");
   int rc = reserve(enc, 4 + reason.len, &v);
   if (rc < 0) return rc;
   /* RFC 8489 section 14.8: 21 reserved bits, class (3 bits), number. */
@@ -193,7 +211,8 @@ int siphb_stun_encode_error_code(siphb_stun_encoder *enc, unsigned code, siphb_s
 
 int siphb_stun_encode_unknown_attributes(siphb_stun_encoder *enc, const uint16_t *types, size_t n) {
   uint8_t *v;
-  if ((!types && n) || n > MAX_VALUE / 2) return SIPHB_ERR_INVALID_ARGUMENT;
+  if ((!types && n) || n > MAX_VALUE / 2)
+    return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "types NULL, or too many");
   int rc = reserve(enc, 2 * n, &v);
   if (rc < 0) return rc;
   for (size_t i = 0; i < n; i++) siphb_put_be16(v + 2 * i, types[i]);
@@ -219,7 +238,8 @@ static int put_algs(siphb_stun_encoder *enc, uint16_t type, const siphb_stun_pas
                     size_t n) {
   uint8_t *v;
   size_t size = algs_size(algs, n);
-  if ((n && size == 0) || n > MAX_VALUE / 4) return SIPHB_ERR_INVALID_ARGUMENT;
+  if ((n && size == 0) || n > MAX_VALUE / 4)
+    return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "algorithms: too many, or too long");
   int rc = reserve(enc, size, &v);
   if (rc < 0) return rc;
   for (size_t i = 0; i < n; i++) {
@@ -236,7 +256,7 @@ static int put_algs(siphb_stun_encoder *enc, uint16_t type, const siphb_stun_pas
 
 int siphb_stun_encode_password_algorithm(siphb_stun_encoder *enc,
                                          const siphb_stun_password_alg *alg) {
-  if (!alg) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (!alg) return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "alg is NULL");
   return put_algs(enc, SIPHB_STUN_ATTR_PASSWORD_ALGORITHM, alg, 1);
 }
 
@@ -270,10 +290,12 @@ siphb_ssize siphb_stun_encode_finish(siphb_stun_encoder *enc, const siphb_stun_k
                                      unsigned flags) {
   const unsigned all =
       SIPHB_STUN_WITH_INTEGRITY | SIPHB_STUN_WITH_INTEGRITY_SHA256 | SIPHB_STUN_WITH_FINGERPRINT;
-  if (!enc || enc->state_ != ENC_OPEN || (flags & ~all)) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (!enc || enc->state_ != ENC_OPEN) return not_open(enc);
+  if (flags & ~all) return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "flags: unknown bits");
   bool mi = flags & SIPHB_STUN_WITH_INTEGRITY, mi256 = flags & SIPHB_STUN_WITH_INTEGRITY_SHA256;
   bool fp = flags & SIPHB_STUN_WITH_FINGERPRINT;
-  if ((mi || mi256) && !siphb_stun_key_ready(key)) return SIPHB_ERR_INVALID_ARGUMENT;
+  if ((mi || mi256) && !siphb_stun_key_ready(key))
+    return fail(enc, SIPHB_ERR_INVALID_ARGUMENT, 0, "integrity asked, key not prepared");
   int rc = room(enc, (mi ? 24u : 0u) + (mi256 ? 36u : 0u) + (fp ? 8u : 0u));
   if (rc < 0) return rc;
   if (mi) put_integrity(enc, key, SIPHB_STUN_ATTR_MESSAGE_INTEGRITY, 20);
@@ -290,15 +312,14 @@ siphb_ssize siphb_stun_encode_finish(siphb_stun_encoder *enc, const siphb_stun_k
 
 /* The keepalive path: no encoder, one CRC over 20 bytes at most. */
 siphb_ssize siphb_stun_encode_binding(uint8_t *buf, size_t cap, const uint8_t *txid, unsigned flags,
-                                      size_t *needed) {
-  if (!buf || !txid || (flags & ~(unsigned)SIPHB_STUN_WITH_FINGERPRINT))
-    return SIPHB_ERR_INVALID_ARGUMENT;
+                                      siphb_error_info *err) {
+  siphb_error_clear(err);
+  if (!buf || !txid) return siphb_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "buf or txid NULL");
+  if (flags & ~(unsigned)SIPHB_STUN_WITH_FINGERPRINT)
+    return siphb_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "flags: only FINGERPRINT");
   bool fp = flags != 0;
   size_t n = fp ? 28 : 20;
-  if (cap < n) {
-    if (needed) *needed = n;
-    return SIPHB_ERR_NOBUF;
-  }
+  if (cap < n) return siphb_fail(err, SIPHB_ERR_NOBUF, 0, n, "buffer too small for the request");
   siphb_put_be16(buf, siphb_stun_type(SIPHB_STUN_BINDING, SIPHB_STUN_REQUEST));
   siphb_put_be16(buf + 2, fp ? 8u : 0u);
   siphb_put_be32(buf + 4, SIPHB_STUN_MAGIC_COOKIE);

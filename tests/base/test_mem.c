@@ -22,7 +22,7 @@ static int no_event(siphb_ctx *c, const siphb_event *e, void *u) {
   (void)c, (void)e, (void)u;
   return 0;
 }
-static const siphb_callbacks CB = {no_send, no_event, NULL, NULL};
+static const siphb_callbacks CB = {sizeof(siphb_callbacks), no_send, no_event, NULL, NULL};
 
 static void test_default_allocator_is_complete(void **state) {
   (void)state;
@@ -70,7 +70,7 @@ static void test_budget_limits_allocation(void **state) {
   failmem fm;
   failmem_init(&fm, -1);
   siphb_ctx_config cfg;
-  siphb_ctx_config_init(&cfg);
+  siphb_ctx_config_init(&cfg, sizeof cfg);
   /* Learn the sizes first. */
   siphb_ctx *ctx;
   assert_int_equal(siphb_ctx_new(&ctx, &cfg, &CB, &fm.mem, NULL, 0), 0);

@@ -21,12 +21,13 @@ static int on_event(siphb_ctx *ctx, const siphb_event *ev, void *user_data) {
 }
 
 int main(void) {
-  siphb_callbacks cb = {0};
+  siphb_callbacks cb;
   siphb_ctx *ctx = NULL;
   siphb_timer *t = NULL;
   int fired = 0;
   int rc;
 
+  siphb_callbacks_init(&cb, sizeof cb);
   cb.send = on_send;
   cb.event = on_event;
   if ((rc = siphb_ctx_new(&ctx, NULL, &cb, NULL, &fired, 0)) != 0) {

@@ -2,11 +2,16 @@
  * test_ctx.c - the context: creation rules, callback rules (guards, errors,
  * deletion from callbacks), the clock, and receive classification.
  */
+#define _POSIX_C_SOURCE 200809L /* fork, waitpid */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -48,8 +53,7 @@ static int f_event(siphb_ctx *ctx, const siphb_event *ev, void *u) {
   return f->event_rv;
 }
 
-static int f_random(siphb_ctx *c, uint8_t *dest, size_t len, void *u) {
-  (void)c;
+static int f_random(uint8_t *dest, size_t len, void *u) {
   fixture *f = u;
   f->random_calls++;
   f->random_len += len;
@@ -65,7 +69,7 @@ static void f_log(siphb_ctx *c, siphb_log_level level, const char *msg, void *u)
   strncpy(f->last_log, msg, sizeof(f->last_log) - 1);
 }
 
-static const siphb_callbacks CB = {f_send, f_event, f_random, f_log};
+static const siphb_callbacks CB = {sizeof(siphb_callbacks), f_send, f_event, f_random, f_log};
 
 static void test_new_rejects_bad_arguments(void **state) {
   (void)state;
@@ -80,7 +84,7 @@ static void test_new_rejects_bad_arguments(void **state) {
   cb.event = NULL;
   assert_int_equal(siphb_ctx_new(&ctx, NULL, &cb, NULL, &f, 0), SIPHB_ERR_INVALID_ARGUMENT);
   siphb_ctx_config cfg;
-  siphb_ctx_config_init(&cfg);
+  siphb_ctx_config_init(&cfg, sizeof cfg);
   cfg.log_level = (siphb_log_level)9;
   assert_int_equal(siphb_ctx_new(&ctx, &cfg, &CB, NULL, &f, 0), SIPHB_ERR_INVALID_ARGUMENT);
   assert_ptr_equal(ctx, (siphb_ctx *)(uintptr_t)1);
@@ -91,7 +95,7 @@ static void test_config_defaults(void **state) {
   (void)state;
   siphb_ctx_config cfg;
   memset(&cfg, 0x5A, sizeof(cfg));
-  siphb_ctx_config_init(&cfg);
+  siphb_ctx_config_init(&cfg, sizeof cfg);
   assert_int_equal(cfg.mem_budget, 0);
   assert_int_equal(cfg.log_level, SIPHB_LOG_WARN);
 }
@@ -191,13 +195,49 @@ static void test_delete_ctx_from_callback(void **state) {
   assert_int_equal(fm.live_blocks, 0);
 }
 
+/* Time going backwards: clamped and logged, or (SIPHB_ASSERTS builds) a
+ * trap. */
+static siphb_ctx *backwards_ctx(fixture *f) {
+  siphb_ctx_config cfg;
+  siphb_ctx_config_init(&cfg, sizeof cfg);
+  siphb_ctx *ctx;
+  assert_int_equal(siphb_ctx_new(&ctx, &cfg, &CB, NULL, f, 1000), 0);
+  return ctx;
+}
+
+#if defined(SIPHB_ASSERTS)
+static void test_time_never_goes_backwards(void **state) {
+  (void)state;
+  fflush(NULL);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    /* cmocka turns signals into test failures: the child wants the real
+     * thing. */
+    signal(SIGILL, SIG_DFL);
+    signal(SIGTRAP, SIG_DFL);
+    signal(SIGSEGV, SIG_DFL);
+    fixture f = {0};
+    siphb_ctx *ctx = backwards_ctx(&f);
+    (void)siphb_ctx_advance(ctx, 900); /* must not return */
+    _exit(0);
+  }
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFSIGNALED(status)); /* the assertion trapped */
+  /* forward and equal times are fine */
+  fixture f = {0};
+  siphb_ctx *ctx = backwards_ctx(&f);
+  assert_int_equal(siphb_ctx_advance(ctx, 1000), 0);
+  assert_int_equal(siphb_ctx_advance(ctx, 1001), 0);
+  assert_int_equal(f.logs, 0);
+  siphb_ctx_del(ctx);
+}
+#else
 static void test_time_never_goes_backwards(void **state) {
   (void)state;
   fixture f = {0};
-  siphb_ctx_config cfg;
-  siphb_ctx_config_init(&cfg);
-  siphb_ctx *ctx;
-  assert_int_equal(siphb_ctx_new(&ctx, &cfg, &CB, NULL, &f, 1000), 0);
+  siphb_ctx *ctx = backwards_ctx(&f);
   siphb_timer *t;
   assert_int_equal(siphb_timer_new(&t, ctx, NULL), 0);
   assert_int_equal(siphb_timer_start(t, 100, 0, 500), 0); /* 500 < 1000: clamped */
@@ -212,23 +252,32 @@ static void test_time_never_goes_backwards(void **state) {
   assert_int_equal(f.events, 1);
   siphb_ctx_del(ctx);
 }
+#endif
 
 static void test_log_level_filters(void **state) {
   (void)state;
   fixture f = {0};
   siphb_ctx_config cfg;
-  siphb_ctx_config_init(&cfg);
+  siphb_ctx_config_init(&cfg, sizeof cfg);
   cfg.log_level = SIPHB_LOG_ERROR;
   siphb_ctx *ctx;
   assert_int_equal(siphb_ctx_new(&ctx, &cfg, &CB, NULL, &f, 1000), 0);
-  assert_int_equal(siphb_ctx_advance(ctx, 10), 0); /* backwards: a WARN, filtered */
+  siphb_ctx_log(ctx, SIPHB_LOG_WARN, "a warning"); /* above ERROR: filtered */
   assert_int_equal(f.logs, 0);
+  siphb_ctx_log(ctx, SIPHB_LOG_ERROR, "an error");
+  assert_int_equal(f.logs, 1);
+  assert_string_equal(f.last_log, "an error");
   siphb_ctx_del(ctx);
 }
 
-static void expect_rx_need(siphb_ctx *ctx, const char *bytes, size_t len, siphb_rx_kind kind,
-                           size_t item_len, size_t need) {
-  siphb_peer peer = {7, NULL, SIPHB_TRANSPORT_TCP};
+static siphb_stream_role role_client(siphb_ctx *ctx, const siphb_peer *peer) {
+  (void)ctx, (void)peer;
+  return SIPHB_STREAM_CLIENT;
+}
+
+static void expect_rx_on(siphb_ctx *ctx, siphb_transport transport, const char *bytes, size_t len,
+                         siphb_stream_kind kind, size_t item_len, size_t need, int error) {
+  siphb_peer peer = {7, NULL, transport};
   siphb_rx_result r;
   memset(&r, 0xFF, sizeof(r));
   assert_int_equal(siphb_ctx_receive(ctx, &peer, (const uint8_t *)bytes, len, &r, 0), 0);
@@ -236,55 +285,82 @@ static void expect_rx_need(siphb_ctx *ctx, const char *bytes, size_t len, siphb_
   assert_int_equal(r.length, item_len);
   assert_int_equal(r.need, need);
   assert_false(r.consumed); /* no object is waiting yet */
-  assert_int_equal(r.error, 0);
+  assert_int_equal(r.error, error);
   assert_null(r.object);
   for (size_t i = 0; i < sizeof(r.reserved_) / sizeof(r.reserved_[0]); i++)
     assert_int_equal(r.reserved_[i], 0);
 }
 
-static void expect_rx(siphb_ctx *ctx, const char *bytes, size_t len, siphb_rx_kind kind,
+/* A datagram: the item is all of it. */
+static void expect_rx(siphb_ctx *ctx, const char *bytes, size_t len, siphb_stream_kind kind,
                       size_t item_len) {
-  expect_rx_need(ctx, bytes, len, kind, item_len, 0);
+  expect_rx_on(ctx, SIPHB_TRANSPORT_UDP, bytes, len, kind, item_len, 0, 0);
 }
 
+/* A stream item cut short. */
+static void expect_rx_need(siphb_ctx *ctx, const char *bytes, size_t len, siphb_stream_kind kind,
+                           size_t need) {
+  expect_rx_on(ctx, SIPHB_TRANSPORT_TCP, bytes, len, kind, 0, need, 0);
+}
+
+/* What siphb_ctx_receive() says the first item is (tests/engine/test_demux.c
+ * checks every case against the stream codec). */
 static void test_receive_classifies(void **state) {
   (void)state;
   fixture f = {0};
   siphb_ctx *ctx;
   assert_int_equal(siphb_ctx_new(&ctx, NULL, &CB, NULL, &f, 0), 0);
-  expect_rx(ctx, "\r\n\r\n", 4, SIPHB_RX_CRLF_PING, 4);
-  expect_rx(ctx, "\r\n\r\nOPTIONS", 11, SIPHB_RX_CRLF_PING, 4);
-  expect_rx(ctx, "\r\n", 2, SIPHB_RX_CRLF_PONG, 2);
-  expect_rx(ctx, "\r\nSIP/2.0", 9, SIPHB_RX_CRLF_PONG, 2);
+  expect_rx(ctx, "\r\n\r\n", 4, SIPHB_STREAM_CRLF_PING, 4);
+  expect_rx_on(ctx, SIPHB_TRANSPORT_TCP, "\r\n\r\nOPTIONS", 11, SIPHB_STREAM_CRLF_PING, 4, 0, 0);
+  expect_rx(ctx, "\r\n", 2, SIPHB_STREAM_CRLF_PONG, 2);
+  expect_rx_on(ctx, SIPHB_TRANSPORT_TCP, "\r\nSIP/2.0", 9, SIPHB_STREAM_CRLF_PONG, 2, 0, 0);
+  /* A lone CRLF on a stream: the server end waits for the rest of a ping,
+   * the client end of a flow takes it as a pong at once. */
+  expect_rx_need(ctx, "\r\n", 2, SIPHB_STREAM_CRLF_PING, 2);
+  siphb_ctx_set_role_hook(ctx, role_client);
+  expect_rx_on(ctx, SIPHB_TRANSPORT_TCP, "\r\n", 2, SIPHB_STREAM_CRLF_PONG, 2, 0, 0);
+  siphb_ctx_set_role_hook(ctx, NULL);
   /* STUN Binding request, 8 bytes of attributes */
   static const char stun[] = "\x00\x01\x00\x08\x21\x12\xA4\x42"
                              "abcdefghijkl"
                              "\x80\x28\x00\x04xxxx";
-  expect_rx(ctx, stun, 28, SIPHB_RX_STUN, 28);
-  expect_rx_need(ctx, stun, 20, SIPHB_RX_STUN, 0, 8); /* stream: header says 28 */
-  expect_rx_need(ctx, stun, 27, SIPHB_RX_STUN, 0, 1);
+  expect_rx(ctx, stun, 28, SIPHB_STREAM_STUN, 28);
+  expect_rx_need(ctx, stun, 20, SIPHB_STREAM_STUN, 8); /* stream: header says 28 */
+  expect_rx_need(ctx, stun, 27, SIPHB_STREAM_STUN, 1);
   static const char bad_cookie[] = "\x00\x01\x00\x00\x21\x12\xA4\x43"
                                    "abcdefghijkl";
-  expect_rx(ctx, bad_cookie, 20, SIPHB_RX_OTHER, 20);
+  expect_rx(ctx, bad_cookie, 20, SIPHB_STREAM_OTHER, 20);
   static const char top_bits[] = "\x40\x01\x00\x00\x21\x12\xA4\x42"
                                  "abcdefghijkl";
-  expect_rx(ctx, top_bits, 20, SIPHB_RX_OTHER, 20);
+  expect_rx(ctx, top_bits, 20, SIPHB_STREAM_OTHER, 20);
   static const char bad_len[] = "\x00\x01\x00\x03\x21\x12\xA4\x42"
                                 "abcdefghijkl";
-  expect_rx(ctx, bad_len, 20, SIPHB_RX_OTHER, 20);
-  const char *resp = "SIP/2.0 200 OK\r\nVia: x\r\n\r\n";
-  expect_rx(ctx, resp, strlen(resp), SIPHB_RX_SIP_RESPONSE, strlen(resp));
+  expect_rx(ctx, bad_len, 20, SIPHB_STREAM_OTHER, 20);
+  /* On a stream, bytes that are none of siphb's are an error: a stream
+   * cannot skip them. */
+  expect_rx_on(ctx, SIPHB_TRANSPORT_TCP, bad_cookie, 20, SIPHB_STREAM_OTHER, 0, 0,
+               SIPHB_ERR_PARSE);
+  const char *resp = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKx\r\n\r\n";
+  expect_rx(ctx, resp, strlen(resp), SIPHB_STREAM_SIP_RESPONSE, strlen(resp));
   const char *req = "OPTIONS sip:a@b SIP/2.0\r\n\r\n";
-  expect_rx(ctx, req, strlen(req), SIPHB_RX_SIP_REQUEST, strlen(req));
-  expect_rx(ctx, "HELLO", 5, SIPHB_RX_OTHER, 5);
-  expect_rx(ctx, " OPTIONS", 8, SIPHB_RX_OTHER, 8);
-  expect_rx(ctx, "", 0, SIPHB_RX_OTHER, 0);
+  expect_rx(ctx, req, strlen(req), SIPHB_STREAM_SIP_REQUEST, strlen(req));
+  /* On a stream a SIP item is its headers plus Content-Length, not the
+   * rest of the buffer. */
+  const char *two = "OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 0\r\n\r\nOPTIONS";
+  expect_rx_on(ctx, SIPHB_TRANSPORT_TCP, two, strlen(two), SIPHB_STREAM_SIP_REQUEST,
+               strlen(two) - 7, 0, 0);
+  expect_rx(ctx, "HELLO", 5, SIPHB_STREAM_OTHER, 5);
+  expect_rx(ctx, " OPTIONS", 8, SIPHB_STREAM_OTHER, 8);
+  expect_rx(ctx, "", 0, SIPHB_STREAM_OTHER, 0);
   assert_int_equal(siphb_ctx_receive(ctx, &(siphb_peer){0}, NULL, 0, NULL, 0), 0);
   assert_int_equal(siphb_ctx_receive(ctx, NULL, (const uint8_t *)"x", 1, NULL, 0),
                    SIPHB_ERR_INVALID_ARGUMENT);
   assert_int_equal(siphb_ctx_receive(ctx, &(siphb_peer){0}, NULL, 3, NULL, 0),
                    SIPHB_ERR_INVALID_ARGUMENT);
   assert_int_equal(siphb_ctx_receive(NULL, &(siphb_peer){0}, NULL, 0, NULL, 0),
+                   SIPHB_ERR_INVALID_ARGUMENT);
+  siphb_peer unknown = {7, NULL, (siphb_transport)99};
+  assert_int_equal(siphb_ctx_receive(ctx, &unknown, (const uint8_t *)"\r\n", 2, NULL, 0),
                    SIPHB_ERR_INVALID_ARGUMENT);
   siphb_ctx_del(ctx);
 }
@@ -293,8 +369,9 @@ static void test_receive_classifies(void **state) {
  * item, and what it reports reaches the caller's result. */
 static size_t hook_len;
 static int pong_hook(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data, size_t len,
-                     siphb_rx_result *r, siphb_ms now) {
+                     const siphb_sip_msg *sip, siphb_rx_result *r, siphb_ms now) {
   (void)data;
+  assert_null(sip);
   assert_int_equal(peer->id, 7);
   assert_int_equal(now, 55);
   hook_len = len;
@@ -305,9 +382,24 @@ static int pong_hook(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data
 }
 
 static int stun_hook_failing(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data,
-                             size_t len, siphb_rx_result *r, siphb_ms now) {
-  (void)ctx, (void)peer, (void)data, (void)len, (void)r, (void)now;
+                             size_t len, const siphb_sip_msg *sip, siphb_rx_result *r,
+                             siphb_ms now) {
+  (void)ctx, (void)peer, (void)data, (void)len, (void)sip, (void)r, (void)now;
   return SIPHB_ERR_CALLBACK_FAILURE;
+}
+
+/* A SIP item arrives with the stream codec's lenient parse of it. */
+static uint32_t hook_cseq;
+static int response_hook(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data, size_t len,
+                         const siphb_sip_msg *sip, siphb_rx_result *r, siphb_ms now) {
+  (void)ctx, (void)peer, (void)now;
+  assert_non_null(sip);
+  assert_false(sip->is_request);
+  assert_ptr_equal(sip->start_line.ptr, (const char *)data);
+  assert_int_equal(sip->length, len);
+  hook_cseq = sip->cseq;
+  r->consumed = true;
+  return 0;
 }
 
 static void test_receive_routes_to_registered_hook(void **state) {
@@ -315,14 +407,15 @@ static void test_receive_routes_to_registered_hook(void **state) {
   fixture f = {0};
   siphb_ctx *ctx;
   assert_int_equal(siphb_ctx_new(&ctx, NULL, &CB, NULL, &f, 0), 0);
-  siphb_ctx_set_rx_hook(ctx, SIPHB_RX_CRLF_PONG, pong_hook);
-  siphb_ctx_set_rx_hook(ctx, SIPHB_RX_STUN, stun_hook_failing);
+  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_CRLF_PONG, pong_hook);
+  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_STUN, stun_hook_failing);
+  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_SIP_RESPONSE, response_hook);
   siphb_peer peer = {7, NULL, SIPHB_TRANSPORT_TCP};
   siphb_rx_result r;
   assert_int_equal(siphb_ctx_receive(ctx, &peer, (const uint8_t *)"\r\nSIP/2.0", 9, &r, 55), 0);
   assert_int_equal(hook_len, 2);
   assert_true(r.consumed);
-  assert_int_equal(r.kind, SIPHB_RX_CRLF_PONG);
+  assert_int_equal(r.kind, SIPHB_STREAM_CRLF_PONG);
   assert_int_equal(r.length, 2);
   assert_int_equal(r.object_kind, SIPHB_OBJECT_FLOW);
   assert_ptr_equal(r.object, ctx);
@@ -334,6 +427,12 @@ static void test_receive_routes_to_registered_hook(void **state) {
                              "abcdefghijkl";
   assert_int_equal(siphb_ctx_receive(ctx, &peer, (const uint8_t *)stun, 20, &r, 55), 0);
   assert_int_equal(r.need, 8);
+  /* a SIP response reaches its hook with the parse */
+  const char *resp = "SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP h;branch=z9hG4bKx\r\nCSeq: 41 OPTIONS\r\n"
+                     "Content-Length: 0\r\n\r\n";
+  assert_int_equal(siphb_ctx_receive(ctx, &peer, (const uint8_t *)resp, strlen(resp), &r, 55), 0);
+  assert_true(r.consumed);
+  assert_int_equal(hook_cseq, 41);
   /* a hook's failure is the call's failure */
   static const char whole[] = "\x00\x01\x00\x00\x21\x12\xA4\x42"
                               "abcdefghijkl";

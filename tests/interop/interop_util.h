@@ -29,7 +29,7 @@ uint16_t interop_addr_port(const interop_addr *a);
 /* Milliseconds of CLOCK_MONOTONIC, as a double for sub-millisecond RTTs. */
 double interop_now_ms(void);
 
-/* siphb_sip_random_fn backed by getrandom(2). */
+/* siphb_random_fn backed by getrandom(2). */
 int interop_random(uint8_t *dest, size_t len, void *user_data);
 
 /* A siphb_str over a NUL-terminated string (NULL gives the empty slice). */

@@ -249,7 +249,7 @@ static int handle_response(const siphb_sip_msg *rsp, const siphb_sip_ids *ids, u
   return MSG_FINAL;
 }
 
-static void report_parse_error(siphb_ssize rc, const siphb_parse_error *err, const uint8_t *data,
+static void report_parse_error(siphb_ssize rc, const siphb_error_info *err, const uint8_t *data,
                                size_t len) {
   fprintf(stderr, "sip_options_client: siphb_sip_parse refused the response: %s (%s) at offset %lu: %s\n",
           siphb_errname((int)rc), siphb_strerror((int)rc), (unsigned long)err->offset,
@@ -269,7 +269,7 @@ int main(int argc, char **argv) {
   siphb_sip_ids ids;
   siphb_sip_parse_config pcfg;
   siphb_ssize req_len;
-  size_t needed = 0;
+  siphb_error_info enc_err;
   double t_start, t_sent, deadline, next_retx, interval = T1_MS;
   int fd, final_status = 0, sends = 0, v6;
   const char *no_answer = "timeout"; /* why there was no final response */
@@ -309,7 +309,7 @@ int main(int argc, char **argv) {
            (unsigned)interop_addr_port(&local));
   snprintf(contact, sizeof contact, "%s%s", from, a.tcp ? ";transport=tcp" : "");
 
-  siphb_sip_options_init(&opt);
+  siphb_sip_options_init(&opt, sizeof opt);
   opt.request_uri = interop_str(a.ruri ? a.ruri : ruri);
   if (a.to) opt.to_uri = interop_str(a.to);
   opt.from_uri = interop_str(a.from ? a.from : from);
@@ -325,10 +325,10 @@ int main(int argc, char **argv) {
   opt.random_user_data = NULL;
 
   memset(&ids, 0, sizeof ids);
-  req_len = siphb_sip_encode_options(req, sizeof req, &opt, &ids, &needed);
+  req_len = siphb_sip_encode_options(req, sizeof req, &opt, &ids, &enc_err);
   if (req_len < 0) {
-    fprintf(stderr, "sip_options_client: siphb_sip_encode_options: %s (%s), needed %lu\n",
-            siphb_errname((int)req_len), siphb_strerror((int)req_len), (unsigned long)needed);
+    fprintf(stderr, "sip_options_client: siphb_sip_encode_options: %s (%s), need %lu\n",
+            siphb_errname((int)req_len), siphb_strerror((int)req_len), (unsigned long)enc_err.need);
     close(fd);
     return 1;
   }
@@ -336,7 +336,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "sip_options_client: cannot write %s\n", a.save);
   if (a.verbose) interop_dump(stderr, "  >> ", req, (size_t)req_len);
 
-  siphb_sip_parse_config_init(&pcfg);
+  siphb_sip_parse_config_init(&pcfg, sizeof pcfg);
   pcfg.mode = a.tcp ? SIPHB_SIP_STREAM : SIPHB_SIP_DATAGRAM;
 
   t_sent = interop_now_ms();
@@ -377,7 +377,7 @@ int main(int argc, char **argv) {
 
     if (!a.tcp) {
       siphb_sip_msg msg;
-      siphb_parse_error err;
+      siphb_error_info err;
       siphb_ssize pr;
       int what;
       n = recv(fd, rx, sizeof rx, 0);
@@ -425,7 +425,7 @@ int main(int argc, char **argv) {
     rx_len += (size_t)n;
     for (;;) {
       siphb_sip_msg msg;
-      siphb_parse_error err;
+      siphb_error_info err;
       siphb_ssize pr;
       int what;
       memset(&err, 0, sizeof err);

@@ -170,11 +170,11 @@ static int open_listener(const interop_addr *addr, int type) {
 static siphb_ssize build_answer(responder *r, const siphb_sip_msg *req, int tcp, uint8_t *out,
                                 size_t cap) {
   siphb_sip_response rsp;
-  size_t needed = 0;
+  siphb_error_info err;
   siphb_ssize n;
 
   if (req->method_id == SIPHB_SIP_METHOD_ACK) return 0; /* never answered */
-  siphb_sip_response_init(&rsp);
+  siphb_sip_response_init(&rsp, sizeof rsp);
   rsp.status = req->method_id == SIPHB_SIP_METHOD_OPTIONS ? 200 : 501;
   rsp.allow = interop_str(r->a.allow);
   rsp.accept = interop_str(r->a.accept);
@@ -183,10 +183,10 @@ static siphb_ssize build_answer(responder *r, const siphb_sip_msg *req, int tcp,
   rsp.contact_uri = interop_str(tcp ? r->contact_tcp : r->contact_udp);
   rsp.random = interop_random;
   rsp.random_user_data = NULL;
-  n = siphb_sip_encode_response(out, cap, req, &rsp, &needed);
+  n = siphb_sip_encode_response(out, cap, req, &rsp, &err);
   if (n < 0) {
-    fprintf(stderr, "sip_options_responder: siphb_sip_encode_response: %s (%s), needed %lu\n",
-            siphb_errname((int)n), siphb_strerror((int)n), (unsigned long)needed);
+    fprintf(stderr, "sip_options_responder: siphb_sip_encode_response: %s (%s), need %lu\n",
+            siphb_errname((int)n), siphb_strerror((int)n), (unsigned long)err.need);
     return -1;
   }
   return n;
@@ -213,7 +213,7 @@ static void log_request(const responder *r, const siphb_sip_msg *req, const char
   fflush(stdout);
 }
 
-static void report_parse_error(siphb_ssize rc, const siphb_parse_error *err, const uint8_t *data,
+static void report_parse_error(siphb_ssize rc, const siphb_error_info *err, const uint8_t *data,
                                size_t len) {
   fprintf(stderr,
           "sip_options_responder: siphb_sip_parse refused a request: %s (%s) at offset %lu: %s\n",
@@ -236,14 +236,14 @@ static void handle_udp(responder *r, int fd) {
   struct sockaddr_storage from;
   socklen_t flen = sizeof from;
   siphb_sip_msg req;
-  siphb_parse_error err;
+  siphb_error_info err;
   siphb_sip_parse_config cfg;
   siphb_ssize pr, an;
   ssize_t n = recvfrom(fd, rx, sizeof rx, 0, (struct sockaddr *)&from, &flen);
 
   if (n <= 0 || only_crlf(rx, (size_t)n)) return;
   if (r->a.verbose) interop_dump(stderr, "  << ", rx, (size_t)n);
-  siphb_sip_parse_config_init(&cfg);
+  siphb_sip_parse_config_init(&cfg, sizeof cfg);
   cfg.mode = SIPHB_SIP_DATAGRAM;
   memset(&err, 0, sizeof err);
   pr = siphb_sip_parse(&req, rx, (size_t)n, &cfg, &err);
@@ -322,11 +322,11 @@ static void handle_conn(responder *r, conn *c) {
   if (r->a.verbose) interop_dump(stderr, "  << ", c->buf + c->len, (size_t)n);
   c->len += (size_t)n;
 
-  siphb_sip_parse_config_init(&cfg);
+  siphb_sip_parse_config_init(&cfg, sizeof cfg);
   cfg.mode = SIPHB_SIP_STREAM;
   while (c->len > 0 && c->fd >= 0) {
     siphb_sip_msg req;
-    siphb_parse_error err;
+    siphb_error_info err;
     siphb_ssize pr, an;
     memset(&err, 0, sizeof err);
     pr = siphb_sip_parse(&req, c->buf, c->len, &cfg, &err);

@@ -70,7 +70,7 @@ static int b_short_term(siphb_stun_encoder *enc) {
 }
 
 static int b_long_term(siphb_stun_encoder *enc) {
-  siphb_stun_password_alg alg = {SIPHB_STUN_PASSWORD_SHA256, {NULL, 0}};
+  siphb_stun_password_alg alg = {SIPHB_STUN_PASSWORD_SHA256, {NULL, 0}, {0}};
   int rc = siphb_stun_encode_username(enc, interop_str(LT_USER));
   if (!rc) rc = siphb_stun_encode_realm(enc, interop_str(LT_REALM));
   if (!rc) rc = siphb_stun_encode_nonce(enc, interop_str(NONCE));
@@ -108,8 +108,8 @@ static int b_error_420(siphb_stun_encoder *enc) {
 }
 
 static int b_error_401(siphb_stun_encoder *enc) {
-  siphb_stun_password_alg algs[2] = {{SIPHB_STUN_PASSWORD_MD5, {NULL, 0}},
-                                     {SIPHB_STUN_PASSWORD_SHA256, {NULL, 0}}};
+  siphb_stun_password_alg algs[2] = {{SIPHB_STUN_PASSWORD_MD5, {NULL, 0}, {0}},
+                                     {SIPHB_STUN_PASSWORD_SHA256, {NULL, 0}, {0}}};
   int rc = siphb_stun_encode_error_code(enc, 401, interop_str(""));
   if (!rc) rc = siphb_stun_encode_realm(enc, interop_str(LT_REALM));
   if (!rc) rc = siphb_stun_encode_nonce(enc, interop_str(NONCE));
@@ -174,7 +174,7 @@ static int emit(const char *dir, size_t i, const sample *s) {
     fprintf(stderr, "%s: encoding failed: %s\n", s->name, siphb_errname((int)n));
     return -1;
   }
-  if (siphb_stun_parse(&m, buf, (size_t)n, NULL) != n ||
+  if (siphb_stun_parse(&m, buf, (size_t)n, NULL, NULL) != n ||
       ((s->flags & SIPHB_STUN_WITH_FINGERPRINT) && siphb_stun_check_fingerprint(&m) != 0) ||
       (s->key && siphb_stun_check_integrity(&m, &key) != 0)) {
     fprintf(stderr, "%s: does not decode and check again\n", s->name);

@@ -31,7 +31,7 @@ static rnd_state R;
 
 static void base_options(siphb_sip_options *o) {
   memset(&R, 0, sizeof(R));
-  siphb_sip_options_init(o);
+  siphb_sip_options_init(o, sizeof *o);
   o->request_uri = S("sip:proxy.example.com");
   o->from_uri = S("sip:phone@10.0.0.5");
   o->via_host = S("10.0.0.5");
@@ -59,10 +59,12 @@ static size_t expect_encoding(const siphb_sip_options *o, siphb_sip_ids *ids,
                               const char *expected, uint8_t *out) {
   uint8_t buf[2048];
   memset(buf, 0xAA, sizeof(buf));
-  size_t needed = 12345;
-  siphb_ssize n = siphb_sip_encode_options(buf, sizeof(buf) - 1, o, ids, &needed);
+  siphb_error_info ei;
+  memset(&ei, 0xEE, sizeof ei); /* poisoned: the call must clear or fill it */
+  siphb_ssize n = siphb_sip_encode_options(buf, sizeof(buf) - 1, o, ids, &ei);
   assert_true(n > 0);
-  assert_int_equal(needed, 12345); /* only written on NOBUF */
+  assert_int_equal(ei.code, 0); /* a success clears it */
+  assert_int_equal(ei.need, 0);
   buf[n] = 0;
   assert_string_equal((const char *)buf, expected);
   assert_int_equal((size_t)n, strlen(expected));
@@ -74,7 +76,7 @@ static void test_options_init_defaults(void **state) {
   (void)state;
   siphb_sip_options o;
   memset(&o, 0x5A, sizeof(o));
-  siphb_sip_options_init(&o);
+  siphb_sip_options_init(&o, sizeof o);
   assert_int_equal(o.transport, SIPHB_TRANSPORT_UDP);
   assert_true(o.rport);
   assert_false(o.keep);
@@ -97,7 +99,7 @@ static void test_options_init_defaults(void **state) {
   assert_int_equal(o.user_agent.len, 0);
   assert_null(o.random);
   assert_null(o.random_user_data);
-  siphb_sip_options_init(NULL); /* no crash */
+  siphb_sip_options_init(NULL, sizeof(siphb_sip_options)); /* no crash */
 }
 
 static void test_udp_ipv4_generated_ids(void **state) {
@@ -303,12 +305,14 @@ static void test_display_escapes_at_every_position(void **state) {
         o.from_display.len = len;
         uint8_t buf[1024], plain[1024];
         memset(buf, 0, sizeof(buf));
-        size_t needed = 0;
+        siphb_error_info ei;
+        memset(&ei, 0xEE, sizeof ei); /* poisoned: the call must clear or fill it */
         siphb_ssize n = siphb_sip_encode_options(buf, sizeof(buf), &o, NULL, NULL);
         assert_true(n > 0);
-        assert_int_equal(siphb_sip_encode_options(buf, (size_t)n - 1, &o, NULL, &needed),
+        assert_int_equal(siphb_sip_encode_options(buf, (size_t)n - 1, &o, NULL, &ei),
                          SIPHB_ERR_NOBUF);
-        assert_int_equal(needed, (size_t)n);
+        assert_int_equal(ei.code, SIPHB_ERR_NOBUF);
+    assert_int_equal(ei.need, (size_t)n);
         const uint8_t *from = (const uint8_t *)strstr((const char *)buf, "\r\nFrom: ");
         assert_non_null(from);
         assert_memory_equal(from + 8, expected, e);
@@ -428,17 +432,21 @@ static void test_nobuf_every_short_capacity(void **state) {
     siphb_sip_ids ids;
     memset(&ids, 0x77, sizeof(ids));
     siphb_sip_ids untouched = ids;
-    size_t needed = 0;
+    siphb_error_info ei;
+    memset(&ei, 0xEE, sizeof ei); /* poisoned: the call must clear or fill it */
     R.calls = 0;
-    assert_int_equal(siphb_sip_encode_options(buf, cap, &o, &ids, &needed), SIPHB_ERR_NOBUF);
-    assert_int_equal(needed, (size_t)len);
+    assert_int_equal(siphb_sip_encode_options(buf, cap, &o, &ids, &ei), SIPHB_ERR_NOBUF);
+    assert_int_equal(ei.code, SIPHB_ERR_NOBUF);
+    assert_int_equal(ei.need, (size_t)len);
     assert_int_equal(R.calls, 0);
     assert_memory_equal(&ids, &untouched, sizeof(ids));
   }
-  /* buf may be NULL with cap 0: a size query; needed may be NULL */
-  size_t needed = 0;
-  assert_int_equal(siphb_sip_encode_options(NULL, 0, &o, NULL, &needed), SIPHB_ERR_NOBUF);
-  assert_int_equal(needed, (size_t)len);
+  /* buf may be NULL with cap 0: a size query; err may be NULL */
+  siphb_error_info ei;
+  memset(&ei, 0xEE, sizeof ei); /* poisoned: the call must clear or fill it */
+  assert_int_equal(siphb_sip_encode_options(NULL, 0, &o, NULL, &ei), SIPHB_ERR_NOBUF);
+  assert_int_equal(ei.code, SIPHB_ERR_NOBUF);
+    assert_int_equal(ei.need, (size_t)len);
   assert_int_equal(siphb_sip_encode_options(full, 10, &o, NULL, NULL), SIPHB_ERR_NOBUF);
   /* exactly len is enough, and gives the same bytes (same random state) */
   uint8_t exact[2048];
@@ -454,12 +462,14 @@ static void expect_invalid(const siphb_sip_options *o) {
   siphb_sip_ids ids;
   memset(&ids, 0x77, sizeof(ids));
   siphb_sip_ids untouched = ids;
-  size_t needed = 4242;
+  siphb_error_info ei;
+  memset(&ei, 0xEE, sizeof ei); /* poisoned: the call must clear or fill it */
   R.calls = 0;
-  assert_int_equal(siphb_sip_encode_options(buf, sizeof(buf), o, &ids, &needed),
+  assert_int_equal(siphb_sip_encode_options(buf, sizeof(buf), o, &ids, &ei),
                    SIPHB_ERR_INVALID_ARGUMENT);
   assert_memory_equal(&ids, &untouched, sizeof(ids));
-  assert_int_equal(needed, 4242);
+  assert_int_equal(ei.code, SIPHB_ERR_INVALID_ARGUMENT);
+  assert_non_null(ei.message);
   assert_int_equal(R.calls, 0);
 }
 
@@ -607,11 +617,11 @@ static void round_trip(const siphb_sip_options *o, const char *transport, const 
   siphb_ssize n = siphb_sip_encode_options(buf, sizeof(buf), o, &ids, NULL);
   assert_true(n > 0);
   siphb_sip_parse_config cfg;
-  siphb_sip_parse_config_init(&cfg);
+  siphb_sip_parse_config_init(&cfg, sizeof cfg);
   if (o->transport != SIPHB_TRANSPORT_UDP && o->transport != SIPHB_TRANSPORT_SCTP)
     cfg.mode = SIPHB_SIP_STREAM;
   siphb_sip_msg m;
-  siphb_parse_error err;
+  siphb_error_info err;
   memset(&err, 0, sizeof(err));
   siphb_ssize used = siphb_sip_parse(&m, buf, (size_t)n, &cfg, &err);
   if (used != n)

@@ -321,9 +321,9 @@ static void test_null_arguments(void **state) {
   (void)state;
   static const uint8_t text[] = "SIP/2.0 200 OK\r\n" SIPT_HDRS "\r\n";
   siphb_sip_msg msg;
-  siphb_parse_error err;
+  siphb_error_info err;
   siphb_sip_parse_config cfg;
-  siphb_sip_parse_config_init(&cfg);
+  siphb_sip_parse_config_init(&cfg, sizeof cfg);
   memset(&err, 0x5a, sizeof err);
   assert_int_equal(siphb_sip_parse(NULL, text, sizeof text - 1, &cfg, &err), SIPHB_ERR_INVALID_ARGUMENT);
   assert_int_equal(err.code, SIPHB_ERR_INVALID_ARGUMENT);
@@ -343,12 +343,12 @@ static void test_null_arguments(void **state) {
   assert_int_equal(msg.status, 200);
   /* the configuration defaults */
   memset(&cfg, 0x5a, sizeof cfg);
-  siphb_sip_parse_config_init(&cfg);
+  siphb_sip_parse_config_init(&cfg, sizeof cfg);
   assert_int_equal(cfg.mode, SIPHB_SIP_DATAGRAM);
   assert_false(cfg.lenient);
   assert_int_equal(cfg.max_size, 65535);
   assert_int_equal(cfg.max_headers, 256);
-  siphb_sip_parse_config_init(NULL);
+  siphb_sip_parse_config_init(NULL, sizeof(siphb_sip_parse_config));
   assert_false(siphb_sip_msg_has(NULL, SIPHB_SIP_HDR_VIA));
   assert_true(siphb_sip_msg_has(&msg, SIPHB_SIP_HDR_VIA));
   assert_false(siphb_sip_msg_has(&msg, SIPHB_SIP_HDR_OTHER));

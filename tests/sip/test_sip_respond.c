@@ -30,14 +30,14 @@ static siphb_str S(const char *s) {
 
 static void base_response(siphb_sip_response *rsp) {
   memset(&R, 0, sizeof(R));
-  siphb_sip_response_init(rsp);
+  siphb_sip_response_init(rsp, sizeof *rsp);
   rsp->random = rnd_counter;
   rsp->random_user_data = &R;
 }
 
 /* Parses a whole request (datagram mode, strict) that must be valid. */
 static void parse_ok(siphb_sip_msg *msg, const char *text) {
-  siphb_parse_error err;
+  siphb_error_info err;
   memset(&err, 0, sizeof(err));
   siphb_ssize n = siphb_sip_parse(msg, (const uint8_t *)text, strlen(text), NULL, &err);
   if (n < 0) fail_msg("parse failed: %s at %zu: %s", siphb_errname((int)n), err.offset,
@@ -52,10 +52,12 @@ static void expect_response(const char *request, const siphb_sip_response *rsp,
   parse_ok(&req, request);
   uint8_t buf[2048];
   memset(buf, 0xAA, sizeof(buf));
-  size_t needed = 777;
-  siphb_ssize n = siphb_sip_encode_response(buf, sizeof(buf) - 1, &req, rsp, &needed);
+  siphb_error_info ei;
+  memset(&ei, 0xEE, sizeof ei); /* poisoned: the call must clear or fill it */
+  siphb_ssize n = siphb_sip_encode_response(buf, sizeof(buf) - 1, &req, rsp, &ei);
   if (n < 0) fail_msg("encode_response: %s", siphb_errname((int)n));
-  assert_int_equal(needed, 777); /* only written on NOBUF */
+  assert_int_equal(ei.code, 0); /* a success clears it */
+  assert_int_equal(ei.need, 0);
   buf[n] = 0;
   assert_string_equal((const char *)buf, expected);
 }
@@ -84,7 +86,7 @@ static void test_response_init_defaults(void **state) {
   (void)state;
   siphb_sip_response rsp;
   memset(&rsp, 0x5A, sizeof(rsp));
-  siphb_sip_response_init(&rsp);
+  siphb_sip_response_init(&rsp, sizeof rsp);
   assert_int_equal(rsp.status, 200);
   assert_int_equal(rsp.reason.len, 0);
   assert_int_equal(rsp.to_tag.len, 0);
@@ -95,7 +97,7 @@ static void test_response_init_defaults(void **state) {
   assert_int_equal(rsp.contact_uri.len, 0);
   assert_null(rsp.random);
   assert_null(rsp.random_user_data);
-  siphb_sip_response_init(NULL); /* no crash */
+  siphb_sip_response_init(NULL, sizeof(siphb_sip_response)); /* no crash */
 }
 
 static void test_one_via_generated_tag(void **state) {
@@ -332,15 +334,19 @@ static void test_nobuf_every_short_capacity(void **state) {
   assert_true(len > 0);
   for (size_t cap = 0; cap < (size_t)len; cap++) {
     uint8_t buf[2048];
-    size_t needed = 0;
+    siphb_error_info ei;
+    memset(&ei, 0xEE, sizeof ei); /* poisoned: the call must clear or fill it */
     R.calls = 0;
-    assert_int_equal(siphb_sip_encode_response(buf, cap, &req, &rsp, &needed), SIPHB_ERR_NOBUF);
-    assert_int_equal(needed, (size_t)len);
+    assert_int_equal(siphb_sip_encode_response(buf, cap, &req, &rsp, &ei), SIPHB_ERR_NOBUF);
+    assert_int_equal(ei.code, SIPHB_ERR_NOBUF);
+    assert_int_equal(ei.need, (size_t)len);
     assert_int_equal(R.calls, 0);
   }
-  size_t needed = 0;
-  assert_int_equal(siphb_sip_encode_response(NULL, 0, &req, &rsp, &needed), SIPHB_ERR_NOBUF);
-  assert_int_equal(needed, (size_t)len);
+  siphb_error_info ei;
+  memset(&ei, 0xEE, sizeof ei); /* poisoned: the call must clear or fill it */
+  assert_int_equal(siphb_sip_encode_response(NULL, 0, &req, &rsp, &ei), SIPHB_ERR_NOBUF);
+  assert_int_equal(ei.code, SIPHB_ERR_NOBUF);
+    assert_int_equal(ei.need, (size_t)len);
   assert_int_equal(siphb_sip_encode_response(full, 5, &req, &rsp, NULL), SIPHB_ERR_NOBUF);
   uint8_t exact[2048];
   R.next = 0;
@@ -350,11 +356,13 @@ static void test_nobuf_every_short_capacity(void **state) {
 
 static void expect_invalid(const siphb_sip_msg *req, const siphb_sip_response *rsp) {
   uint8_t buf[2048];
-  size_t needed = 4242;
+  siphb_error_info ei;
+  memset(&ei, 0xEE, sizeof ei); /* poisoned: the call must clear or fill it */
   R.calls = 0;
-  assert_int_equal(siphb_sip_encode_response(buf, sizeof(buf), req, rsp, &needed),
+  assert_int_equal(siphb_sip_encode_response(buf, sizeof(buf), req, rsp, &ei),
                    SIPHB_ERR_INVALID_ARGUMENT);
-  assert_int_equal(needed, 4242);
+  assert_int_equal(ei.code, SIPHB_ERR_INVALID_ARGUMENT);
+  assert_non_null(ei.message);
   assert_int_equal(R.calls, 0);
 }
 
@@ -426,7 +434,7 @@ static void test_invalid_arguments(void **state) {
   /* a lenient parse lets a request without Call-ID through: no response
    * can be built from it */
   siphb_sip_parse_config cfg;
-  siphb_sip_parse_config_init(&cfg);
+  siphb_sip_parse_config_init(&cfg, sizeof cfg);
   cfg.lenient = true;
   const char *no_call_id = REQ_HEAD "Via: " VIA1 "\r\n"
                                     "To: <sip:a@b>\r\nFrom: <sip:c@d>;tag=1\r\n"
@@ -468,7 +476,7 @@ static void test_response_parses_back(void **state) {
   siphb_ssize n = siphb_sip_encode_response(buf, sizeof(buf), &req, &rsp, NULL);
   assert_true(n > 0);
   siphb_sip_msg m;
-  siphb_parse_error err;
+  siphb_error_info err;
   assert_int_equal(siphb_sip_parse(&m, buf, (size_t)n, NULL, &err), n);
   assert_false(m.is_request);
   assert_int_equal(m.status, 200);

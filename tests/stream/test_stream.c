@@ -32,11 +32,11 @@ static const uint8_t stun_msg[28] = {0x00, 0x01, 0x00, 0x08, 0x21, 0x12, 0xA4, 0
 /* Frames data[0..len) copied into a buffer of exactly len bytes, so that
  * AddressSanitizer sees any read past the end. */
 static siphb_ssize frame(const void *data, size_t len, siphb_stream_role role,
-                         siphb_stream_item *item, siphb_parse_error *err) {
+                         siphb_stream_item *item, siphb_error_info *err) {
   uint8_t *copy = malloc(len ? len : 1);
   assert_non_null(copy);
   if (len) memcpy(copy, data, len);
-  siphb_ssize n = siphb_stream_next(len ? copy : NULL, len, role, item, err);
+  siphb_ssize n = siphb_stream_next(len ? copy : NULL, len, SIPHB_TRANSPORT_TCP, role, item, err);
   free(copy);
   return n;
 }
@@ -44,7 +44,7 @@ static siphb_ssize frame(const void *data, size_t len, siphb_stream_role role,
 static void expect_item(const char *data, size_t len, siphb_stream_role role,
                         siphb_stream_kind kind, size_t length) {
   siphb_stream_item item;
-  siphb_parse_error err;
+  siphb_error_info err;
   assert_int_equal(frame(data, len, role, &item, &err), (siphb_ssize)length);
   assert_int_equal(item.kind, kind);
   assert_int_equal(item.length, length);
@@ -52,7 +52,7 @@ static void expect_item(const char *data, size_t len, siphb_stream_role role,
 
 static void expect_need(const void *data, size_t len, siphb_stream_role role, size_t need) {
   siphb_stream_item item;
-  siphb_parse_error err;
+  siphb_error_info err;
   assert_int_equal(frame(data, len, role, &item, &err), SIPHB_ERR_INCOMPLETE);
   assert_int_equal(err.code, SIPHB_ERR_INCOMPLETE);
   assert_int_equal(err.need, need);
@@ -77,7 +77,7 @@ static void test_keepalives_by_role(void **state) {
 static void test_garbage_is_refused(void **state) {
   (void)state;
   siphb_stream_item item;
-  siphb_parse_error err;
+  siphb_error_info err;
   assert_int_equal(frame("\rX", 2, SIPHB_STREAM_SERVER, &item, &err), SIPHB_ERR_PARSE);
   assert_int_equal(err.offset, 1);
   static const uint8_t tls[] = {0x16, 0x03, 0x01, 0x00, 0x10};
@@ -95,9 +95,10 @@ static void test_garbage_is_refused(void **state) {
   static const char no_cl[] = "SIP/2.0 200 OK\r\nCall-ID: x\r\n\r\n";
   assert_int_equal(frame(no_cl, sizeof no_cl - 1, SIPHB_STREAM_CLIENT, &item, &err),
                    SIPHB_ERR_SIP_NO_CONTENT_LENGTH);
-  assert_int_equal(siphb_stream_next(NULL, 3, SIPHB_STREAM_CLIENT, &item, &err),
+  assert_int_equal(siphb_stream_next(NULL, 3, SIPHB_TRANSPORT_TCP, SIPHB_STREAM_CLIENT, &item, &err),
                    SIPHB_ERR_INVALID_ARGUMENT);
-  assert_int_equal(siphb_stream_next((const uint8_t *)"\r\n", 2, SIPHB_STREAM_CLIENT, NULL, &err),
+  assert_int_equal(siphb_stream_next((const uint8_t *)"\r\n", 2, SIPHB_TRANSPORT_TCP, SIPHB_STREAM_CLIENT,
+                                     NULL, &err),
                    SIPHB_ERR_INVALID_ARGUMENT);
 }
 
@@ -111,11 +112,11 @@ static void test_stun_every_cut(void **state) {
 static void test_sip_every_cut(void **state) {
   (void)state;
   size_t len = sizeof sip_msg - 1;
-  expect_item(sip_msg, len, SIPHB_STREAM_CLIENT, SIPHB_STREAM_SIP, len);
+  expect_item(sip_msg, len, SIPHB_STREAM_CLIENT, SIPHB_STREAM_SIP_RESPONSE, len);
   size_t body_at = len - 5;
   for (size_t k = 1; k < len; k++) {
     siphb_stream_item item;
-    siphb_parse_error err;
+    siphb_error_info err;
     assert_int_equal(frame(sip_msg, k, SIPHB_STREAM_CLIENT, &item, &err), SIPHB_ERR_INCOMPLETE);
     if (k >= body_at) assert_int_equal(err.need, len - k); /* the length is known */
     else assert_true(err.need >= 1 && err.need <= len - k);
@@ -133,9 +134,9 @@ static void test_mixed_stream_in_chunks(void **state) {
     size_t len;
     siphb_stream_kind kind;
   } parts[] = {
-      {"\r\n\r\n", 4, SIPHB_STREAM_CRLF_PING}, {sip_msg, sizeof sip_msg - 1, SIPHB_STREAM_SIP},
+      {"\r\n\r\n", 4, SIPHB_STREAM_CRLF_PING}, {sip_msg, sizeof sip_msg - 1, SIPHB_STREAM_SIP_RESPONSE},
       {"\r\n\r\n", 4, SIPHB_STREAM_CRLF_PING}, {stun_msg, sizeof stun_msg, SIPHB_STREAM_STUN},
-      {sip_msg, sizeof sip_msg - 1, SIPHB_STREAM_SIP},
+      {sip_msg, sizeof sip_msg - 1, SIPHB_STREAM_SIP_RESPONSE},
   };
   const size_t nparts = sizeof parts / sizeof parts[0];
   for (size_t i = 0; i < nparts; i++) {
@@ -152,8 +153,9 @@ static void test_mixed_stream_in_chunks(void **state) {
       fed += add;
       for (;;) {
         siphb_stream_item item;
-        siphb_parse_error err;
-        siphb_ssize r = siphb_stream_next(buf, have, SIPHB_STREAM_SERVER, &item, &err);
+        siphb_error_info err;
+        siphb_ssize r =
+            siphb_stream_next(buf, have, SIPHB_TRANSPORT_TCP, SIPHB_STREAM_SERVER, &item, &err);
         if (r == SIPHB_ERR_INCOMPLETE) {
           assert_true(fed < n); /* only while bytes are still to come */
           break;

@@ -124,7 +124,7 @@ static void test_vector_2_1_request(void **state) {
   /* An ICE agent declares PRIORITY known: nothing is listed. */
   const uint16_t ice[] = {0x0024, 0x0025};
   siphb_stun_parse_config cfg;
-  siphb_stun_parse_config_init(&cfg);
+  siphb_stun_parse_config_init(&cfg, sizeof cfg);
   cfg.known = ice;
   cfg.known_count = 2;
   load_and_parse(STUNT_REQUEST, &cfg);
@@ -140,7 +140,7 @@ static void test_vector_2_1_request(void **state) {
   free(v);
   assert_true(stunt_failed(SIPHB_ERR_STUN_UNKNOWN_REQUIRED, 40, 0));
   /* Strict padding refuses the first 0x20 pad byte of USERNAME. */
-  siphb_stun_parse_config_init(&cfg);
+  siphb_stun_parse_config_init(&cfg, sizeof cfg);
   cfg.strict_padding = true;
   v = stunt_load(STUNT_REQUEST, &len);
   stunt_parse(v, len, &cfg);
@@ -276,7 +276,7 @@ static void test_every_method_and_class(void **state) {
       m[0] = (uint8_t)(t >> 8);
       m[1] = (uint8_t)t;
       siphb_stun_msg msg;
-      assert_int_equal(siphb_stun_parse(&msg, m, sizeof m, NULL), 20);
+      assert_int_equal(siphb_stun_parse(&msg, m, sizeof m, NULL, NULL), 20);
       assert_int_equal(msg.method, method);
       assert_int_equal(msg.cls, c);
       assert_int_equal(msg.type, t);
@@ -357,12 +357,12 @@ static void test_classic_rfc3489(void **state) {
 
   /* A port shared with SIP refuses classic messages. */
   siphb_stun_parse_config cfg;
-  siphb_stun_parse_config_init(&cfg);
+  siphb_stun_parse_config_init(&cfg, sizeof cfg);
   cfg.allow_classic = false;
   stunt_parse_hex(hex, &cfg);
   assert_true(stunt_failed(SIPHB_ERR_STUN_NOT_STUN, 4, 0));
   /* So does stream mode (RFC 3489 ran over UDP only). */
-  siphb_stun_parse_config_init(&cfg);
+  siphb_stun_parse_config_init(&cfg, sizeof cfg);
   cfg.stream = true;
   stunt_parse_hex(hex, &cfg);
   assert_true(stunt_failed(SIPHB_ERR_STUN_NOT_STUN, 4, 0));
@@ -371,7 +371,7 @@ static void test_classic_rfc3489(void **state) {
 static void test_stream_mode(void **state) {
   (void)state;
   siphb_stun_parse_config cfg;
-  siphb_stun_parse_config_init(&cfg);
+  siphb_stun_parse_config_init(&cfg, sizeof cfg);
   cfg.stream = true;
   static const err_case cases[] = {
       {"", SIPHB_ERR_INCOMPLETE, 0, 20},
@@ -442,7 +442,7 @@ static void test_padding(void **state) {
   assert_int_equal(siphb_stun_username(&stunt.msg, &s), 0);
   assert_true(str_is(s, "a"));
   siphb_stun_parse_config cfg;
-  siphb_stun_parse_config_init(&cfg);
+  siphb_stun_parse_config_init(&cfg, sizeof cfg);
   cfg.strict_padding = true;
   stunt_parse_hex(hex, &cfg);
   assert_true(stunt_failed(SIPHB_ERR_STUN_PADDING, 25, 0));
@@ -543,7 +543,7 @@ static void test_unknown_attributes_listed(void **state) {
   /* A type the caller knows is neither listed nor counted. */
   const uint16_t known[] = {0x0031, 0x7fff};
   siphb_stun_parse_config cfg;
-  siphb_stun_parse_config_init(&cfg);
+  siphb_stun_parse_config_init(&cfg, sizeof cfg);
   cfg.known = known;
   cfg.known_count = 2;
   stunt_parse_hex(hex, &cfg);
@@ -563,18 +563,18 @@ static void test_unknown_attributes_listed(void **state) {
 static void test_invalid_arguments(void **state) {
   (void)state;
   siphb_stun_msg m;
-  siphb_parse_error err;
+  siphb_error_info err;
   uint8_t b[20] = {0};
-  assert_int_equal(siphb_stun_parse(NULL, b, 20, &err), SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_stun_parse(NULL, b, 20, NULL, &err), SIPHB_ERR_INVALID_ARGUMENT);
   assert_int_equal(err.code, SIPHB_ERR_INVALID_ARGUMENT);
-  assert_int_equal(siphb_stun_parse(&m, NULL, 20, NULL), SIPHB_ERR_INVALID_ARGUMENT);
-  assert_int_equal(siphb_stun_parse(&m, NULL, 0, &err), SIPHB_ERR_STUN_LENGTH);
+  assert_int_equal(siphb_stun_parse(&m, NULL, 20, NULL, NULL), SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_stun_parse(&m, NULL, 0, NULL, &err), SIPHB_ERR_STUN_LENGTH);
   siphb_stun_parse_config cfg;
-  siphb_stun_parse_config_init(&cfg);
+  siphb_stun_parse_config_init(&cfg, sizeof cfg);
   cfg.known_count = 1;
   stunt_parse_hex(REQ("0000"), &cfg);
   assert_true(stunt_failed(SIPHB_ERR_INVALID_ARGUMENT, 0, 0));
-  siphb_stun_parse_config_init(NULL);
+  siphb_stun_parse_config_init(NULL, sizeof(siphb_stun_parse_config));
 
   /* Accessors refuse NULLs and a message that was never parsed. */
   memset(&m, 0, sizeof m);

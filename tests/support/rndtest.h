@@ -1,7 +1,7 @@
 /*
  * rndtest.h - a deterministic random callback for the encoder tests: each
  * byte is the next value of a counter, so generated identifiers are known.
- * Its signature fits siphb_sip_random_fn and siphb_stun_random_fn.
+ * Its signature fits siphb_random_fn and siphb_random_fn.
  */
 #ifndef SIPHB_TESTS_RNDTEST_H
 #define SIPHB_TESTS_RNDTEST_H

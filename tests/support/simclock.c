@@ -24,8 +24,7 @@ static int sim_event(siphb_ctx *ctx, const siphb_event *ev, void *user_data) {
 }
 
 /* Deterministic "random" bytes so scenario runs repeat exactly. */
-static int sim_random(siphb_ctx *ctx, uint8_t *dest, size_t len, void *user_data) {
-  (void)ctx;
+static int sim_random(uint8_t *dest, size_t len, void *user_data) {
   sim *s = user_data;
   for (size_t i = 0; i < len; i++) dest[i] = (uint8_t)(i * 37u + s->random_calls * 11u + 1u);
   s->random_calls++;
@@ -35,9 +34,13 @@ static int sim_random(siphb_ctx *ctx, uint8_t *dest, size_t len, void *user_data
 int sim_init(sim *s, siphb_ms start, const siphb_mem *mem, size_t budget) {
   memset(s, 0, sizeof(*s));
   s->now = start;
-  siphb_callbacks cb = {sim_send, sim_event, sim_random, NULL};
+  siphb_callbacks cb;
+  siphb_callbacks_init(&cb, sizeof cb);
+  cb.send = sim_send;
+  cb.event = sim_event;
+  cb.random = sim_random;
   siphb_ctx_config cfg;
-  siphb_ctx_config_init(&cfg);
+  siphb_ctx_config_init(&cfg, sizeof cfg);
   cfg.mem_budget = budget;
   return siphb_ctx_new(&s->ctx, &cfg, &cb, mem, s, start);
 }

@@ -21,7 +21,7 @@ void sipt_reset(void) {
 }
 
 static void configure(const sipt_spec *s) {
-  siphb_sip_parse_config_init(&sipt.cfg);
+  siphb_sip_parse_config_init(&sipt.cfg, sizeof sipt.cfg);
   if (!s) return;
   sipt.cfg.mode = s->stream ? SIPHB_SIP_STREAM : SIPHB_SIP_DATAGRAM;
   sipt.cfg.lenient = s->lenient;

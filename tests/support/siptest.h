@@ -62,7 +62,7 @@ typedef struct sipt_state {
   size_t len;
   siphb_sip_parse_config cfg;
   siphb_sip_msg msg;
-  siphb_parse_error err;
+  siphb_error_info err;
   siphb_ssize rc;
 } sipt_state;
 

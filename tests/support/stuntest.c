@@ -72,7 +72,7 @@ siphb_ssize stunt_parse(const void *data, size_t len, const siphb_stun_parse_con
   if (len) memcpy(stunt.buf, data, len);
   stunt.len = len;
   memset(&stunt.err, 0x5a, sizeof stunt.err); /* the parser must clear it */
-  stunt.rc = siphb_stun_parse_ex(&stunt.msg, stunt.buf, len, cfg, &stunt.err);
+  stunt.rc = siphb_stun_parse(&stunt.msg, stunt.buf, len, cfg, &stunt.err);
   return stunt.rc;
 }
 

@@ -43,7 +43,7 @@ typedef struct stunt_state {
   uint8_t *buf;
   size_t len;
   siphb_stun_msg msg;
-  siphb_parse_error err;
+  siphb_error_info err;
   siphb_ssize rc;
 } stunt_state;
 

@@ -384,7 +384,7 @@ static void write_msg(json_writer *w, const siphb_sip_msg *m) {
 
 static siphb_sip_parse_config parse_config(const decode_opts *o, siphb_sip_mode mode) {
   siphb_sip_parse_config cfg;
-  siphb_sip_parse_config_init(&cfg);
+  siphb_sip_parse_config_init(&cfg, sizeof cfg);
   cfg.mode = mode;
   cfg.lenient = o->lenient;
   return cfg;
@@ -393,7 +393,7 @@ static siphb_sip_parse_config parse_config(const decode_opts *o, siphb_sip_mode 
 static int decode_sip(const decode_opts *o, const unsigned char *data, size_t len) {
   siphb_sip_parse_config cfg = parse_config(o, SIPHB_SIP_DATAGRAM);
   siphb_sip_msg msg;
-  siphb_parse_error err;
+  siphb_error_info err;
   if (siphb_sip_parse(&msg, data, len, &cfg, &err) < 0) {
     tool_parse_error(&err, 0);
     return TOOL_EXIT_BAD_INPUT;
@@ -404,14 +404,14 @@ static int decode_sip(const decode_opts *o, const unsigned char *data, size_t le
   return tool_json_finish(&w, "decode");
 }
 
+static bool is_sip(siphb_stream_kind k) {
+  return k == SIPHB_STREAM_SIP_REQUEST || k == SIPHB_STREAM_SIP_RESPONSE;
+}
+
+/* The item's "kind": the codec's name, with one "sip" for both SIP kinds
+ * (the message says which). */
 static const char *kind_name(siphb_stream_kind k) {
-  switch (k) {
-  case SIPHB_STREAM_CRLF_PING: return "crlf_ping";
-  case SIPHB_STREAM_CRLF_PONG: return "crlf_pong";
-  case SIPHB_STREAM_STUN: return "stun";
-  case SIPHB_STREAM_SIP: return "sip";
-  }
-  return "unknown";
+  return is_sip(k) ? "sip" : siphb_stream_kind_name(k);
 }
 
 /* Frames items until the input ends. The items before an error are still
@@ -425,9 +425,10 @@ static int decode_stream(const decode_opts *o, const unsigned char *data, size_t
   json_begin_array(&w);
   while (off < len) {
     siphb_stream_item item;
-    siphb_parse_error err;
+    siphb_error_info err;
     siphb_sip_msg msg;
-    siphb_ssize n = siphb_stream_next(data + off, len - off, o->role, &item, &err);
+    siphb_ssize n =
+        siphb_stream_next(data + off, len - off, SIPHB_TRANSPORT_TCP, o->role, &item, &err);
     if (n == SIPHB_ERR_INCOMPLETE) {
       fprintf(stderr,
               "error: %s: %s (the item at offset %lu needs at least %lu more bytes) at offset "
@@ -444,7 +445,7 @@ static int decode_stream(const decode_opts *o, const unsigned char *data, size_t
     }
     /* The framer parses SIP leniently (it only needs the length); the
      * message is decoded again as --lenient says. */
-    if (item.kind == SIPHB_STREAM_SIP &&
+    if (is_sip(item.kind) &&
         siphb_sip_parse(&msg, data + off, item.length, &cfg, &err) < 0) {
       tool_parse_error(&err, off);
       status = TOOL_EXIT_BAD_INPUT;
@@ -455,7 +456,7 @@ static int decode_stream(const decode_opts *o, const unsigned char *data, size_t
     json_cstring(&w, kind_name(item.kind));
     put_uint(&w, "offset", off);
     put_uint(&w, "length", item.length);
-    if (item.kind == SIPHB_STREAM_SIP) {
+    if (is_sip(item.kind)) {
       json_key(&w, "message");
       write_msg(&w, &msg);
     }

@@ -69,7 +69,7 @@ static long unhex(unsigned char *data, size_t len) {
     }
   }
   if (hi >= 0) {
-    siphb_parse_error err = {SIPHB_ERR_PARSE, first, 0, "odd number of hex digits"};
+    siphb_error_info err = {SIPHB_ERR_PARSE, first, 0, "odd number of hex digits", {0, 0}};
     tool_parse_error(&err, 0);
     return -1;
   }
@@ -167,7 +167,7 @@ static bool write_value(json_writer *w, const siphb_stun_msg *m, const siphb_stu
     return true;
   }
   case SIPHB_STUN_ATTR_ERROR_CODE: {
-    siphb_stun_error_info e;
+    siphb_stun_error_value e;
     if (siphb_stun_error_code(m, &e) < 0) return false;
     json_key(w, "value");
     json_begin_object(w);
@@ -306,8 +306,8 @@ int decode_stun(const unsigned char *input, size_t len, const stun_credentials *
   }
 
   siphb_stun_msg m;
-  siphb_parse_error err;
-  if (siphb_stun_parse(&m, data, len, &err) < 0) {
+  siphb_error_info err;
+  if (siphb_stun_parse(&m, data, len, NULL, &err) < 0) {
     tool_parse_error(&err, 0);
     free(data);
     return TOOL_EXIT_BAD_INPUT;
@@ -363,13 +363,13 @@ int decode_stun(const unsigned char *input, size_t len, const stun_credentials *
   /* Failed checks: the JSON above says which, stderr says where. */
   int status = TOOL_EXIT_OK;
   if (m.fingerprint_offset && fp != 0) {
-    siphb_parse_error e = {fp, m.fingerprint_offset, 0, "FINGERPRINT does not match the message"};
+    siphb_error_info e = {fp, m.fingerprint_offset, 0, "FINGERPRINT does not match the message", {0, 0}};
     tool_parse_error(&e, 0);
     status = TOOL_EXIT_BAD_INPUT;
   }
   if (cred->password && has_integrity && integ != 0) {
     size_t at = m.integrity_sha256_offset ? m.integrity_sha256_offset : m.integrity_offset;
-    siphb_parse_error e = {integ, at, 0, "message integrity does not match the key"};
+    siphb_error_info e = {integ, at, 0, "message integrity does not match the key", {0, 0}};
     tool_parse_error(&e, 0);
     status = TOOL_EXIT_BAD_INPUT;
   }

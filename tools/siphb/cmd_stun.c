@@ -36,7 +36,6 @@ int cmd_stun(int argc, char **argv) {
 
 #  include <siphb/stun.h>
 
-#  include "../../lib/hosted/hosted.h" /* siphb_hosted_random: the library's OS generator */
 #  include "addr.h"
 #  include "json.h"
 
@@ -204,7 +203,7 @@ typedef struct stun_run {
   double first_send, last_send, done;
   outcome result;
   bool has_fingerprint; /* the response carried a (valid) FINGERPRINT */
-  siphb_stun_error_info error;
+  siphb_stun_error_value error;
   char reason[256];   /* copy of the error reason / the failure */
   char software[256]; /* SOFTWARE of the response, if any */
 } stun_run;
@@ -227,10 +226,10 @@ static bool take_datagram(stun_run *r, const uint8_t *buf, size_t len, const voi
   siphb_stun_parse_config cfg;
   siphb_stun_msg m;
   siphb_str s;
-  siphb_stun_parse_config_init(&cfg);
+  siphb_stun_parse_config_init(&cfg, sizeof cfg);
   cfg.allow_classic = false; /* our request had the cookie; so must the answer */
   if (!addr_from_sockaddr(from, &src) || !same_addr(&src, &r->server) ||
-      siphb_stun_parse_ex(&m, buf, len, &cfg, NULL) < 0 || m.method != SIPHB_STUN_BINDING ||
+      siphb_stun_parse(&m, buf, len, &cfg, NULL) < 0 || m.method != SIPHB_STUN_BINDING ||
       (m.cls != SIPHB_STUN_SUCCESS && m.cls != SIPHB_STUN_ERROR) ||
       memcmp(m.txid, r->txid, sizeof r->txid) != 0 ||
       (m.fingerprint_offset && siphb_stun_check_fingerprint(&m) != 0)) {
@@ -476,7 +475,7 @@ int cmd_stun(int argc, char **argv) {
   if (rc >= 0) return rc;
   memset(&r, 0, sizeof r);
   r.fd = -1;
-  if (siphb_hosted_random(r.txid, sizeof r.txid) != 0) {
+  if (siphb_random_os(r.txid, sizeof r.txid, NULL) != 0) {
     fputs("siphb: stun: the operating system's random generator failed\n", stderr);
     return TOOL_EXIT_USAGE;
   }

@@ -17,7 +17,7 @@ int tool_usage_error(const char *cmd, const char *fmt, ...) {
   return TOOL_EXIT_USAGE;
 }
 
-void tool_parse_error(const siphb_parse_error *err, size_t base) {
+void tool_parse_error(const siphb_error_info *err, size_t base) {
   fprintf(stderr, "error: %s: %s at offset %lu\n", siphb_errname(err->code),
           err->message ? err->message : siphb_strerror(err->code),
           (unsigned long)(base + err->offset));

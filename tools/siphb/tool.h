@@ -44,7 +44,7 @@ int tool_usage_error(const char *cmd, const char *fmt, ...);
 
 /* Prints "error: <code name>: <message> at offset N" on stderr, N being
  * base + err->offset. */
-void tool_parse_error(const siphb_parse_error *err, size_t base);
+void tool_parse_error(const siphb_error_info *err, size_t base);
 
 /* json_finish(); on failure says "siphb: CMD: writing the output failed"
  * and returns TOOL_EXIT_USAGE, else TOOL_EXIT_OK. */

@@ -1,0 +1,50 @@
+/*
+ * sized.h - reading and initialising the growable input structs of the
+ * public API (internal): configs, callbacks and encoder options, whose first
+ * field is `uint32_t size`, the sizeof the caller was compiled with
+ * (common.h says why and how they grow).
+ */
+#ifndef SIPHB_LIB_BASE_SIZED_H
+#define SIPHB_LIB_BASE_SIZED_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <siphb/common.h>
+
+/* siphb_X_init(out, out_size): zeroes the caller's out_size bytes, copies
+ * the library's defaults (full_size bytes, size field included) as far as
+ * they fit, and records out_size. A size too small to hold the size field
+ * itself writes nothing; one below min_size (the first release's struct)
+ * records 0, so that the struct is refused when used. */
+static inline void siphb_sized_init(void *out, size_t out_size, const void *defaults,
+                                    size_t full_size, size_t min_size) {
+  uint32_t recorded;
+  if (!out || out_size < sizeof recorded) return;
+  memset(out, 0, out_size);
+  memcpy(out, defaults, out_size < full_size ? out_size : full_size);
+  recorded = out_size < min_size || out_size > UINT32_MAX ? 0 : (uint32_t)out_size;
+  memcpy(out, &recorded, sizeof recorded);
+}
+
+/* Reads the caller's struct `in` into `full` (full_size bytes), which holds
+ * the defaults: the fields the caller's size covers replace them. Returns 0;
+ * SIPHB_ERR_INVALID_ARGUMENT when the size is below min_size (0: never
+ * initialised); SIPHB_ERR_UNSUPPORTED when the caller's struct is larger
+ * than this library's and sets a byte beyond it (a field of a later
+ * version). `full` is changed only on success. */
+static inline int siphb_sized_read(void *full, size_t full_size, size_t min_size,
+                                   const void *in) {
+  uint32_t size;
+  memcpy(&size, in, sizeof size);
+  if (size < min_size) return SIPHB_ERR_INVALID_ARGUMENT;
+  const uint8_t *bytes = (const uint8_t *)in;
+  for (size_t i = full_size; i < size; i++)
+    if (bytes[i] != 0) return SIPHB_ERR_UNSUPPORTED;
+  memcpy((uint8_t *)full + sizeof size, bytes + sizeof size,
+         (size < full_size ? size : full_size) - sizeof size);
+  return 0;
+}
+
+#endif /* SIPHB_LIB_BASE_SIZED_H */
