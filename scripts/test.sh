@@ -8,7 +8,7 @@
 #   c  C99 gcc build (-Werror) + ctest                 build/c99
 #   d  clang -Werror build of everything: this is stage b (same build)
 #   e  install + consumer test against build/gcc       tests/consumer/run.sh
-#   f  core include check                              scripts/check-includes.sh
+#   f  include and ABI checks      scripts/check-includes.sh, scripts/check-abi.sh
 #   g  Cortex-M4 cross build of the core               scripts/cross-cortex-m4.sh
 #   h  build (not run) the bench in build/gcc          -DSIPHB_BUILD_BENCH=ON
 #   i  interop on loopback: SIP (kamailio, sipp, tshark) tests/interop/run.sh build/gcc
@@ -93,7 +93,7 @@ stage_e() {
   [ "${result[a]:-}" = ok ] || { echo "needs stage a (build/gcc)"; return 1; }
   tests/consumer/run.sh build/gcc
 }
-stage_f() { scripts/check-includes.sh; }
+stage_f() { scripts/check-includes.sh && scripts/check-abi.sh; }
 stage_g() { scripts/cross-cortex-m4.sh build/cortex-m4; }
 stage_h() {
   [ "${result[a]:-}" = ok ] || { echo "needs stage a (build/gcc)"; return 1; }
@@ -141,7 +141,7 @@ declare -A title=(
   [c]="C99 gcc build, portable crypto (SIPHB_CPU_ACCEL=OFF), -Werror, ctest (build/c99)"
   [d]="clang -Werror build of everything (= stage b)"
   [e]="install + consumer (pkg-config and find_package)"
-  [f]="core include check"
+  [f]="include and ABI checks (layers, the core's headers, growth rules)"
   [g]="Cortex-M4 cross build of the freestanding core"
   [h]="bench builds (build/gcc, not run)"
   [i]="SIP and STUN interop on loopback (kamailio, sipp, coturn, tshark)"

@@ -61,7 +61,8 @@ typedef uint64_t siphb_ms;
 typedef ptrdiff_t siphb_ssize;
 
 /* A slice of bytes owned by someone else (usually the caller's buffer).
- * Not NUL-terminated. A NULL ptr with len 0 is the empty slice. */
+ * Not NUL-terminated. A NULL ptr with len 0 is the empty slice.
+ * Fixed layout. */
 typedef struct siphb_str {
   const char *ptr;
   size_t len;

@@ -1,6 +1,7 @@
 /*
- * test_alloc_sweep.c - the allocation-failure sweep over ctx creation and
- * timer use: every allocation made by these scenarios is failed in turn;
+ * test_alloc_sweep.c - the allocation-failure sweep over ctx creation,
+ * timer use and the engine's hash map (its reservations are the maps'
+ * only allocations): every allocation made by these scenarios is failed in turn;
  * each run must report SIPHB_ERR_NOMEM, leave what it was operating on
  * unchanged and usable, and free everything.
  */
@@ -14,6 +15,7 @@
 
 #include <siphb/siphb.h>
 
+#include "engine/hmap.h"
 #include "failmem.h"
 #include "simclock.h"
 
@@ -73,6 +75,41 @@ static int scenario_timers(failmem *fm, void *arg) {
   return rv;
 }
 
+/* Reserves room in steps and fills it, as objects' _new would; a failed
+ * reservation must leave the map (buckets, entries) as it was. */
+static int scenario_hmap(failmem *fm, void *arg) {
+  (void)arg;
+  static const uint8_t key[16] = {7};
+  siphb_alloc a;
+  assert_int_equal(siphb_alloc_init(&a, &fm->mem, 0), 0);
+  siphb_hmap m;
+  siphb_hmap_init(&m, key);
+  static siphb_hmap_node nodes[64];
+  memset(nodes, 0, sizeof nodes);
+  size_t n = 0;
+  int rv = 0;
+  for (size_t step = 1; step <= 32 && rv == 0; step *= 2) {
+    siphb_hmap before = m;
+    rv = siphb_hmap_reserve(&m, &a, step);
+    if (rv != 0) {
+      assert_memory_equal(&m, &before, sizeof m);
+      break;
+    }
+    for (size_t i = 0; i < step; i++, n++) siphb_hmap_insert(&m, &nodes[n], n * 0x9E3779B97F4A7C15u);
+  }
+  for (size_t i = 0; i < n; i++) /* every entry still findable */
+    assert_ptr_equal(siphb_hmap_find(&m, i * 0x9E3779B97F4A7C15u), &nodes[i]);
+  siphb_hmap_free(&m, &a);
+  assert_int_equal(a.used, 0);
+  return rv;
+}
+
+static void test_sweep_hmap(void **state) {
+  (void)state;
+  long allocs = failmem_sweep(scenario_hmap, NULL);
+  assert_int_equal(allocs, 4); /* buckets of 8, 16, 32 and 64: 1+2+4+8+16+32 = 63 entries */
+}
+
 static void test_sweep_ctx_creation(void **state) {
   (void)state;
   long allocs = failmem_sweep(scenario_ctx_new, NULL);
@@ -89,6 +126,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sweep_ctx_creation),
       cmocka_unit_test(test_sweep_timer_use),
+      cmocka_unit_test(test_sweep_hmap),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

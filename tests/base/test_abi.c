@@ -1,0 +1,391 @@
+/*
+ * test_abi.c - every public struct carries its growth rule (common.h):
+ *   - growable inputs (configs, callbacks, encoder options) start with a
+ *     uint32_t size that their _init(&s, sizeof s) records; a size of 0 is
+ *     refused, a smaller (older) struct gets the defaults for the rest, a
+ *     larger (newer) one is fine while its unknown tail is zero and refused
+ *     with SIPHB_ERR_UNSUPPORTED when it is not;
+ *   - caller-allocated outputs end in reserved_ space that siphb zeroes
+ *     (filled with 0xAA first, every one is zero after the call);
+ *   - the fixed-layout structs keep their size.
+ * scripts/check-abi.sh fails when a public struct is not named here.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <siphb/siphb.h>
+
+#define RESERVED_ZERO(s)                                                                          \
+  do {                                                                                           \
+    for (size_t i_ = 0; i_ < sizeof((s).reserved_) / sizeof((s).reserved_[0]); i_++)             \
+      assert_int_equal((s).reserved_[i_], 0);                                                    \
+  } while (0)
+
+/* ---- growable inputs ---------------------------------------------------------- */
+
+/* A struct bigger than this library's, as a newer header would declare it. */
+typedef struct newer {
+  uint8_t bytes[512];
+} newer;
+
+static uint32_t size_field(const void *s) {
+  uint32_t v;
+  memcpy(&v, s, sizeof v);
+  return v;
+}
+
+static void set_size_field(void *s, uint32_t v) { memcpy(s, &v, sizeof v); }
+
+typedef void (*init_fn)(void *s, size_t size);
+
+/* _init writes size bytes: the field says so, bytes beyond stay untouched,
+ * a larger struct's tail is zeroed. */
+static void check_init(init_fn init, size_t lib_size) {
+  newer n;
+  memset(&n, 0xAB, sizeof n);
+  init(&n, lib_size);
+  assert_int_equal(size_field(&n), lib_size);
+  for (size_t i = lib_size; i < sizeof n; i++) assert_int_equal(n.bytes[i], 0xAB);
+  memset(&n, 0xAB, sizeof n);
+  init(&n, lib_size + 16);
+  assert_int_equal(size_field(&n), lib_size + 16);
+  for (size_t i = lib_size; i < lib_size + 16; i++) assert_int_equal(n.bytes[i], 0);
+  assert_int_equal(n.bytes[lib_size + 16], 0xAB);
+  /* an older, smaller struct: only its bytes */
+  memset(&n, 0xAB, sizeof n);
+  init(&n, lib_size - 8);
+  assert_int_equal(n.bytes[lib_size - 8], 0xAB);
+  init(NULL, lib_size); /* no crash */
+}
+
+static void ctx_config_init(void *s, size_t n) { siphb_ctx_config_init(s, n); }
+static void callbacks_init(void *s, size_t n) { siphb_callbacks_init(s, n); }
+static void sip_parse_config_init(void *s, size_t n) { siphb_sip_parse_config_init(s, n); }
+static void sip_options_init(void *s, size_t n) { siphb_sip_options_init(s, n); }
+static void sip_response_init(void *s, size_t n) { siphb_sip_response_init(s, n); }
+static void stun_parse_config_init(void *s, size_t n) { siphb_stun_parse_config_init(s, n); }
+
+static void test_inputs_start_with_their_size(void **state) {
+  (void)state;
+  assert_int_equal(offsetof(siphb_ctx_config, size), 0);
+  assert_int_equal(offsetof(siphb_callbacks, size), 0);
+  assert_int_equal(offsetof(siphb_sip_parse_config, size), 0);
+  assert_int_equal(offsetof(siphb_sip_options, size), 0);
+  assert_int_equal(offsetof(siphb_sip_response, size), 0);
+  assert_int_equal(offsetof(siphb_stun_parse_config, size), 0);
+  check_init(ctx_config_init, sizeof(siphb_ctx_config));
+  check_init(callbacks_init, sizeof(siphb_callbacks));
+  check_init(sip_parse_config_init, sizeof(siphb_sip_parse_config));
+  check_init(sip_options_init, sizeof(siphb_sip_options));
+  check_init(sip_response_init, sizeof(siphb_sip_response));
+  check_init(stun_parse_config_init, sizeof(siphb_stun_parse_config));
+}
+
+static int no_send(siphb_ctx *c, const siphb_send_info *i, const uint8_t *d, size_t l, void *u) {
+  (void)c, (void)i, (void)d, (void)l, (void)u;
+  return 0;
+}
+
+static int no_event(siphb_ctx *c, const siphb_event *e, void *u) {
+  (void)c, (void)e, (void)u;
+  return 0;
+}
+
+static int ctx_new_with(const siphb_ctx_config *cfg, const siphb_callbacks *cb) {
+  siphb_ctx *ctx = NULL;
+  int rv = siphb_ctx_new(&ctx, cfg, cb, NULL, NULL, 0);
+  siphb_ctx_del(ctx);
+  return rv;
+}
+
+static void test_ctx_config_and_callbacks_by_size(void **state) {
+  (void)state;
+  newer ncfg, ncb;
+  siphb_ctx_config *cfg = (siphb_ctx_config *)(void *)&ncfg;
+  siphb_callbacks *cb = (siphb_callbacks *)(void *)&ncb;
+  siphb_ctx_config_init(cfg, sizeof *cfg);
+  siphb_callbacks_init(cb, sizeof *cb);
+  cb->send = no_send;
+  cb->event = no_event;
+  assert_int_equal(ctx_new_with(cfg, cb), 0);
+  /* never initialised */
+  set_size_field(cfg, 0);
+  assert_int_equal(ctx_new_with(cfg, cb), SIPHB_ERR_INVALID_ARGUMENT);
+  siphb_ctx_config zero_cfg;
+  memset(&zero_cfg, 0, sizeof zero_cfg);
+  assert_int_equal(ctx_new_with(&zero_cfg, cb), SIPHB_ERR_INVALID_ARGUMENT);
+  siphb_callbacks zero_cb;
+  memset(&zero_cb, 0, sizeof zero_cb);
+  zero_cb.send = no_send;
+  zero_cb.event = no_event;
+  assert_int_equal(ctx_new_with(NULL, &zero_cb), SIPHB_ERR_INVALID_ARGUMENT);
+  /* a newer caller: a longer struct with a zero tail works, a set field
+   * beyond this library's is refused */
+  siphb_ctx_config_init(cfg, sizeof *cfg + 32);
+  siphb_callbacks_init(cb, sizeof *cb + 32);
+  cb->send = no_send;
+  cb->event = no_event;
+  assert_int_equal(ctx_new_with(cfg, cb), 0);
+  ncfg.bytes[sizeof *cfg + 5] = 1;
+  assert_int_equal(ctx_new_with(cfg, cb), SIPHB_ERR_UNSUPPORTED);
+  ncfg.bytes[sizeof *cfg + 5] = 0;
+  ncb.bytes[sizeof *cb + 31] = 1;
+  assert_int_equal(ctx_new_with(cfg, cb), SIPHB_ERR_UNSUPPORTED);
+}
+
+static const char response[] =
+    "SIP/2.0 200 OK\r\n"
+    "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKabc\r\n"
+    "From: <sip:a@example.com>;tag=1\r\n"
+    "To: <sip:b@example.com>;tag=2\r\n"
+    "Call-ID: x@192.0.2.1\r\n"
+    "CSeq: 7 OPTIONS\r\n"
+    "Contact: <sip:b@192.0.2.2>;expires=60\r\n"
+    "Retry-After: 5\r\n"
+    "Session-Expires: 90;refresher=uac\r\n"
+    "Content-Length: 0\r\n"
+    "\r\n";
+
+static siphb_ssize parse_with(const siphb_sip_parse_config *cfg, siphb_sip_msg *msg) {
+  return siphb_sip_parse(msg, (const uint8_t *)response, sizeof response - 1, cfg, NULL);
+}
+
+static void test_sip_parse_config_by_size(void **state) {
+  (void)state;
+  newer n;
+  siphb_sip_parse_config *cfg = (siphb_sip_parse_config *)(void *)&n;
+  siphb_sip_msg msg;
+  siphb_sip_parse_config_init(cfg, sizeof *cfg);
+  assert_int_equal(parse_with(cfg, &msg), (siphb_ssize)(sizeof response - 1));
+  set_size_field(cfg, 0);
+  siphb_error_info err;
+  assert_int_equal(siphb_sip_parse(&msg, (const uint8_t *)response, sizeof response - 1, cfg, &err),
+                   SIPHB_ERR_INVALID_ARGUMENT);
+  assert_non_null(strstr(err.message, "not initialised"));
+  /* an older struct without max_headers: the default (256) applies */
+  siphb_sip_parse_config_init(cfg, offsetof(siphb_sip_parse_config, max_headers));
+  assert_int_equal(size_field(cfg), 0); /* smaller than the first release: refused */
+  siphb_sip_parse_config_init(cfg, sizeof *cfg + 8);
+  cfg->max_headers = 3; /* with a larger size the fields are still read */
+  assert_int_equal(parse_with(cfg, &msg), SIPHB_ERR_SIP_TOO_MANY_HEADERS);
+  cfg->max_headers = 256;
+  assert_int_equal(parse_with(cfg, &msg), (siphb_ssize)(sizeof response - 1));
+  n.bytes[sizeof *cfg + 7] = 9;
+  assert_int_equal(siphb_sip_parse(&msg, (const uint8_t *)response, sizeof response - 1, cfg, &err),
+                   SIPHB_ERR_UNSUPPORTED);
+  assert_int_equal(err.code, SIPHB_ERR_UNSUPPORTED);
+}
+
+static int fixed_random(uint8_t *dest, size_t len, void *u) {
+  (void)u;
+  memset(dest, 0x5A, len);
+  return 0;
+}
+
+static void base_options(siphb_sip_options *o, size_t size) {
+  siphb_sip_options_init(o, size);
+  o->request_uri = siphb_str_c("sip:proxy.example.com");
+  o->from_uri = siphb_str_c("sip:phone@192.0.2.5");
+  o->via_host = siphb_str_c("192.0.2.5");
+  o->random = fixed_random;
+}
+
+static void test_encoder_inputs_by_size(void **state) {
+  (void)state;
+  newer n;
+  siphb_sip_options *o = (siphb_sip_options *)(void *)&n;
+  uint8_t a[1024], b[1024];
+  siphb_error_info err;
+  base_options(o, sizeof *o);
+  siphb_ssize len = siphb_sip_encode_options(a, sizeof a, o, NULL, &err);
+  assert_true(len > 0);
+  /* the same options in a newer, larger struct give the same bytes */
+  base_options(o, sizeof *o + 24);
+  assert_int_equal(siphb_sip_encode_options(b, sizeof b, o, NULL, &err), len);
+  assert_memory_equal(a, b, (size_t)len);
+  n.bytes[sizeof *o + 1] = 1;
+  assert_int_equal(siphb_sip_encode_options(b, sizeof b, o, NULL, &err), SIPHB_ERR_UNSUPPORTED);
+  set_size_field(o, 0);
+  assert_int_equal(siphb_sip_encode_options(b, sizeof b, o, NULL, &err),
+                   SIPHB_ERR_INVALID_ARGUMENT);
+  assert_non_null(strstr(err.message, "not initialised"));
+
+  /* the responder's options likewise */
+  siphb_sip_parse_config pcfg;
+  siphb_sip_parse_config_init(&pcfg, sizeof pcfg);
+  siphb_sip_msg req;
+  static const char options[] = "OPTIONS sip:b@example.com SIP/2.0\r\n"
+                                "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKq\r\n"
+                                "From: <sip:a@example.com>;tag=1\r\n"
+                                "To: <sip:b@example.com>\r\n"
+                                "Call-ID: q@192.0.2.1\r\n"
+                                "CSeq: 2 OPTIONS\r\n\r\n";
+  assert_true(siphb_sip_parse(&req, (const uint8_t *)options, sizeof options - 1, &pcfg, NULL) > 0);
+  newer m;
+  siphb_sip_response *rsp = (siphb_sip_response *)(void *)&m;
+  siphb_sip_response_init(rsp, sizeof *rsp + 40);
+  rsp->random = fixed_random;
+  assert_true(siphb_sip_encode_response(a, sizeof a, &req, rsp, &err) > 0);
+  m.bytes[sizeof *rsp + 39] = 1;
+  assert_int_equal(siphb_sip_encode_response(a, sizeof a, &req, rsp, &err),
+                   SIPHB_ERR_UNSUPPORTED);
+  set_size_field(rsp, 0);
+  assert_int_equal(siphb_sip_encode_response(a, sizeof a, &req, rsp, &err),
+                   SIPHB_ERR_INVALID_ARGUMENT);
+}
+
+/* ---- caller-allocated outputs -------------------------------------------------- */
+
+static void test_sip_outputs_have_zeroed_room(void **state) {
+  (void)state;
+  siphb_sip_msg msg;
+  memset(&msg, 0xAA, sizeof msg);
+  assert_true(parse_with(NULL, &msg) > 0);
+  RESERVED_ZERO(msg);
+  RESERVED_ZERO(msg.via);
+  RESERVED_ZERO(msg.from);
+  RESERVED_ZERO(msg.to);
+  RESERVED_ZERO(msg.contact);
+  const siphb_sip_retry_after *ra = &msg.retry_after;
+  const siphb_sip_session_expires *se = &msg.session_expires;
+  RESERVED_ZERO(*ra);
+  RESERVED_ZERO(*se);
+  assert_int_equal(msg.session_expires.refresher, SIPHB_SIP_REFRESHER_UAC); /* parsed, too */
+
+  siphb_sip_iter it;
+  memset(&it, 0xAA, sizeof it);
+  siphb_sip_iter_init(&it, &msg);
+  RESERVED_ZERO(it);
+  siphb_sip_header h;
+  memset(&h, 0xAA, sizeof h);
+  assert_true(siphb_sip_next_header(&it, &h));
+  RESERVED_ZERO(h);
+  siphb_sip_via v;
+  memset(&v, 0xAA, sizeof v);
+  siphb_sip_iter_init(&it, &msg);
+  assert_true(siphb_sip_next_via(&it, &v));
+  RESERVED_ZERO(v);
+  siphb_sip_addr c;
+  memset(&c, 0xAA, sizeof c);
+  siphb_sip_iter_init(&it, &msg);
+  assert_true(siphb_sip_next_contact(&it, &c));
+  RESERVED_ZERO(c);
+
+  siphb_sip_options o;
+  base_options(&o, sizeof o);
+  siphb_sip_ids ids;
+  memset(&ids, 0xAA, sizeof ids);
+  uint8_t buf[1024];
+  assert_true(siphb_sip_encode_options(buf, sizeof buf, &o, &ids, NULL) > 0);
+  RESERVED_ZERO(ids);
+
+  siphb_error_info err;
+  memset(&err, 0xAA, sizeof err);
+  assert_int_equal(siphb_sip_encode_options(buf, 10, &o, NULL, &err), SIPHB_ERR_NOBUF);
+  RESERVED_ZERO(err);
+  memset(&err, 0xAA, sizeof err);
+  assert_true(parse_with(NULL, &msg) > 0);
+  assert_int_equal(siphb_sip_parse(&msg, (const uint8_t *)"x", 1, NULL, &err),
+                   SIPHB_ERR_SIP_START_LINE);
+  RESERVED_ZERO(err);
+}
+
+static void test_stun_and_stream_outputs_have_zeroed_room(void **state) {
+  (void)state;
+  static const uint8_t txid[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  uint8_t buf[256];
+  siphb_stun_encoder enc;
+  memset(&enc, 0xAA, sizeof enc);
+  assert_int_equal(siphb_stun_encode_start(&enc, buf, sizeof buf, SIPHB_STUN_BINDING,
+                                           SIPHB_STUN_ERROR, txid, NULL, NULL),
+                   0);
+  RESERVED_ZERO(enc);
+  RESERVED_ZERO(enc.error);
+  assert_int_equal(enc.error.code, 0);
+  assert_int_equal(siphb_stun_encode_error_code(&enc, 401, siphb_str_c("")), 0);
+  siphb_stun_password_alg alg;
+  memset(&alg, 0, sizeof alg);
+  alg.alg = SIPHB_STUN_PASSWORD_SHA256;
+  assert_int_equal(siphb_stun_encode_password_algorithm(&enc, &alg), 0);
+  siphb_ssize len = siphb_stun_encode_finish(&enc, NULL, SIPHB_STUN_WITH_FINGERPRINT);
+  assert_true(len > 0);
+
+  siphb_stun_msg m;
+  memset(&m, 0xAA, sizeof m);
+  assert_int_equal(siphb_stun_parse(&m, buf, (size_t)len, NULL, NULL), len);
+  RESERVED_ZERO(m);
+  siphb_stun_iter it;
+  memset(&it, 0xAA, sizeof it);
+  siphb_stun_iter_init(&it, &m);
+  RESERVED_ZERO(it);
+  siphb_stun_attr a;
+  memset(&a, 0xAA, sizeof a);
+  assert_true(siphb_stun_next_attr(&it, &a));
+  RESERVED_ZERO(a);
+  memset(&a, 0xAA, sizeof a);
+  assert_int_equal(siphb_stun_get(&m, SIPHB_STUN_ATTR_ERROR_CODE, &a), 0);
+  RESERVED_ZERO(a);
+  siphb_stun_error_value ev;
+  memset(&ev, 0xAA, sizeof ev);
+  assert_int_equal(siphb_stun_error_code(&m, &ev), 0);
+  assert_int_equal(ev.code, 401);
+  RESERVED_ZERO(ev);
+  memset(&alg, 0xAA, sizeof alg);
+  assert_int_equal(siphb_stun_password_algorithm(&m, &alg), 0);
+  assert_int_equal(alg.alg, SIPHB_STUN_PASSWORD_SHA256);
+  RESERVED_ZERO(alg);
+
+  siphb_stream_item item;
+  memset(&item, 0xAA, sizeof item);
+  assert_int_equal(siphb_stream_next(buf, (size_t)len, SIPHB_TRANSPORT_UDP, SIPHB_STREAM_CLIENT,
+                                     &item, NULL),
+                   len);
+  RESERVED_ZERO(item);
+
+  siphb_callbacks cb;
+  siphb_callbacks_init(&cb, sizeof cb);
+  cb.send = no_send;
+  cb.event = no_event;
+  siphb_ctx *ctx;
+  assert_int_equal(siphb_ctx_new(&ctx, NULL, &cb, NULL, NULL, 0), 0);
+  siphb_peer peer = {1, NULL, SIPHB_TRANSPORT_UDP};
+  siphb_rx_result r;
+  memset(&r, 0xAA, sizeof r);
+  assert_int_equal(siphb_ctx_receive(ctx, &peer, buf, (size_t)len, &r, 0), 0);
+  RESERVED_ZERO(r);
+  siphb_ctx_del(ctx);
+}
+
+/* ---- structs that siphb allocates, and the fixed ones ---------------------------- */
+
+static void test_layouts(void **state) {
+  (void)state;
+  /* siphb_event: the payload union keeps its 192 bytes whatever modules add */
+  assert_int_equal(sizeof(((siphb_event *)0)->u), 192);
+  assert_true(sizeof(siphb_event_timer) <= 192);
+  /* siphb_send_info is siphb's (passed const to `send`): it grows at its end */
+  assert_int_equal(offsetof(siphb_send_info, peer), 0);
+  /* fixed layouts */
+  assert_int_equal(sizeof(siphb_mapped_addr), 20);
+  assert_int_equal(sizeof(siphb_str), 2 * sizeof(void *));
+  assert_int_equal(sizeof(siphb_mem), 5 * sizeof(void *));
+  assert_int_equal(sizeof(siphb_peer), sizeof(uint64_t) + 2 * sizeof(void *));
+  assert_int_equal(sizeof(siphb_stun_key), 168);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_inputs_start_with_their_size),
+      cmocka_unit_test(test_ctx_config_and_callbacks_by_size),
+      cmocka_unit_test(test_sip_parse_config_by_size),
+      cmocka_unit_test(test_encoder_inputs_by_size),
+      cmocka_unit_test(test_sip_outputs_have_zeroed_room),
+      cmocka_unit_test(test_stun_and_stream_outputs_have_zeroed_room),
+      cmocka_unit_test(test_layouts),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
