@@ -44,8 +44,8 @@ static const char *const op_key[N_OPS] = {"fp", "mi", "encode"};
 static const char *const op_title[N_OPS] = {"(a) decode + FINGERPRINT + XOR-MAPPED-ADDRESS",
                                             "(b) decode + MESSAGE-INTEGRITY + FINGERPRINT",
                                             "(c) encode Binding request + FINGERPRINT"};
-/* The targets for siphb, and the figures the issue gives for the peers on
- * this kind of machine (0: none given). */
+/* The targets for siphb, and the reference figures the targets were set from
+ * for the peers on this kind of machine (0: none given). */
 static const double target_ns[N_OPS] = {50, 250, 40};
 static const double ref_nice[N_OPS] = {152, 513, 0};
 static const double ref_re[N_OPS] = {171, 1432, 84};
@@ -247,7 +247,7 @@ static void print_targets(void) {
     printf("  %-22s %-48s %7.1f ns (target <= %g) %s\n", r->library, op_title[r->op], r->ns,
            target_ns[r->op], r->ns <= target_ns[r->op] ? "met" : "MISSED");
   }
-  printf("\nreference figures for the peers (the issue's, same kind of machine) against "
+  printf("\nreference figures for the peers (the targets' basis, same kind of machine) against "
          "this run:\n");
   for (int op = 0; op < N_OPS; op++) {
     const row *n = find_row("libnice", op), *r = find_row("libre", op);
