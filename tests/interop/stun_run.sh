@@ -13,12 +13,19 @@
 #      and with FINGERPRINT exits 0, and the mapped address and port equal
 #      the socket's local address and port (nothing translates on
 #      loopback); the text output says the same;
-#   2. against a port where nothing listens, with a small --rto/--rc/--rm,
-#      it gives up after exactly --rc sends, on time, with exit 1;
-#   3. against a small python3 server that drops requests and sends junk and
-#      a response with another transaction id first: retransmission counts,
-#      the datagrams ignored, an error response (exit 1, code 420) and a
-#      success after two drops;
+#   2. against a port where nothing listens, with the default schedule, it
+#      gives up after 3 ICMP port unreachable in a row, in well under 3 s
+#      (not 39.5 s), with exit 1, "result": "refused" and the line on
+#      stderr; with --rc 1 after the one request; with stderr on a
+#      pseudo-terminal it prints a progress line per retransmission (and
+#      never otherwise: every other check compares the whole stderr);
+#   3. against small python3 servers: one that drops every request (the
+#      schedule runs to its end: exactly --rc sends, a timeout on time); one
+#      that drops requests and sends junk and a response with another
+#      transaction id first: retransmission counts, the datagrams ignored,
+#      an error response (exit 1, code 420) and a success after two drops;
+#      one that closes and reopens its port, so that 3 requests are
+#      refused, but never 3 in a row: it still succeeds;
 #   4. tshark dissects the live capture of all the above and a pcap made
 #      from the bytes stun_encode_samples encoded plus the RFC 5769 vectors:
 #      every STUN message is recognised, every FINGERPRINT is good, and there
@@ -156,24 +163,88 @@ else
 fi
 
 # ---- 2. nobody listening -------------------------------------------------------------
-# Sends at 0, 50, 150 ms, then 4 x 50 ms: gives up at 350 ms.
+# err_is NAME REGEX: stderr is exactly one line, and it matches REGEX
+# (grep -E, the whole line).
+err_is() {
+  [ "$(wc -l <"$tmp/out/$1.err")" = 1 ] && grep -Eqx "$2" "$tmp/out/$1.err"
+}
+# refused_re N MS-REGEX: the line saying nothing listens on DEAD after N
+# refusals in a row and N requests.
+refused_re() {
+  local s=s
+  [ "$1" = 1 ] && s=
+  echo "siphb: stun: nothing seems to listen at 127\.0\.0\.1:$DEAD: ICMP port unreachable $1 time$s in a row \($1 request$s sent in $2 ms\)"
+}
+# The default schedule sends at 0, 0.5 and 1.5 s; every send is refused
+# (Linux does not rate-limit ICMP on loopback), so the third refusal ends it
+# at 1.5 s instead of the schedule's 39.5 s.
 start=$(date +%s%N)
-run_stun dead "127.0.0.1:$DEAD" --rto 50 --rc 3 --rm 4 --json
+run_stun dead "127.0.0.1:$DEAD" --json
 ms=$((($(date +%s%N) - start) / 1000000))
-read -r res sends elapsed <<<"$(jfields dead result sends elapsed_ms)"
-if [ "$RC" -eq 1 ] && [ "$res" = timeout ] && [ "$sends" = 3 ] && [ "${elapsed%.*}" -ge 349 ] &&
-   [ "$ms" -lt 2000 ] && grep -q '^siphb: stun: no response from 127.0.0.1:'"$DEAD"' after 3 requests' "$tmp/out/dead.err"; then
-  pass "siphb stun 127.0.0.1:$DEAD (nobody listens): exit 1 after 3 sends, timeout at $elapsed ms ($ms ms in all)"
+read -r res sends refused elapsed rtt <<<"$(jfields dead result sends icmp_refused elapsed_ms rtt_ms)"
+if [ "$RC" -eq 1 ] && [ "$res" = refused ] && [ "$sends" = 3 ] && [ "$refused" = 3 ] &&
+   [ "$rtt" = - ] && [ "${elapsed%.*}" -ge 1499 ] && [ "$ms" -lt 3000 ] &&
+   err_is dead "$(refused_re 3 '1[0-9]{3}')"; then
+  pass "siphb stun 127.0.0.1:$DEAD (nobody listens): exit 1, refused 3 times in a row, gave up at $elapsed ms ($ms ms in all; the schedule: 39.5 s)"
 else
-  fail "siphb stun 127.0.0.1:$DEAD (nobody listens): exit $RC, result=$res sends=$sends elapsed=$elapsed ms ($ms ms in all)"
+  fail "siphb stun 127.0.0.1:$DEAD (nobody listens): exit $RC, result=$res sends=$sends icmp_refused=$refused elapsed=$elapsed ms ($ms ms in all, want < 3000)"
   show "$tmp/out/dead.out"
   show "$tmp/out/dead.err"
 fi
+# --rc 1: the one request refused is every request.
+run_stun dead-rc1 "127.0.0.1:$DEAD" --rc 1
+if [ "$RC" -eq 1 ] && grep -qx 'sends    1' "$tmp/out/dead-rc1.out" &&
+   ! grep -q '^rtt' "$tmp/out/dead-rc1.out" && err_is dead-rc1 "$(refused_re 1 '[0-9]+')"; then
+  pass "siphb stun 127.0.0.1:$DEAD --rc 1 (text): exit 1 once the one request was refused"
+else
+  fail "siphb stun 127.0.0.1:$DEAD --rc 1 (text): exit $RC"
+  show "$tmp/out/dead-rc1.out"
+  show "$tmp/out/dead-rc1.err"
+fi
+# With stderr on a pseudo-terminal (stdout stays a file): a progress line
+# before each retransmission. Sends at 0, 50 and 150 ms; the schedule would
+# give up at 350 ms.
+cat >"$tmp/pty_stderr.py" <<'EOF'
+import os, pty, subprocess, sys
+out, err = sys.argv[1], sys.argv[2]
+master, slave = pty.openpty()
+with open(out, "wb") as o:
+    p = subprocess.Popen(sys.argv[3:], stdin=subprocess.DEVNULL, stdout=o, stderr=slave)
+os.close(slave)
+text = b""
+while True:
+    try:
+        b = os.read(master, 4096)
+    except OSError:  # EIO: the tool has closed the terminal
+        break
+    if not b:
+        break
+    text += b
+rc = p.wait()
+open(err, "wb").write(text.replace(b"\r\n", b"\n"))
+sys.exit(rc)
+EOF
+timeout 15 "$py" "$tmp/pty_stderr.py" "$tmp/out/tty.out" "$tmp/out/tty.err" \
+  "$tool" stun "127.0.0.1:$DEAD" --rto 50 --rc 3 --rm 4
+RC=$?
+progress_re="siphb: stun: no answer yet from 127\.0\.0\.1:$DEAD \(ICMP port unreachable\), sending again"
+if [ "$RC" -eq 1 ] && [ "$(wc -l <"$tmp/out/tty.err")" = 3 ] &&
+   sed -n 1p "$tmp/out/tty.err" | grep -Eqx "$progress_re \(2/3\), giving up in 0\.[23] s" &&
+   sed -n 2p "$tmp/out/tty.err" | grep -Eqx "$progress_re \(3/3\), giving up in 0\.[12] s" &&
+   sed -n 3p "$tmp/out/tty.err" | grep -Eqx "$(refused_re 3 '1[0-9]{2}')" &&
+   grep -qx 'sends    3' "$tmp/out/tty.out"; then
+  pass "siphb stun 127.0.0.1:$DEAD, stderr a terminal: a progress line per retransmission, then the refusal"
+else
+  fail "siphb stun 127.0.0.1:$DEAD, stderr a terminal: exit $RC, not the progress lines expected"
+  show "$tmp/out/tty.out"
+  show "$tmp/out/tty.err"
+fi
 
-# ---- 3. a scripted server ----------------------------------------------------------
+# ---- 3. scripted servers -----------------------------------------------------------
 # Drops the first DROP requests; then sends junk, a success response with
 # another transaction id, and the real answer (an error 420, or a success
 # with the sender's address in XOR-MAPPED-ADDRESS) from the same socket.
+# ANSWER "none": drops DROP requests and exits, answering none.
 cat >"$tmp/fake_stun.py" <<'EOF'
 import socket, struct, sys
 port, drop, answer = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
@@ -182,6 +253,11 @@ s.bind(("127.0.0.1", port))
 s.settimeout(8)
 def msg(mtype, txid, attrs):
     return struct.pack("!HHI", mtype, len(attrs), 0x2112A442) + txid + attrs
+if answer == "none":
+    for n in range(drop):
+        s.recvfrom(2048)
+    print("dropped", drop, "requests")
+    sys.exit(0)
 for n in range(drop + 1):
     data, peer = s.recvfrom(2048)
 txid = data[8:20]
@@ -213,6 +289,20 @@ fake() {
   wait_bg "$FAKE_PID" 3
   RC=$rc
 }
+# Every request dropped, none refused: the schedule runs to its end (sends
+# at 0, 50, 150 ms, then 4 x 50 ms: gives up at 350 ms).
+fake silent 3 none --rto 50 --rc 3 --rm 4
+read -r res sends refused elapsed <<<"$(jfields silent result sends icmp_refused elapsed_ms)"
+if [ "$RC" -eq 1 ] && [ "$res" = timeout ] && [ "$sends" = 3 ] && [ "$refused" = 0 ] &&
+   [ "${elapsed%.*}" -ge 349 ] && [ "${elapsed%.*}" -lt 1000 ] &&
+   err_is silent "siphb: stun: no response from 127\.0\.0\.1:$FAKE after 3 requests in 3[0-9]{2} ms"; then
+  pass "requests dropped silently: exit 1 after 3 sends, timeout at $elapsed ms (the schedule's 350)"
+else
+  fail "requests dropped silently: exit $RC, result=$res sends=$sends icmp_refused=$refused elapsed=$elapsed ms"
+  show "$tmp/out/silent.out"
+  show "$tmp/out/silent.err"
+  show "$tmp/out/fake-silent.log"
+fi
 fake error 1 error --rto 100 --rc 4
 read -r res code reason sends ignored <<<"$(jfields error result error.code error.reason sends ignored | sed 's/Unknown Attribute/Unknown_Attribute/')"
 if [ "$RC" -eq 1 ] && [ "$res" = error ] && [ "$code" = 420 ] && [ "$reason" = Unknown_Attribute ] &&
@@ -236,6 +326,61 @@ else
   show "$tmp/out/retrans.out"
   show "$tmp/out/retrans.err"
   show "$tmp/out/fake-retrans.log"
+fi
+
+# Closes and reopens its port, timed from the first request (RTO 100 ms:
+# sends at 0, 100, 300, 700, 1500, 3100 ms): junk to request 1, closed for
+# 2 and 3 (refused), junk to 4 (something listens: the count in a row
+# starts again), closed for 5 (refused), the answer to 6. Three refusals,
+# never three in a row.
+cat >"$tmp/flaky_stun.py" <<'EOF'
+import socket, struct, sys, time
+port, rto = int(sys.argv[1]), int(sys.argv[2]) / 1000.0
+def listen():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", port))
+    s.settimeout(8)
+    return s
+def wait_until(t):
+    time.sleep(max(0.0, t - time.monotonic()))
+s = listen()
+data, peer = s.recvfrom(2048)  # request 1, at 0
+t0 = time.monotonic()
+s.sendto(b"junk", peer)
+s.close()  # requests 2 (1 RTO) and 3 (3 RTO) are refused
+wait_until(t0 + 5 * rto)
+s = listen()
+data, peer = s.recvfrom(2048)  # request 4, at 7 RTO
+s.sendto(b"junk", peer)
+s.close()  # request 5 (15 RTO) is refused
+wait_until(t0 + 23 * rto)
+s = listen()
+data, peer = s.recvfrom(2048)  # request 6, at 31 RTO
+addr = struct.unpack("!I", socket.inet_aton(peer[0]))[0] ^ 0x2112A442
+attr = struct.pack("!HHBBHI", 0x0020, 8, 0, 1, peer[1] ^ 0x2112, addr)
+s.sendto(struct.pack("!HHI", 0x0101, len(attr), 0x2112A442) + data[8:20] + attr, peer)
+print("answered request 6")
+EOF
+start_bg "$tmp/out/fake-flaky.log" timeout 10 "$py" "$tmp/flaky_stun.py" "$FAKE" 100
+FAKE_PID=$BG
+if wait_listen u 127.0.0.1 "$FAKE" "$FAKE_PID"; then
+  run_stun flaky "127.0.0.1:$FAKE" --json --rto 100 --rc 7
+  rc=$RC
+  wait_bg "$FAKE_PID" 3
+  RC=$rc
+else
+  RC=99
+fi
+read -r res sends refused ignored elapsed <<<"$(jfields flaky result sends icmp_refused ignored elapsed_ms)"
+if [ "$RC" -eq 0 ] && [ "$res" = success ] && [ "$sends" = 6 ] && [ "$refused" = 3 ] &&
+   [ "$ignored" = 2 ] && [ "${elapsed%.*}" -ge 3099 ] && [ "${elapsed%.*}" -lt 4000 ] &&
+   [ ! -s "$tmp/out/flaky.err" ]; then
+  pass "refusals not in a row: 3 refused, 2 junk answers between them, success at send 6 ($elapsed ms)"
+else
+  fail "refusals not in a row: exit $RC, result=$res sends=$sends icmp_refused=$refused ignored=$ignored elapsed=$elapsed ms"
+  show "$tmp/out/flaky.out"
+  show "$tmp/out/flaky.err"
+  show "$tmp/out/fake-flaky.log"
 fi
 
 # ---- stop the server and the capture ---------------------------------------------
@@ -287,7 +432,7 @@ for line in sys.stdin:
     line = line.strip()
     if line.startswith("{"):
         d = json.loads(line)
-        n += d["sends"] + (1 if d["result"] != "timeout" else 0)
+        n += d["sends"] + (1 if d["result"] not in ("timeout", "refused") else 0)
 print(n)' 2>/dev/null || echo 1)
   stun_check live-capture "$cap" "$want" -d "udp.port==$TURN,stun" -d "udp.port==$FAKE,stun" \
     -d "udp.port==$DEAD,stun"

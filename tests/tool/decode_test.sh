@@ -184,6 +184,49 @@ refuses 1 - 'error: SIPHB_ERR_STUN_NOT_STUN: first two bits of the type are not 
   decode --stun 01_options_200.sip
 refuses 1 - 'error: SIPHB_ERR_STUN_LENGTH: header cut short at offset 0' decode --stun empty.sip
 
+# ---- no mode option: STUN is recognised, SIP stays SIP ---------------------------
+# same_as_stun ARGS... FILE: `decode ARGS FILE` prints what `decode --stun
+# ARGS FILE` prints, on stdout and stderr, and exits with its status.
+same_as_stun() {
+  run decode --stun "$@"
+  local want_rc=$rc
+  cp "$tmp/out" "$tmp/stun.out"
+  cp "$tmp/err" "$tmp/stun.err"
+  run decode "$@"
+  check "decode $* (as decode --stun $*)" "$want_rc" "$tmp/stun.out" "$(cat "$tmp/stun.err")"
+}
+# binary (the RFC 5769 IPv4 response made above), from a file and on stdin
+decodes --compact "$tmp/v4.bin" "$stun/sample-ipv4-response.compact.json"
+same_as_stun --compact "$tmp/v4.bin"
+stdin=$tmp/v4.bin
+decodes --compact - "$stun/sample-ipv4-response.compact.json"
+stdin=/dev/null
+# hex text; a failed FINGERPRINT check (JSON and the error, exit 1); malformed
+# STUN (the STUN error, exit 1); an odd number of hex digits
+decodes "$stun/coturn-binding-response.hex" "$stun/coturn-binding-response.json"
+same_as_stun "$stun/coturn-binding-response.hex"
+same_as_stun "$stun/sample-request.hex"
+same_as_stun "$stun/bad-fingerprint.hex"
+same_as_stun "$stun/bad-family.hex"
+same_as_stun "$stun/bad-odd-digits.hex"
+# --sip on STUN: the SIP error, then the hint
+sip_stun_hint="hint: the input looks like a STUN message (magic cookie 2112a442 in bytes 4-7): try 'siphb decode --stun'"
+refuses 1 - "error: SIPHB_ERR_SIP_START_LINE: CR or NUL in the start line at offset 2
+$sip_stun_hint" decode --sip "$tmp/v4.bin"
+refuses 1 - "error: SIPHB_ERR_SIP_START_LINE: start line ends in LF without CR at offset 11
+$sip_stun_hint" decode --sip "$stun/sample-request.hex"
+# --lenient is a SIP option: SIP, with the hint
+refuses 1 - "error: SIPHB_ERR_SIP_START_LINE: CR or NUL in the start line at offset 2
+$sip_stun_hint" decode --lenient "$tmp/v4.bin"
+# an RFC 3489 message has no magic cookie: SIP, no hint (it needs --stun)
+refuses 1 - 'error: SIPHB_ERR_SIP_START_LINE: start line ends in LF without CR at offset 11' \
+  decode "$stun/classic-binding-response.hex"
+# SIP without a mode option is still SIP
+decodes --compact 15_escapes.sip 15_escapes.compact.json
+stdin=10_request_invite.sip
+decodes - 10_request_invite.json
+stdin=/dev/null
+
 # ---- malformed input: exit 1, the error on stderr -----------------------------
 refuses 1 - 'error: SIPHB_ERR_SIP_STATUS: status code outside 100-699 at offset 8' \
   decode bad_status.sip

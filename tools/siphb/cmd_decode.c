@@ -43,14 +43,22 @@ static const char decode_usage_text[] =
     "       siphb decode --stun [--user U --password P [--realm R]]\n"
     "                    [--compact] [FILE | -]\n"
     "\n"
-    "Decodes one SIP message (--sip, the default: the input is one datagram),\n"
-    "frames a byte stream (--stream: CRLF keepalives, STUN and SIP messages as on\n"
-    "a TCP or TLS connection) or decodes one STUN message (--stun) and prints the\n"
-    "result as JSON on standard output. Reads FILE, or standard input when FILE\n"
-    "is '-' or missing; at most 1 MiB.\n"
+    "Decodes one SIP message (--sip: the input is one datagram), frames a byte\n"
+    "stream (--stream: CRLF keepalives, STUN and SIP messages as on a TCP or TLS\n"
+    "connection) or decodes one STUN message (--stun) and prints the result as\n"
+    "JSON on standard output. Reads FILE, or standard input when FILE is '-' or\n"
+    "missing; at most 1 MiB.\n"
+    "\n"
+    "Without --sip, --stream or --stun the input decides: it is decoded as --stun\n"
+    "would when it looks like an RFC 5389 STUN message, binary or as hex text\n"
+    "(only hex digits and white space), whose first two bits are 0 and whose\n"
+    "bytes 4-7 are the magic cookie 21 12 A4 42; as --sip otherwise, and always\n"
+    "with --lenient. RFC 3489 messages (no cookie) need --stun. When --sip fails\n"
+    "on an input that looks like STUN, a hint to use --stun follows the error.\n"
     "\n"
     "Options:\n"
-    "  --sip          the input is one SIP message, as in a UDP datagram\n"
+    "  --sip          the input is one SIP message, as in a UDP datagram (the\n"
+    "                 default, unless the input looks like STUN)\n"
     "  --stream       the input is a byte stream; prints a JSON array of items\n"
     "  --role ROLE    with --stream: which end of the flow reads the bytes;\n"
     "                 'client' takes a lone CRLF as a pong at once, 'server'\n"
@@ -154,7 +162,9 @@ static int parse_options(int argc, char **argv, decode_opts *o) {
     }
     if (rc) return rc;
   }
-  if (o->mode == MODE_NONE) o->mode = MODE_SIP;
+  /* No mode option: the input decides (cmd_decode), unless --lenient,
+   * an option of the SIP parser, says SIP. */
+  if (o->mode == MODE_NONE && o->lenient) o->mode = MODE_SIP;
   if (o->role_given && o->mode != MODE_STREAM)
     return usage_error("%s applies to --stream only", "--role");
   const stun_credentials *c = &o->cred;
@@ -396,6 +406,11 @@ static int decode_sip(const decode_opts *o, const unsigned char *data, size_t le
   siphb_error_info err;
   if (siphb_sip_parse(&msg, data, len, &cfg, &err) < 0) {
     tool_parse_error(&err, 0);
+    /* Only --sip (or --lenient) brings STUN here: say what would work. */
+    if (looks_like_stun(data, len))
+      fputs("hint: the input looks like a STUN message (magic cookie 2112a442 in bytes 4-7): "
+            "try 'siphb decode --stun'\n",
+            stderr);
     return TOOL_EXIT_BAD_INPUT;
   }
   json_writer w;
@@ -476,8 +491,11 @@ int cmd_decode(int argc, char **argv) {
   size_t len = 0;
   rc = read_input(o.path, &data, &len);
   if (rc >= 0) return rc;
-  if (o.mode == MODE_STUN) rc = decode_stun(data, len, &o.cred, o.compact);
-  else if (o.mode == MODE_STREAM) rc = decode_stream(&o, data, len);
+  /* No mode option: STUN when it looks like it, the SIP datagram else. */
+  decode_mode mode = o.mode;
+  if (mode == MODE_NONE) mode = looks_like_stun(data, len) ? MODE_STUN : MODE_SIP;
+  if (mode == MODE_STUN) rc = decode_stun(data, len, &o.cred, o.compact);
+  else if (mode == MODE_STREAM) rc = decode_stream(&o, data, len);
   else rc = decode_sip(&o, data, len);
   free(data);
   return rc;

@@ -76,6 +76,39 @@ static long unhex(unsigned char *data, size_t len) {
   return (long)n;
 }
 
+/* The first cap bytes the hex text decodes to (fewer when it is shorter;
+ * an unpaired last digit is left out). Returns how many. */
+static size_t unhex_prefix(const unsigned char *text, size_t len, uint8_t *out, size_t cap) {
+  size_t n = 0;
+  int hi = -1;
+  for (size_t i = 0; i < len && n < cap; i++) {
+    int v = hex_value(text[i]);
+    if (v < 0) continue;
+    if (hi < 0) {
+      hi = v;
+    } else {
+      out[n++] = (uint8_t)(hi << 4 | v);
+      hi = -1;
+    }
+  }
+  return n;
+}
+
+/* The first 8 bytes of an RFC 5389 message: the type's first two bits 0
+ * and the magic cookie in bytes 4-7 (RFC 8489 section 5). A SIP message
+ * starts with a letter (bits 01), and RFC 3489 messages, which have no
+ * cookie, are not recognised. */
+static bool stun_start(const uint8_t *b, size_t n) {
+  return n >= 8 && (b[0] & 0xC0) == 0 && b[4] == 0x21 && b[5] == 0x12 && b[6] == 0xA4 &&
+         b[7] == 0x42;
+}
+
+bool looks_like_stun(const unsigned char *data, size_t len) {
+  uint8_t head[8];
+  if (looks_like_hex(data, len)) return stun_start(head, unhex_prefix(data, len, head, 8));
+  return stun_start(data, len);
+}
+
 /* ---- attribute values -------------------------------------------------------- */
 
 static void put_hex(json_writer *w, const char *key, const void *p, size_t n) {

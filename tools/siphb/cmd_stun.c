@@ -41,6 +41,12 @@ int cmd_stun(int argc, char **argv) {
 
 #  define STUN_DEFAULT_PORT "3478"
 #  define RECV_MAX 65536
+/* ICMP port unreachable answers in a row (no datagram from the server in
+ * between) after which the tool gives up: nothing listens there, and
+ * waiting out the whole schedule (39.5 s by default) would only hide it.
+ * One alone is not enough: the server may be restarting. Three come by
+ * 1.5 s with the default RTO; with --rc below 3, every request refused. */
+#  define REFUSED_LIMIT 3u
 
 typedef struct stun_opts {
   const char *target;
@@ -79,8 +85,15 @@ static const char stun_usage_text[] =
     "  -4, -6          use only IPv4 or only IPv6 addresses of HOST\n"
     "  -h, --help      print this help\n"
     "\n"
-    "Exit status: 0 success response; 1 no response in time, or an error\n"
-    "response; 2 usage error, a name that does not resolve, a socket error.\n";
+    "An ICMP port unreachable (a refused send or receive) does not stop the\n"
+    "retransmissions, unless 3 come in a row (as many as --rc when that is\n"
+    "smaller) with no datagram from the server in between: then nothing seems\n"
+    "to listen there and the tool gives up at once. When standard error is a\n"
+    "terminal, each retransmission prints a progress line there.\n"
+    "\n"
+    "Exit status: 0 success response; 1 no response in time, nothing listening\n"
+    "(ICMP port unreachable), or an error response; 2 usage error, a name that\n"
+    "does not resolve, a socket error.\n";
 
 /* A whole number in [lo, hi]; false for anything else. */
 static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out) {
@@ -191,7 +204,7 @@ static double now_ms(void) {
   return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-typedef enum outcome { OUT_SUCCESS, OUT_ERROR, OUT_TIMEOUT, OUT_FAILED } outcome;
+typedef enum outcome { OUT_SUCCESS, OUT_ERROR, OUT_TIMEOUT, OUT_REFUSED, OUT_FAILED } outcome;
 
 typedef struct stun_run {
   int fd;
@@ -200,6 +213,10 @@ typedef struct stun_run {
   uint8_t req[64];
   size_t req_len;
   unsigned sends, ignored, refused;
+  unsigned refused_run;   /* refusals since the last datagram from the server */
+  unsigned refused_limit; /* REFUSED_LIMIT, or --rc when smaller */
+  bool progress;          /* stderr is a terminal: a line per retransmission */
+  char srv[ADDR_TEXT_MAX]; /* the server as text, for the messages */
   double first_send, last_send, done;
   outcome result;
   bool has_fingerprint; /* the response carried a (valid) FINGERPRINT */
@@ -228,8 +245,12 @@ static bool take_datagram(stun_run *r, const uint8_t *buf, size_t len, const voi
   siphb_str s;
   siphb_stun_parse_config_init(&cfg, sizeof cfg);
   cfg.allow_classic = false; /* our request had the cookie; so must the answer */
-  if (!addr_from_sockaddr(from, &src) || !same_addr(&src, &r->server) ||
-      siphb_stun_parse(&m, buf, len, &cfg, NULL) < 0 || m.method != SIPHB_STUN_BINDING ||
+  if (!addr_from_sockaddr(from, &src) || !same_addr(&src, &r->server)) {
+    r->ignored++;
+    return false;
+  }
+  r->refused_run = 0; /* something listens there, whatever it sent */
+  if (siphb_stun_parse(&m, buf, len, &cfg, NULL) < 0 || m.method != SIPHB_STUN_BINDING ||
       (m.cls != SIPHB_STUN_SUCCESS && m.cls != SIPHB_STUN_ERROR) ||
       memcmp(m.txid, r->txid, sizeof r->txid) != 0 ||
       (m.fingerprint_offset && siphb_stun_check_fingerprint(&m) != 0)) {
@@ -264,8 +285,19 @@ static bool take_datagram(stun_run *r, const uint8_t *buf, size_t len, const voi
   return true;
 }
 
-/* Reads every datagram queued. Returns true when one ended the
- * transaction, false otherwise; -1 in *fatal for a socket error. */
+/* One ICMP port unreachable more, reported as ECONNREFUSED by a send or a
+ * receive on the connected socket. true when it ends the transaction
+ * (r->result set): refused_limit of them in a row. */
+static bool note_refusal(stun_run *r) {
+  r->refused++;
+  if (++r->refused_run < r->refused_limit) return false;
+  r->result = OUT_REFUSED;
+  r->done = now_ms();
+  return true;
+}
+
+/* Reads every datagram queued. Returns true when one (or a refusal) ended
+ * the transaction, false otherwise; -1 in *fatal for a socket error. */
 static bool drain(stun_run *r, int *fatal) {
   static uint8_t buf[RECV_MAX];
   for (;;) {
@@ -276,9 +308,9 @@ static bool drain(stun_run *r, int *fatal) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
       /* An ICMP port unreachable for an earlier send: the server may yet
-       * come up, so the retransmissions go on (and it is reported). */
+       * come up, so the retransmissions go on, unless it is one too many. */
       if (errno == ECONNREFUSED) {
-        r->refused++;
+        if (note_refusal(r)) return true;
         continue;
       }
       fprintf(stderr, "siphb: stun: receiving failed: %s\n", strerror(errno));
@@ -292,12 +324,14 @@ static bool drain(stun_run *r, int *fatal) {
   }
 }
 
+/* Sends the request. Returns 0, 1 when a refusal ended the transaction
+ * instead (r->result set), -1 after a socket error. */
 static int send_request(stun_run *r) {
   for (int attempt = 0; attempt < 2; attempt++) {
     if (send(r->fd, r->req, r->req_len, 0) == (ssize_t)r->req_len) return 0;
     /* A pending ICMP error is reported here on Linux; the next try sends. */
     if (errno == ECONNREFUSED) {
-      r->refused++;
+      if (note_refusal(r)) return 1;
       continue;
     }
     if (errno == EINTR) continue;
@@ -307,15 +341,40 @@ static int send_request(stun_run *r) {
   return -1;
 }
 
+/* How long the whole schedule lasts, in ms: the last send at
+ * (2^(rc-1) - 1) RTO, then rm RTO (39.5 s with the defaults). */
+static double schedule_ms(const stun_opts *o) {
+  double last = 0, interval = o->rto;
+  for (unsigned k = 1; k < o->rc; k++) {
+    last += interval;
+    interval *= 2;
+  }
+  return last + (double)o->rm * o->rto;
+}
+
+/* The line before a retransmission, so that a user at a terminal sees the
+ * tool is working during the (by default) 39.5 s; never when stderr is not
+ * a terminal, where scripts and the tests read the final line only. */
+static void print_progress(const stun_run *r, const stun_opts *o, double left_ms) {
+  fprintf(stderr,
+          "siphb: stun: no answer yet from %s%s, sending again (%u/%u), giving up in %.1f s\n",
+          r->srv, r->refused_run ? " (ICMP port unreachable)" : "", r->sends + 1, o->rc,
+          left_ms > 0 ? left_ms / 1000.0 : 0.0);
+}
+
 /* The retransmission loop: sends at 0, RTO, 3 RTO, 7 RTO ... (the interval
- * doubles), rc sends in all, then waits rm * RTO (RFC 8489 section 6.2.1).
- * Returns 0 (r->result set) or -1 after a socket error. */
+ * doubles), rc sends in all, then waits rm * RTO (RFC 8489 section 6.2.1);
+ * refused_limit refusals in a row end it early. Returns 0 (r->result set)
+ * or -1 after a socket error. */
 static int transact(stun_run *r, const stun_opts *o) {
   double start = now_ms(), next = start, interval = o->rto, end = 0;
+  double give_up = start + schedule_ms(o); /* as planned, for the progress line */
   for (;;) {
     double t = now_ms();
     if (r->sends < o->rc && t >= next) {
-      if (send_request(r) < 0) return -1;
+      if (r->sends > 0 && r->progress) print_progress(r, o, give_up - t);
+      int s = send_request(r);
+      if (s != 0) return s < 0 ? -1 : 0;
       if (r->sends == 0) r->first_send = t;
       r->last_send = t;
       r->sends++;
@@ -393,9 +452,15 @@ static const char *outcome_name(outcome o) {
   case OUT_SUCCESS: return "success";
   case OUT_ERROR: return "error";
   case OUT_TIMEOUT: return "timeout";
+  case OUT_REFUSED: return "refused";
   case OUT_FAILED: return "failed";
   }
   return "failed";
+}
+
+/* A timeout or refusals: no answer, so no round-trip time or FINGERPRINT. */
+static bool answered(const stun_run *r) {
+  return r->result != OUT_TIMEOUT && r->result != OUT_REFUSED;
 }
 
 static int print_json(const stun_run *r) {
@@ -412,7 +477,7 @@ static int print_json(const stun_run *r) {
     json_key(&w, "mapped");
     json_addr(&w, &r->mapped);
   }
-  if (r->result != OUT_TIMEOUT) {
+  if (answered(r)) {
     json_key(&w, "rtt_ms");
     json_fixed(&w, r->done - r->last_send, 3);
   }
@@ -420,7 +485,7 @@ static int print_json(const stun_run *r) {
   json_fixed(&w, r->done - r->first_send, 3);
   json_key(&w, "sends");
   json_uint(&w, r->sends);
-  if (r->result != OUT_TIMEOUT) {
+  if (answered(r)) {
     json_key(&w, "fingerprint");
     json_bool(&w, r->has_fingerprint);
   }
@@ -458,7 +523,7 @@ static int print_text(const stun_run *r) {
   printf("local    %s\n", a);
   addr_text(&r->server, a, sizeof a);
   printf("server   %s\n", a);
-  if (r->result != OUT_TIMEOUT) printf("rtt      %.3f ms\n", r->done - r->last_send);
+  if (answered(r)) printf("rtt      %.3f ms\n", r->done - r->last_send);
   printf("sends    %u\n", r->sends);
   if (r->software[0]) printf("software %s\n", r->software);
   if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -466,6 +531,10 @@ static int print_text(const stun_run *r) {
     return TOOL_EXIT_USAGE;
   }
   return TOOL_EXIT_OK;
+}
+
+static const char *plural(unsigned n) {
+  return n == 1 ? "" : "s";
 }
 
 int cmd_stun(int argc, char **argv) {
@@ -486,15 +555,17 @@ int cmd_stun(int argc, char **argv) {
     return TOOL_EXIT_USAGE;
   }
   r.req_len = (size_t)n;
+  r.refused_limit = o.rc < REFUSED_LIMIT ? o.rc : REFUSED_LIMIT;
+  r.progress = isatty(STDERR_FILENO) == 1;
   rc = open_socket(&r, &o);
+  if (rc < 0) addr_text(&r.server, r.srv, sizeof r.srv);
   if (rc < 0 && transact(&r, &o) < 0) rc = TOOL_EXIT_USAGE;
   if (r.fd >= 0) close(r.fd);
   if (rc >= 0) return rc;
 
   rc = o.json ? print_json(&r) : print_text(&r);
   if (rc != TOOL_EXIT_OK) return rc;
-  char srv[ADDR_TEXT_MAX];
-  addr_text(&r.server, srv, sizeof srv);
+  const char *srv = r.srv;
   switch (r.result) {
   case OUT_SUCCESS: return TOOL_EXIT_OK;
   case OUT_ERROR:
@@ -502,10 +573,17 @@ int cmd_stun(int argc, char **argv) {
             r.reason);
     break;
   case OUT_TIMEOUT:
-    fprintf(stderr, "siphb: stun: no response from %s after %u requests in %.0f ms", srv, r.sends,
-            r.done - r.first_send);
+    fprintf(stderr, "siphb: stun: no response from %s after %u request%s in %.0f ms", srv, r.sends,
+            plural(r.sends), r.done - r.first_send);
     if (r.refused) fprintf(stderr, " (ICMP port unreachable %u times)", r.refused);
     fputc('\n', stderr);
+    break;
+  case OUT_REFUSED:
+    fprintf(stderr,
+            "siphb: stun: nothing seems to listen at %s: ICMP port unreachable %u time%s in a "
+            "row (%u request%s sent in %.0f ms)\n",
+            srv, r.refused_run, plural(r.refused_run), r.sends, plural(r.sends),
+            r.done - r.first_send);
     break;
   case OUT_FAILED: fprintf(stderr, "siphb: stun: %s: %s\n", srv, r.reason); break;
   }

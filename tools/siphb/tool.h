@@ -35,6 +35,12 @@ typedef struct stun_credentials {
  * JSON and returns the exit status. */
 int decode_stun(const unsigned char *data, size_t len, const stun_credentials *cred, bool compact);
 
+/* true when the input would be taken for STUN by `siphb decode` without a
+ * mode option (cmd_decode_stun.c): binary, or hex text as --stun reads it,
+ * whose first 8 bytes have the first two bits 0 and the magic cookie in
+ * bytes 4-7. */
+bool looks_like_stun(const unsigned char *data, size_t len);
+
 /* Prints "siphb: CMD: <message>" and the hint to run --help on stderr;
  * returns TOOL_EXIT_USAGE. */
 #if defined(__GNUC__) || defined(__clang__)
