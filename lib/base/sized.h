@@ -13,6 +13,8 @@
 
 #include <siphb/common.h>
 
+#include "base/error_info.h"
+
 /* siphb_X_init(out, out_size): zeroes the caller's out_size bytes, copies
  * the library's defaults (full_size bytes, size field included) as far as
  * they fit, and records out_size. A size too small to hold the size field
@@ -45,6 +47,35 @@ static inline int siphb_sized_read(void *full, size_t full_size, size_t min_size
   memcpy((uint8_t *)full + sizeof size, bytes + sizeof size,
          (size < full_size ? size : full_size) - sizeof size);
   return 0;
+}
+
+/* Fills `full` with a struct's defaults (the slow path of siphb_sized_view). */
+typedef void (*siphb_defaults_fn)(void *full);
+
+/* The caller's struct `in` as one of this library's size, for reading:
+ * *view = in itself when its size is this library's (the usual case, no
+ * copy), else `full`, filled by `defaults` and then from `in`. Returns 0 or
+ * siphb_sized_read()'s refusal. */
+static inline int siphb_sized_view(const void *in, void *full, size_t full_size, size_t min_size,
+                                   siphb_defaults_fn defaults, const void **view) {
+  uint32_t size;
+  memcpy(&size, in, sizeof size);
+  if (size == full_size) {
+    *view = in;
+    return 0;
+  }
+  defaults(full);
+  int rv = siphb_sized_read(full, full_size, min_size, in);
+  if (rv == 0) *view = full;
+  return rv;
+}
+
+/* Records siphb_sized_read()'s refusal of the caller's struct in *err. */
+static inline siphb_ssize siphb_sized_refuse(siphb_error_info *err, int code) {
+  return siphb_fail(err, code, 0, 0,
+                    code == SIPHB_ERR_UNSUPPORTED
+                        ? "the struct sets a field this library does not know (newer header)"
+                        : "the struct was not initialised (its _init sets the size)");
 }
 
 #endif /* SIPHB_LIB_BASE_SIZED_H */

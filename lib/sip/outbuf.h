@@ -72,6 +72,20 @@ static inline bool siphb_out_value_ok(siphb_str s) {
   return true;
 }
 
+/* A caller's text and what an error says of it when it does not pass
+ * siphb_out_value_ok(), e.g. "via_host: CR, LF or NUL, or too long". */
+typedef struct siphb_out_field {
+  siphb_str value;
+  const char *why;
+} siphb_out_field;
+
+/* The `why` of the first of n fields that is not a valid value, or NULL. */
+static inline const char *siphb_out_first_bad(const siphb_out_field *fields, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!siphb_out_value_ok(fields[i].value)) return fields[i].why;
+  return NULL;
+}
+
 /* ---- numbers -------------------------------------------------------------- */
 
 /* Decimal digits of v. */

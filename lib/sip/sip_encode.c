@@ -102,6 +102,8 @@ static void options_defaults(siphb_sip_options *opt) {
   opt->accept.len = LEN("application/sdp");
 }
 
+static void options_defaults_fn(void *opt) { options_defaults(opt); }
+
 void siphb_sip_options_init(siphb_sip_options *opt, size_t size) {
   siphb_sip_options d;
   options_defaults(&d);
@@ -110,10 +112,7 @@ void siphb_sip_options_init(siphb_sip_options *opt, size_t size) {
 
 /* Every caller-supplied text and the name that an error gives it. */
 static const char *bad_value(const siphb_sip_options *opt) {
-  const struct {
-    siphb_str v;
-    const char *why;
-  } values[] = {
+  const siphb_out_field values[] = {
       {opt->request_uri, "request_uri: CR, LF or NUL, or too long"},
       {opt->to_uri, "to_uri: CR, LF or NUL, or too long"},
       {opt->from_uri, "from_uri: CR, LF or NUL, or too long"},
@@ -128,9 +127,7 @@ static const char *bad_value(const siphb_sip_options *opt) {
       {opt->allow, "allow: CR, LF or NUL, or too long"},
       {opt->user_agent, "user_agent: CR, LF or NUL, or too long"},
   };
-  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
-    if (!siphb_out_value_ok(values[i].v)) return values[i].why;
-  return NULL;
+  return siphb_out_first_bad(values, sizeof values / sizeof values[0]);
 }
 
 /* How the Via sent-by host is written: 0 as given, 1 inside brackets, -1
@@ -233,20 +230,11 @@ siphb_ssize siphb_sip_encode_options(uint8_t *buf, size_t cap, const siphb_sip_o
   siphb_error_clear(err);
   if (!opt_in) return invalid(err, "opt is NULL");
   if (!buf && cap) return invalid(err, "buf is NULL");
-  /* A caller's struct of this library's size is read as it is (the usual
-   * case, no copy); another size through a full copy with the defaults. */
-  const siphb_sip_options *opt = opt_in;
+  const void *view;
   siphb_sip_options full;
-  if (opt_in->size != sizeof full) {
-    options_defaults(&full);
-    int rv = siphb_sized_read(&full, sizeof full, OPTIONS_MIN_SIZE, opt_in);
-    if (rv != 0)
-      return siphb_fail(err, rv, 0, 0,
-                        rv == SIPHB_ERR_UNSUPPORTED
-                            ? "opt sets a field this library does not know"
-                            : "opt not initialised (siphb_sip_options_init)");
-    opt = &full;
-  }
+  int rv = siphb_sized_view(opt_in, &full, sizeof full, OPTIONS_MIN_SIZE, options_defaults_fn, &view);
+  if (rv != 0) return siphb_sized_refuse(err, rv);
+  const siphb_sip_options *opt = view;
 
   /* ---- validation: nothing is written or generated before it passes */
   const siphb_str to = opt->to_uri.len ? opt->to_uri : opt->request_uri;

@@ -34,6 +34,8 @@ static void config_defaults(siphb_sip_parse_config *cfg) {
   cfg->max_headers = 256;
 }
 
+static void config_defaults_fn(void *cfg) { config_defaults(cfg); }
+
 void siphb_sip_parse_config_init(siphb_sip_parse_config *cfg, size_t size) {
   siphb_sip_parse_config d;
   config_defaults(&d);
@@ -526,17 +528,14 @@ siphb_ssize siphb_sip_parse(siphb_sip_msg *msg, const uint8_t *data, size_t len,
                             const siphb_sip_parse_config *cfg, siphb_error_info *err) {
   siphb_sip_parse_config full;
   siphb_error_clear(err);
-  if (!cfg || cfg->size != sizeof full) {
-    /* The defaults, or a caller's struct of another size read into a full
-     * copy; one of this library's size is read as it is. */
+  if (!cfg) {
     config_defaults(&full);
-    int rv = cfg ? siphb_sized_read(&full, sizeof full, CONFIG_MIN_SIZE, cfg) : 0;
-    if (rv != 0)
-      return siphb_fail(err, rv, 0, 0,
-                        rv == SIPHB_ERR_UNSUPPORTED
-                            ? "cfg sets a field this library does not know"
-                            : "cfg not initialised (siphb_sip_parse_config_init)");
     cfg = &full;
+  } else {
+    const void *view;
+    int rv = siphb_sized_view(cfg, &full, sizeof full, CONFIG_MIN_SIZE, config_defaults_fn, &view);
+    if (rv != 0) return siphb_sized_refuse(err, rv);
+    cfg = view;
   }
   if (!msg || (!data && len))
     return siphb_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "msg or data is NULL");

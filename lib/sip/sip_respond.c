@@ -53,6 +53,8 @@ static void response_defaults(siphb_sip_response *rsp) {
   rsp->status = 200;
 }
 
+static void response_defaults_fn(void *rsp) { response_defaults(rsp); }
+
 void siphb_sip_response_init(siphb_sip_response *rsp, size_t size) {
   siphb_sip_response d;
   response_defaults(&d);
@@ -61,10 +63,7 @@ void siphb_sip_response_init(siphb_sip_response *rsp, size_t size) {
 
 /* Every caller-supplied text and the name that an error gives it. */
 static const char *bad_value(const siphb_sip_response *rsp) {
-  const struct {
-    siphb_str v;
-    const char *why;
-  } values[] = {
+  const siphb_out_field values[] = {
       {rsp->reason, "reason: CR, LF or NUL, or too long"},
       {rsp->to_tag, "to_tag: CR, LF or NUL, or too long"},
       {rsp->allow, "allow: CR, LF or NUL, or too long"},
@@ -73,9 +72,7 @@ static const char *bad_value(const siphb_sip_response *rsp) {
       {rsp->server, "server: CR, LF or NUL, or too long"},
       {rsp->contact_uri, "contact_uri: CR, LF or NUL, or too long"},
   };
-  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
-    if (!siphb_out_value_ok(values[i].v)) return values[i].why;
-  return NULL;
+  return siphb_out_first_bad(values, sizeof values / sizeof values[0]);
 }
 
 static siphb_ssize invalid(siphb_error_info *err, const char *why) {
@@ -106,20 +103,12 @@ siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap, const siphb_sip_
   if (!req) return invalid(err, "req is NULL");
   if (!rsp_in) return invalid(err, "rsp is NULL");
   if (!buf && cap) return invalid(err, "buf is NULL");
-  /* A caller's struct of this library's size is read as it is; another
-   * size through a full copy with the defaults. */
-  const siphb_sip_response *rsp = rsp_in;
+  const void *view;
   siphb_sip_response full;
-  if (rsp_in->size != sizeof full) {
-    response_defaults(&full);
-    int rv = siphb_sized_read(&full, sizeof full, RESPONSE_MIN_SIZE, rsp_in);
-    if (rv != 0)
-      return siphb_fail(err, rv, 0, 0,
-                        rv == SIPHB_ERR_UNSUPPORTED
-                            ? "rsp sets a field this library does not know"
-                            : "rsp not initialised (siphb_sip_response_init)");
-    rsp = &full;
-  }
+  int rv = siphb_sized_view(rsp_in, &full, sizeof full, RESPONSE_MIN_SIZE, response_defaults_fn,
+                            &view);
+  if (rv != 0) return siphb_sized_refuse(err, rv);
+  const siphb_sip_response *rsp = view;
   if (!req->is_request) return invalid(err, "req is a response");
   if (!has_copied_headers(req))
     return invalid(err, "req lacks Via, From, To, Call-ID or CSeq (a lenient parse)");

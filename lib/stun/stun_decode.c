@@ -29,6 +29,8 @@ static const siphb_stun_parse_config config_defaults = {
 /* The first release's struct: a caller's can be no smaller (base/sized.h). */
 #define CONFIG_MIN_SIZE (offsetof(siphb_stun_parse_config, known_count) + sizeof(size_t))
 
+static void defaults_fn(void *full) { memcpy(full, &config_defaults, sizeof config_defaults); }
+
 void siphb_stun_parse_config_init(siphb_stun_parse_config *cfg, size_t size) {
   siphb_sized_init(cfg, size, &config_defaults, sizeof config_defaults, CONFIG_MIN_SIZE);
 }
@@ -236,15 +238,11 @@ siphb_ssize siphb_stun_parse(siphb_stun_msg *msg, const uint8_t *data, size_t le
   siphb_stun_parse_config full;
   if (!cfg) {
     cfg = &config_defaults;
-  } else if (cfg->size != sizeof full) {
-    full = config_defaults;
-    int rv = siphb_sized_read(&full, sizeof full, CONFIG_MIN_SIZE, cfg);
-    if (rv != 0)
-      return siphb_fail(err, rv, 0, 0,
-                        rv == SIPHB_ERR_UNSUPPORTED
-                            ? "cfg sets a field this library does not know"
-                            : "cfg not initialised (siphb_stun_parse_config_init)");
-    cfg = &full;
+  } else {
+    const void *view;
+    int rv = siphb_sized_view(cfg, &full, sizeof full, CONFIG_MIN_SIZE, defaults_fn, &view);
+    if (rv != 0) return siphb_sized_refuse(err, rv);
+    cfg = view;
   }
   if (cfg->known_count && !cfg->known)
     return siphb_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "cfg->known is NULL");

@@ -15,6 +15,7 @@
 #include <siphb/siphb.h>
 
 #include "engine/ctx_int.h"
+#include "quietctx.h"
 
 #define CLIENT SIPHB_STREAM_CLIENT
 #define SERVER SIPHB_STREAM_SERVER
@@ -158,16 +159,6 @@ static void check_codec(const row *r) {
 
 /* ---- the ctx ---------------------------------------------------------------- */
 
-static int no_send(siphb_ctx *c, const siphb_send_info *i, const uint8_t *d, size_t l, void *u) {
-  (void)c, (void)i, (void)d, (void)l, (void)u;
-  return 0;
-}
-
-static int no_event(siphb_ctx *c, const siphb_event *e, void *u) {
-  (void)c, (void)e, (void)u;
-  return 0;
-}
-
 static siphb_stream_role the_role;
 static siphb_stream_role role_of(siphb_ctx *ctx, const siphb_peer *peer) {
   (void)ctx, (void)peer;
@@ -219,12 +210,7 @@ static void check_ctx(siphb_ctx *ctx, const row *r) {
 
 static void test_ctx_and_codec_agree(void **state) {
   (void)state;
-  siphb_callbacks cb;
-  siphb_callbacks_init(&cb, sizeof cb);
-  cb.send = no_send;
-  cb.event = no_event;
-  siphb_ctx *ctx;
-  assert_int_equal(siphb_ctx_new(&ctx, NULL, &cb, NULL, NULL, 0), 0);
+  siphb_ctx *ctx = quiet_ctx();
   siphb_ctx_set_role_hook(ctx, role_of);
   for (int k = 0; k <= (int)SIPHB_STREAM_SIP_RESPONSE; k++)
     siphb_ctx_set_rx_hook(ctx, (siphb_stream_kind)k, hook);
@@ -238,12 +224,7 @@ static void test_ctx_and_codec_agree(void **state) {
 /* Without a role hook every stream peer is the server end. */
 static void test_server_end_by_default(void **state) {
   (void)state;
-  siphb_callbacks cb;
-  siphb_callbacks_init(&cb, sizeof cb);
-  cb.send = no_send;
-  cb.event = no_event;
-  siphb_ctx *ctx;
-  assert_int_equal(siphb_ctx_new(&ctx, NULL, &cb, NULL, NULL, 0), 0);
+  siphb_ctx *ctx = quiet_ctx();
   siphb_peer peer = {1, NULL, TCP};
   siphb_rx_result res;
   assert_int_equal(siphb_ctx_receive(ctx, &peer, (const uint8_t *)"\r\n", 2, &res, 0), 0);

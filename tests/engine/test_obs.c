@@ -16,6 +16,7 @@
 
 #include "engine/ctx_int.h"
 #include "engine/obs.h"
+#include "quietctx.h"
 
 /* ---- a source and a judge, as a probe and a health would be ---------------- */
 
@@ -81,11 +82,6 @@ static int source_report(source *s, siphb_ms now) {
 
 static judge *delete_in_callback; /* the event callback deletes this judge */
 
-static int on_send(siphb_ctx *c, const siphb_send_info *i, const uint8_t *d, size_t l, void *u) {
-  (void)c, (void)i, (void)d, (void)l, (void)u;
-  return 0;
-}
-
 static int on_event(siphb_ctx *ctx, const siphb_event *ev, void *u) {
   (void)ctx, (void)ev, (void)u;
   order[order_len++] = 'S';
@@ -95,8 +91,7 @@ static int on_event(siphb_ctx *ctx, const siphb_event *ev, void *u) {
 
 static siphb_ctx *new_ctx(void) {
   siphb_callbacks cb;
-  siphb_callbacks_init(&cb, sizeof cb);
-  cb.send = on_send;
+  quiet_callbacks(&cb);
   cb.event = on_event;
   siphb_ctx *ctx;
   assert_int_equal(siphb_ctx_new(&ctx, NULL, &cb, NULL, NULL, 0), 0);
