@@ -17,50 +17,47 @@ static inline uint64_t load_le64(const uint8_t *p) {
 
 static inline uint64_t rotl(uint64_t x, unsigned r) { return (x << r) | (x >> (64u - r)); }
 
-#define SIPROUND                                                                                  \
-  do {                                                                                           \
-    v0 += v1;                                                                                    \
-    v1 = rotl(v1, 13);                                                                           \
-    v1 ^= v0;                                                                                    \
-    v0 = rotl(v0, 32);                                                                           \
-    v2 += v3;                                                                                    \
-    v3 = rotl(v3, 16);                                                                           \
-    v3 ^= v2;                                                                                    \
-    v0 += v3;                                                                                    \
-    v3 = rotl(v3, 21);                                                                           \
-    v3 ^= v0;                                                                                    \
-    v2 += v1;                                                                                    \
-    v1 = rotl(v1, 17);                                                                           \
-    v1 ^= v2;                                                                                    \
-    v2 = rotl(v2, 32);                                                                           \
-  } while (0)
+/* `rounds` SipRounds on the state v[0..3]. A loop rather than unrolled:
+ * the inputs are short (a branch, a transaction id, a peer), and on a
+ * Cortex-M the unrolled rounds cost a kilobyte of code. */
+static void sip_rounds(uint64_t v[4], unsigned rounds) {
+  while (rounds--) {
+    v[0] += v[1];
+    v[1] = rotl(v[1], 13);
+    v[1] ^= v[0];
+    v[0] = rotl(v[0], 32);
+    v[2] += v[3];
+    v[3] = rotl(v[3], 16);
+    v[3] ^= v[2];
+    v[0] += v[3];
+    v[3] = rotl(v[3], 21);
+    v[3] ^= v[0];
+    v[2] += v[1];
+    v[1] = rotl(v[1], 17);
+    v[1] ^= v[2];
+    v[2] = rotl(v[2], 32);
+  }
+}
+
+/* Absorbs one 8-byte word: two compression rounds (SipHash-2-4). */
+static void sip_absorb(uint64_t v[4], uint64_t m) {
+  v[3] ^= m;
+  sip_rounds(v, 2);
+  v[0] ^= m;
+}
 
 static uint64_t siphash24(const uint64_t key[2], const uint8_t *p, size_t len) {
-  uint64_t v0 = key[0] ^ UINT64_C(0x736f6d6570736575);
-  uint64_t v1 = key[1] ^ UINT64_C(0x646f72616e646f6d);
-  uint64_t v2 = key[0] ^ UINT64_C(0x6c7967656e657261);
-  uint64_t v3 = key[1] ^ UINT64_C(0x7465646279746573);
+  uint64_t v[4] = {key[0] ^ UINT64_C(0x736f6d6570736575), key[1] ^ UINT64_C(0x646f72616e646f6d),
+                   key[0] ^ UINT64_C(0x6c7967656e657261), key[1] ^ UINT64_C(0x7465646279746573)};
   size_t whole = len & ~(size_t)7;
-  for (size_t i = 0; i < whole; i += 8) {
-    uint64_t m = load_le64(p + i);
-    v3 ^= m;
-    SIPROUND;
-    SIPROUND;
-    v0 ^= m;
-  }
+  for (size_t i = 0; i < whole; i += 8) sip_absorb(v, load_le64(p + i));
   /* The last word: the remaining bytes and the length's low byte on top. */
   uint64_t b = (uint64_t)len << 56;
   for (size_t i = whole; i < len; i++) b |= (uint64_t)p[i] << (8 * (i - whole));
-  v3 ^= b;
-  SIPROUND;
-  SIPROUND;
-  v0 ^= b;
-  v2 ^= 0xff;
-  SIPROUND;
-  SIPROUND;
-  SIPROUND;
-  SIPROUND;
-  return v0 ^ v1 ^ v2 ^ v3;
+  sip_absorb(v, b);
+  v[2] ^= 0xff;
+  sip_rounds(v, 4); /* four finalisation rounds */
+  return v[0] ^ v[1] ^ v[2] ^ v[3];
 }
 
 void siphb_hmap_init(siphb_hmap *m, const uint8_t key[16]) {
