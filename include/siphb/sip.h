@@ -246,9 +246,11 @@ typedef struct siphb_sip_parse_config {
    * mandatory headers, a CSeq method unlike the request's, several values in
    * a single-valued header (the first is kept), a Content-Length beyond the
    * datagram (the body is cut at its end), a SIP version other than 2.0,
-   * and lines ended by a bare LF instead of CRLF (hand-written and pasted
-   * messages have them). Syntax that would make an indexed field wrong is
-   * still refused. Default false. */
+   * and in datagram mode lines ended by a bare LF instead of CRLF
+   * (hand-written and pasted messages have them; on a stream CRLF still
+   * ends lines, since it frames keepalives and the header block). Syntax
+   * that would make an indexed field wrong is still refused. Default
+   * false. */
   bool lenient;
   size_t max_size;      /* largest message, bytes; default 65535 */
   size_t max_headers;   /* most header lines; default 256 */
@@ -315,8 +317,9 @@ SIPHB_EXTERN bool siphb_sip_next_token(siphb_sip_iter *it, siphb_sip_hdr hdr, si
 SIPHB_EXTERN bool siphb_sip_has_token(const siphb_sip_msg *msg, siphb_sip_hdr hdr,
                                       const char *token);
 
-/* Copies `value` into out[0..cap) with every folded line break (CRLF plus
- * the blanks around it) turned into one SP. Returns the length written, or
+/* Copies `value` into out[0..cap) with every folded line break (CRLF, or
+ * the LF alone a lenient parse accepts, plus the blanks around it) turned
+ * into one SP. Returns the length written, or
  * SIPHB_ERR_NOBUF when cap is too small. */
 SIPHB_EXTERN siphb_ssize siphb_sip_unfold(siphb_str value, char *out, size_t cap);
 

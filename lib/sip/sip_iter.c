@@ -34,7 +34,7 @@ bool siphb_sip_next_header(siphb_sip_iter *it, siphb_sip_header *out) {
     it->next_line_ = stop;
     return false;
   }
-  const char *v_end = lf - 1; /* the CR */
+  const char *v_end = lf[-1] == '\r' ? lf - 1 : lf; /* a lenient parse allows LF alone */
   const char *v = siphb_skip_lws(colon + 1, v_end);
   out->name = siphb_mkstr(line, name_end);
   out->value = siphb_mkstr(v, siphb_trim_end(v, v_end));
@@ -133,11 +133,13 @@ siphb_ssize siphb_sip_unfold(siphb_str value, char *out, size_t cap) {
   const char *p = value.ptr, *end = value.ptr + value.len;
   size_t n = 0;
   while (p < end) {
-    /* A fold: blanks, CRLF, blanks -> one SP (RFC 3261 section 7.3.1). */
+    /* A fold: blanks, CRLF, blanks -> one SP (RFC 3261 section 7.3.1);
+     * the LF alone of a lenient parse counts as a CRLF. */
     const char *q = p;
     while (q < end && (*q == ' ' || *q == '\t')) q++;
-    if (end - q >= 2 && q[0] == '\r' && q[1] == '\n') {
-      q += 2;
+    size_t eol = end - q >= 2 && q[0] == '\r' && q[1] == '\n' ? 2 : q < end && q[0] == '\n';
+    if (eol) {
+      q += eol;
       while (q < end && (*q == ' ' || *q == '\t')) q++;
       if (n >= cap) return SIPHB_ERR_NOBUF;
       out[n++] = ' ';

@@ -53,6 +53,7 @@ typedef struct parser {
   siphb_error_info *err;
   siphb_sip_msg *msg;
   bool stream;
+  bool bare_lf; /* lenient datagram: a line may end in LF alone */
 } parser;
 
 static siphb_ssize refuse(parser *ps, int code, const char *where, const char *why) {
@@ -376,25 +377,30 @@ static const char *next_control(const char *p, const char *end) {
 /* The end of a header line: the LF that ends it, past any folded
  * continuation lines, found in one pass that also refuses NUL and a CR or
  * LF outside a CRLF (RFC 3261 section 25.1 allows neither byte elsewhere;
- * value parsers then treat CR and LF as the white space of a fold). NULL
- * when the data ends first (including right after an LF: the next line
- * could still be a fold), or with *bad set to the offending byte. */
-static const char *line_end(const char *p, const char *end, const char **bad) {
+ * value parsers then treat CR and LF as the white space of a fold), unless
+ * bare_lf lets an LF alone end a line. NULL when the data ends first
+ * (including right after an LF: the next line could still be a fold), or
+ * with *bad set to the offending byte. */
+static const char *line_end(const char *p, const char *end, bool bare_lf, const char **bad) {
   for (;;) {
     p = next_control(p, end);
     if (p >= end) return NULL;
+    const char *lf;
     if (*p == '\r') {
       if (end - p < 2) return NULL;
       if (p[1] != '\n') break;
-      const char *lf = p + 1;
-      if (lf + 1 >= end) return NULL; /* is the next line a continuation? unknown */
-      if (lf[1] != ' ' && lf[1] != '\t') return lf;
-      p = lf + 2;
+      lf = p + 1;
+    } else if (*p == '\n' && bare_lf) {
+      lf = p;
     } else if (*p == '\n' || *p == '\0') {
       break;
     } else {
       p++; /* HTAB, and other controls that value parsers judge */
+      continue;
     }
+    if (lf + 1 >= end) return NULL; /* is the next line a continuation? unknown */
+    if (lf[1] != ' ' && lf[1] != '\t') return lf;
+    p = lf + 2;
   }
   *bad = p;
   return NULL;
@@ -452,6 +458,11 @@ static siphb_ssize parse_headers(parser *ps, const char *msg_start, const char *
     const char *name = line;
     const char *name_end = siphb_skip_class(line, end, SIPHB_CC_TOKEN);
     if (name_end == name) {
+      if (*name == '\n' && ps->bare_lf) { /* the blank line, LF alone */
+        *body_out = line + 1;
+        msg->headers = siphb_mkstr(msg->headers.ptr ? msg->headers.ptr : line, line);
+        return 0;
+      }
       if (*name == ' ' || *name == '\t')
         return refuse(ps, SIPHB_ERR_SIP_HEADER, name, "continuation line without a header");
       return refuse(ps, SIPHB_ERR_SIP_HEADER, name, "header name expected");
@@ -462,7 +473,7 @@ static siphb_ssize parse_headers(parser *ps, const char *msg_start, const char *
     if (colon >= end) return ran_out(ps, msg_start, SIPHB_ERR_SIP_HEADER, "header line cut short");
     if (*colon != ':') return refuse(ps, SIPHB_ERR_SIP_HEADER, colon, "':' expected after the header name");
     const char *bad = NULL;
-    const char *lf = line_end(colon + 1, end, &bad);
+    const char *lf = line_end(colon + 1, end, ps->bare_lf, &bad);
     if (!lf) {
       if (!bad)
         return ran_out(ps, msg_start, SIPHB_ERR_SIP_HEADER, "header block not ended by an empty line");
@@ -473,8 +484,9 @@ static siphb_ssize parse_headers(parser *ps, const char *msg_start, const char *
       return refuse(ps, SIPHB_ERR_SIP_TOO_LARGE, line, "header block larger than the size limit");
     if (++msg->header_count > ps->cfg->max_headers)
       return refuse(ps, SIPHB_ERR_SIP_TOO_MANY_HEADERS, line, "more header lines than the limit");
-    const char *v = siphb_skip_lws(colon + 1, lf - 1);
-    const char *v_end = siphb_trim_end(v, lf - 1);
+    const char *stop = lf[-1] == '\r' ? lf - 1 : lf; /* lf[-1] is the colon at least */
+    const char *v = siphb_skip_lws(colon + 1, stop);
+    const char *v_end = siphb_trim_end(v, stop);
     siphb_sip_hdr id = siphb_sip_hdr_lookup(name, (size_t)(name_end - name), end);
     if (id != SIPHB_SIP_HDR_OTHER) {
       siphb_ssize rc = index_header(ps, id, name, v, v_end);
@@ -547,6 +559,9 @@ siphb_ssize siphb_sip_parse(siphb_sip_msg *msg, const uint8_t *data, size_t len,
   ps.err = err;
   ps.msg = msg;
   ps.stream = cfg->mode == SIPHB_SIP_STREAM;
+  /* Not on streams: there CRLF frames keepalives and the header block's
+   * end, and err->need counts CRLFs. */
+  ps.bare_lf = cfg->lenient && !ps.stream;
   if (len == 0)
     return ps.stream ? incomplete(&ps, 1)
                      : refuse(&ps, SIPHB_ERR_SIP_START_LINE, ps.base, "empty datagram");
@@ -564,11 +579,14 @@ siphb_ssize siphb_sip_parse(siphb_sip_msg *msg, const uint8_t *data, size_t len,
   const char *eol = start_line_end(p, ps.end);
   if (eol == ps.end)
     return ran_out(&ps, msg_start, SIPHB_ERR_SIP_START_LINE, "start line not ended by CRLF");
-  if (*eol == '\n')
-    return refuse(&ps, SIPHB_ERR_SIP_START_LINE, eol, "start line ends in LF without CR");
-  if (*eol == '\0' || eol[1] != '\n') /* a CR has a byte after it: start_line_end */
-    return refuse(&ps, SIPHB_ERR_SIP_START_LINE, eol, "CR or NUL in the start line");
   const char *lf = eol + 1;
+  if (*eol == '\n') {
+    if (!ps.bare_lf)
+      return refuse(&ps, SIPHB_ERR_SIP_START_LINE, eol, "start line ends in LF without CR");
+    lf = eol;
+  } else if (*eol == '\0' || eol[1] != '\n') { /* a CR has a byte after it: start_line_end */
+    return refuse(&ps, SIPHB_ERR_SIP_START_LINE, eol, "CR or NUL in the start line");
+  }
   msg->start_line = siphb_mkstr(p, eol);
   siphb_ssize rc;
   if (eol - p >= 4 && siphb_ieq_lower(p, "sip/", 4))

@@ -39,6 +39,7 @@ typedef struct row {
 #define STUN28 STUN_HDR("\x00", "\x08") "\x80\x28\x00\x04wxyz"
 #define RESP "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKa\r\nCSeq: 1 OPTIONS\r\n"
 #define REQ "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bKb\r\n"
+#define REQ_LF "OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bKc\n"
 #define CL0 "Content-Length: 0\r\n\r\n"
 #define S(lit) lit, sizeof(lit) - 1
 #define ALL SIZE_MAX /* length: the whole input */
@@ -116,6 +117,11 @@ static const row rows[] = {
      SIPHB_STREAM_SIP_RESPONSE, 0, 0, SIPHB_ERR_SIP_START_LINE},
     {"malformed Via, datagram", S("OPTIONS sip:a SIP/2.0\r\nVia: x\r\n\r\n"), UDP, SERVER,
      SIPHB_STREAM_SIP_REQUEST, 0, 0, SIPHB_ERR_SIP_VIA},
+    /* lines ended by LF alone: taken in a datagram, refused on a stream,
+     * where CRLF frames keepalives and the header block */
+    {"bare-LF request datagram", S(REQ_LF "\n"), UDP, SERVER, SIPHB_STREAM_SIP_REQUEST, ALL, 0, 0},
+    {"bare-LF request on a stream", S(REQ_LF "Content-Length: 0\n\n"), TCP, SERVER,
+     SIPHB_STREAM_SIP_REQUEST, 0, 0, SIPHB_ERR_SIP_START_LINE},
     {"raw NAT keepalive", S("HELLO"), UDP, SERVER, SIPHB_STREAM_OTHER, 5, 0, 0},
     {"raw NAT keepalive on a stream", S("HELLO"), TCP, SERVER, SIPHB_STREAM_SIP_REQUEST, 0, 4, 0},
     {"space first", S(" OPTIONS"), UDP, SERVER, SIPHB_STREAM_OTHER, 8, 0, 0},

@@ -477,6 +477,9 @@ static void test_unfold(void **state) {
   expect_unfold("a\r\n b", "a b");
   expect_unfold("a \t\r\n \tb", "a b");
   expect_unfold("a\r\n\tb\r\n  c", "a b c");
+  expect_unfold("a\n b", "a b"); /* LF alone: the fold of a lenient parse */
+  expect_unfold("a \n\t b\r\n c", "a b c");
+  expect_unfold("a\r b", "a\r b"); /* a CR alone is not a fold */
   expect_unfold("a  b\tc", "a  b\tc"); /* blanks without a line break stay */
   expect_unfold("\"x\r\n y\"", "\"x y\"");
   expect_unfold("plain", "plain");

@@ -289,6 +289,88 @@ static void test_folded_values_parse_like_unfolded(void **state) {
   assert_true(sipt_slice(M->body, "ok"));
 }
 
+/* ---- lines ended by LF alone ---------------------------------------------- */
+
+/* A hand-written or pasted message: every line ended by LF alone, one fold,
+ * an empty value, a body without Content-Length. */
+#define LF_MSG                                                   \
+  "OPTIONS sip:pbx@example.com SIP/2.0\n"                        \
+  "Via: SIP/2.0/UDP 192.0.2.10:5060\n ;branch=z9hG4bKlf\n"       \
+  "From: <sip:mon@example.net>;tag=f1\n"                         \
+  "To: <sip:pbx@example.com>\n"                                  \
+  "Call-ID: lf-1\n"                                              \
+  "Subject:\n"                                                   \
+  "CSeq: 7 OPTIONS\n"                                            \
+  "\n"                                                           \
+  "hi"
+
+static void test_bare_lf_when_lenient(void **state) {
+  (void)state;
+  assert_true(sipt_ok(&(sipt_spec){.raw = LF_MSG, .lenient = true}));
+  assert_true(M->is_request);
+  assert_true(sipt_slice_at(M->start_line, "OPTIONS sip:pbx@example.com SIP/2.0", 0));
+  assert_true(sipt_slice(M->request_uri, "sip:pbx@example.com"));
+  assert_true(sipt_via_is(&M->via, &(sipt_via_want){
+      .transport = "UDP", .host = "192.0.2.10", .port = 5060, .branch = "z9hG4bKlf",
+      .params = ";branch=z9hG4bKlf", .value = "SIP/2.0/UDP 192.0.2.10:5060\n ;branch=z9hG4bKlf"}));
+  assert_true(sipt_slice(M->call_id, "lf-1"));
+  assert_int_equal(M->cseq, 7);
+  assert_true(sipt_slice(M->cseq_method, "OPTIONS"));
+  assert_int_equal(M->header_count, 6);
+  assert_int_equal((size_t)(M->headers.ptr - (const char *)sipt.buf), sipt_off("Via:"));
+  assert_int_equal(M->headers.len, sipt_off("\n\nhi") + 1 - sipt_off("Via:"));
+  assert_true(sipt_slice_at(M->body, "hi", sipt_off("hi")));
+  assert_int_equal(M->length, strlen(LF_MSG));
+  /* the walkers and siphb_sip_unfold see the same lines */
+  static const char *const want[][2] = {
+      {"Via", "SIP/2.0/UDP 192.0.2.10:5060\n ;branch=z9hG4bKlf"},
+      {"From", "<sip:mon@example.net>;tag=f1"}, {"To", "<sip:pbx@example.com>"},
+      {"Call-ID", "lf-1"}, {"Subject", ""}, {"CSeq", "7 OPTIONS"}};
+  siphb_sip_iter it;
+  siphb_sip_header h;
+  siphb_sip_iter_init(&it, M);
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    assert_true(siphb_sip_next_header(&it, &h));
+    assert_true(sipt_slice(h.name, want[i][0]));
+    assert_true(sipt_slice(h.value, want[i][1]));
+  }
+  assert_false(siphb_sip_next_header(&it, &h));
+  char out[64];
+  siphb_ssize n = siphb_sip_unfold(M->via.value, out, sizeof out);
+  assert_int_equal(n, strlen("SIP/2.0/UDP 192.0.2.10:5060 ;branch=z9hG4bKlf"));
+  assert_memory_equal(out, "SIP/2.0/UDP 192.0.2.10:5060 ;branch=z9hG4bKlf", (size_t)n);
+
+  /* LF alone and CRLF mixed, in a response; a CRLF blank line */
+  assert_true(sipt_ok(&(sipt_spec){
+      .raw = "SIP/2.0 200 OK\n" SIPT_HDRS "Server: s\n\r\n", .lenient = true}));
+  assert_int_equal(M->status, 200);
+  assert_true(sipt_slice(M->server, "s"));
+  assert_int_equal(M->header_count, 6);
+  assert_int_equal(M->body.len, 0);
+  /* a blank line of LF alone straight after the start line */
+  assert_true(sipt_ok(&(sipt_spec){.raw = "SIP/2.0 200 OK\n\n", .lenient = true}));
+  assert_int_equal(M->header_count, 0);
+  assert_int_equal(M->headers.len, 0);
+
+  static const sipt_err_case cases[] = {
+      /* strict mode, and streams even when lenient, keep CRLF */
+      {{.raw = LF_MSG}, SIPHB_ERR_SIP_START_LINE, "\nVia", 0},
+      {{.raw = LF_MSG, .lenient = true, .stream = true}, SIPHB_ERR_SIP_START_LINE, "\nVia", 0},
+      {{.raw = "SIP/2.0 200 OK\r\n" SIPT_HDRS "Content-Length: 0\n\r\n", .lenient = true,
+        .stream = true}, SIPHB_ERR_SIP_HEADER, "\n\r\n", 0},
+      /* the header block must still end */
+      {{.raw = "SIP/2.0 200 OK\nVia: x\n", .lenient = true}, SIPHB_ERR_SIP_HEADER, NULL, 0},
+      {{.raw = "SIP/2.0 200 OK\n", .lenient = true}, SIPHB_ERR_SIP_HEADER, NULL, 0},
+      /* a lone CR and a NUL are still refused */
+      {{.raw = "SIP/2.0 200 OK\nSubject: a\rb\n\n", .lenient = true}, SIPHB_ERR_SIP_HEADER, "\rb", 0},
+      {{SIPT_RAW_N("SIP/2.0 200 OK\nSubject: a\0b\n\n"), .lenient = true}, SIPHB_ERR_SIP_HEADER, "\n\n", (size_t)-2},
+      {{.raw = "SIP/2.0 200 OK\r\r\n\n", .lenient = true}, SIPHB_ERR_SIP_START_LINE, "\r\r", 0},
+      /* a fold with nothing to continue */
+      {{.raw = "SIP/2.0 200 OK\n ;x\n\n", .lenient = true}, SIPHB_ERR_SIP_HEADER, " ;x", 0},
+  };
+  SIPT_ERR_CASES(cases);
+}
+
 /* ---- Via ------------------------------------------------------------------ */
 
 static void test_via_forms(void **state) {
@@ -859,6 +941,7 @@ int main(void) {
       cmocka_unit_test(test_header_name_colon_and_blanks),
       cmocka_unit_test(test_header_line_errors),
       cmocka_unit_test(test_folded_values_parse_like_unfolded),
+      cmocka_unit_test(test_bare_lf_when_lenient),
       cmocka_unit_test(test_via_forms),
       cmocka_unit_test(test_via_ipv6_host_points_inside_the_brackets),
       cmocka_unit_test(test_via_errors),

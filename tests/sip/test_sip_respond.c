@@ -35,31 +35,42 @@ static void base_response(siphb_sip_response *rsp) {
   rsp->random_user_data = &R;
 }
 
-/* Parses a whole request (datagram mode, strict) that must be valid. */
-static void parse_ok(siphb_sip_msg *msg, const char *text) {
+/* Parses a whole request (datagram mode) that must be valid. */
+static void parse_with(siphb_sip_msg *msg, const char *text, bool lenient) {
+  siphb_sip_parse_config cfg;
+  siphb_sip_parse_config_init(&cfg, sizeof cfg);
+  cfg.lenient = lenient;
   siphb_error_info err;
   memset(&err, 0, sizeof(err));
-  siphb_ssize n = siphb_sip_parse(msg, (const uint8_t *)text, strlen(text), NULL, &err);
+  siphb_ssize n = siphb_sip_parse(msg, (const uint8_t *)text, strlen(text), &cfg, &err);
   if (n < 0) fail_msg("parse failed: %s at %zu: %s", siphb_errname((int)n), err.offset,
                       err.message ? err.message : "");
   assert_int_equal((size_t)n, strlen(text));
 }
 
-/* Responds to `request` and compares the bytes as text. */
-static void expect_response(const char *request, const siphb_sip_response *rsp,
-                            const char *expected) {
-  siphb_sip_msg req;
-  parse_ok(&req, request);
+static void parse_ok(siphb_sip_msg *msg, const char *text) { parse_with(msg, text, false); }
+
+/* Responds to a parsed request and compares the bytes as text. */
+static void expect_response_to(const siphb_sip_msg *req, const siphb_sip_response *rsp,
+                               const char *expected) {
   uint8_t buf[2048];
   memset(buf, 0xAA, sizeof(buf));
   siphb_error_info ei;
   memset(&ei, 0xEE, sizeof ei); /* poisoned: the call must clear or fill it */
-  siphb_ssize n = siphb_sip_encode_response(buf, sizeof(buf) - 1, &req, rsp, &ei);
+  siphb_ssize n = siphb_sip_encode_response(buf, sizeof(buf) - 1, req, rsp, &ei);
   if (n < 0) fail_msg("encode_response: %s", siphb_errname((int)n));
   assert_int_equal(ei.code, 0); /* a success clears it */
   assert_int_equal(ei.need, 0);
   buf[n] = 0;
   assert_string_equal((const char *)buf, expected);
+}
+
+/* Responds to `request` (a strict parse) and compares the bytes as text. */
+static void expect_response(const char *request, const siphb_sip_response *rsp,
+                            const char *expected) {
+  siphb_sip_msg req;
+  parse_ok(&req, request);
+  expect_response_to(&req, rsp, expected);
 }
 
 #define REQ_HEAD "OPTIONS sip:phone@10.0.0.5 SIP/2.0\r\n"
@@ -180,6 +191,34 @@ static void test_folded_via_from_and_to(void **state) {
                   "Call-ID: a84b4c76e66710@10.0.0.1\r\n"
                   "CSeq: 63104 OPTIONS\r\n"
                   "Content-Length: 0\r\n\r\n");
+}
+
+/* A hand-typed request with lines ended by LF alone, parsed leniently, is
+ * answered in CRLF lines, its fold written as one SP. */
+static void test_bare_lf_request_gets_crlf_response(void **state) {
+  (void)state;
+  siphb_sip_msg req;
+  parse_with(&req,
+             "OPTIONS sip:phone@10.0.0.5 SIP/2.0\n"
+             "Via: SIP/2.0/UDP 10.0.0.1:5060\n ;branch=z9hG4bK1\n"
+             "Via: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK2\n"
+             "To: <sip:phone@10.0.0.5>\n"
+             "From: <sip:mon@example.net>;tag=77\n"
+             "Call-ID: lf1@10.0.0.1\n"
+             "CSeq: 9 OPTIONS\n"
+             "\n",
+             true);
+  siphb_sip_response rsp;
+  base_response(&rsp);
+  expect_response_to(&req, &rsp,
+                     "SIP/2.0 200 OK\r\n"
+                     "Via: SIP/2.0/UDP 10.0.0.1:5060 ;branch=z9hG4bK1\r\n"
+                     "Via: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK2\r\n"
+                     "From: <sip:mon@example.net>;tag=77\r\n"
+                     "To: <sip:phone@10.0.0.5>;tag=0001020304050607\r\n"
+                     "Call-ID: lf1@10.0.0.1\r\n"
+                     "CSeq: 9 OPTIONS\r\n"
+                     "Content-Length: 0\r\n\r\n");
 }
 
 /* A single Via value is written from the parsed top Via rather than by
@@ -561,6 +600,7 @@ int main(void) {
       cmocka_unit_test(test_three_vias_on_separate_lines),
       cmocka_unit_test(test_three_vias_in_one_list),
       cmocka_unit_test(test_folded_via_from_and_to),
+      cmocka_unit_test(test_bare_lf_request_gets_crlf_response),
       cmocka_unit_test(test_single_via_spacing_and_fold),
       cmocka_unit_test(test_single_via_shortcut_matches_walk),
       cmocka_unit_test(test_to_with_tag),

@@ -115,6 +115,10 @@ decodes --lenient bad_version.sip bad_version.lenient.json
 decodes --lenient bad_content_length.sip bad_content_length.lenient.json
 decodes --lenient bad_two_call_ids.sip bad_two_call_ids.lenient.json
 decodes --lenient bad_cseq_method.sip bad_cseq_method.lenient.json
+# lines ended by LF alone (a message typed by hand or pasted from a log):
+# one such line, and every line with a fold; strict mode refuses them below
+decodes --lenient bad_bare_lf.sip bad_bare_lf.lenient.json
+decodes --lenient pasted_lf.sip pasted_lf.lenient.json
 
 # ---- streams ------------------------------------------------------------------
 decodes --stream stream_mixed.bin stream_mixed.json
@@ -242,6 +246,8 @@ refuses 1 - 'error: SIPHB_ERR_SIP_CONTENT_LENGTH: Content-Length larger than the
   decode bad_content_length.sip
 refuses 1 - 'error: SIPHB_ERR_SIP_HEADER: line ends in LF without CR at offset 66' \
   decode bad_bare_lf.sip
+refuses 1 - 'error: SIPHB_ERR_SIP_START_LINE: start line ends in LF without CR at offset 35' \
+  decode pasted_lf.sip
 refuses 1 - 'error: SIPHB_ERR_SIP_CSEQ_METHOD: CSeq method differs from the request method at offset 193' \
   decode bad_cseq_method.sip
 refuses 1 - 'error: SIPHB_ERR_SIP_MULTIPLE_VALUES: single-valued header given twice at offset 148' \
@@ -272,6 +278,9 @@ refuses 1 stream_junk.json \
 # the framer is lenient; the message is then decoded strictly unless --lenient
 refuses 1 empty.stream.json 'error: SIPHB_ERR_SIP_MISSING_HEADER: no Call-ID header at offset 170' \
   decode --stream missing_call_id.sip
+# on a stream CRLF ends every line, lenient or not
+refuses 1 empty.stream.json 'error: SIPHB_ERR_SIP_START_LINE: start line ends in LF without CR at offset 35' \
+  decode --stream --lenient pasted_lf.sip
 
 # Input size: 1 MiB is read (and a datagram that big is too large for the
 # parser), one byte more is refused before parsing.
