@@ -37,9 +37,43 @@
 
 /* ---- checks on values about to be written ------------------------------- */
 
+/* The checks below run once per field of an encoder's struct. Each field
+ * gets its own copy (always inlined, the loop over a table unrolled), so
+ * that each has its own branches: with one shared loop the branch
+ * predictor mixes the fields' lengths, and the OPTIONS encoder took 55-57
+ * ns instead of 50. Not when optimising for size (-Os, as firmware is
+ * built): there the copies would cost about 4 KB of code on Cortex-M4. */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(__OPTIMIZE_SIZE__)
+#define SIPHB_OUT_INLINE inline __attribute__((always_inline))
+#if defined(__clang__)
+#define SIPHB_OUT_UNROLL _Pragma("unroll")
+#elif __GNUC__ >= 8
+#define SIPHB_OUT_UNROLL _Pragma("GCC unroll 32")
+#endif
+#endif
+#ifndef SIPHB_OUT_INLINE
+#define SIPHB_OUT_INLINE inline
+#endif
+#ifndef SIPHB_OUT_UNROLL
+#define SIPHB_OUT_UNROLL
+#endif
+
 static inline bool siphb_out_bad_byte(uint8_t c) {
   /* NUL, LF, CR: bits 0, 10 and 13. */
   return c < 14 && ((0x2401u >> c) & 1u);
+}
+
+/* true if none of the 8 bytes at p is NUL, CR or LF. The word is looked at
+ * byte by byte only when it holds a byte below 0x0E (the classic "has a
+ * byte less than n" test, exact in telling whether one exists), which plain
+ * text rarely does. */
+static SIPHB_OUT_INLINE bool siphb_out_word_ok(const uint8_t *p) {
+  uint64_t w;
+  memcpy(&w, p, 8);
+  if (!((w - UINT64_C(0x0E0E0E0E0E0E0E0E)) & ~w & UINT64_C(0x8080808080808080))) return true;
+  for (unsigned i = 0; i < 8; i++)
+    if (siphb_out_bad_byte(p[i])) return false;
+  return true;
 }
 
 /*
@@ -48,41 +82,44 @@ static inline bool siphb_out_bad_byte(uint8_t c) {
  * a blank after it, fold it: RFC 3261 section 7.3.1), which would let a
  * value inject headers; NUL ends the message for many C stacks.
  *
- * Eight bytes at a time: a word is looked at byte by byte only when it holds
- * a byte below 0x0E (the classic "has a byte less than n" test, exact in
- * telling whether one exists), which plain text rarely does.
+ * Eight bytes at a time; a value of 8 bytes or more ends with the word of
+ * its last 8 bytes, overlapping the one before, rather than a byte loop
+ * over the rest (the OPTIONS encoder: 53-56 ns with the byte loop, 50 ns
+ * with the overlapping word).
  */
-static inline bool siphb_out_value_ok(siphb_str s) {
+static SIPHB_OUT_INLINE bool siphb_out_value_ok(siphb_str s) {
   if (s.len == 0) return true;
   if (!s.ptr || s.len > SIPHB_OUT_MAX_VALUE) return false;
   const uint8_t *p = (const uint8_t *)s.ptr;
-  size_t n = s.len;
-  while (n >= 8) {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    if ((w - UINT64_C(0x0E0E0E0E0E0E0E0E)) & ~w & UINT64_C(0x8080808080808080)) {
-      for (unsigned i = 0; i < 8; i++)
-        if (siphb_out_bad_byte(p[i])) return false;
-    }
-    p += 8;
-    n -= 8;
+  if (s.len < 8) {
+    for (size_t i = 0; i < s.len; i++)
+      if (siphb_out_bad_byte(p[i])) return false;
+    return true;
   }
-  while (n--)
-    if (siphb_out_bad_byte(*p++)) return false;
-  return true;
+  for (size_t i = 0; i + 8 <= s.len; i += 8)
+    if (!siphb_out_word_ok(p + i)) return false;
+  return s.len % 8 == 0 || siphb_out_word_ok(p + s.len - 8);
 }
 
-/* A caller's text and what an error says of it when it does not pass
- * siphb_out_value_ok(), e.g. "via_host: CR, LF or NUL, or too long". */
+/* A siphb_str field of a caller's struct, by its offset, and what an error
+ * says of it when it does not pass siphb_out_value_ok(), e.g. "via_host:
+ * CR, LF or NUL, or too long". A static table of these names every text
+ * field once; nothing is built per call. */
 typedef struct siphb_out_field {
-  siphb_str value;
+  size_t offset;
   const char *why;
 } siphb_out_field;
 
-/* The `why` of the first of n fields that is not a valid value, or NULL. */
-static inline const char *siphb_out_first_bad(const siphb_out_field *fields, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (!siphb_out_value_ok(fields[i].value)) return fields[i].why;
+/* The `why` of the first of the n fields of `s` that is not a valid value,
+ * or NULL. */
+static SIPHB_OUT_INLINE const char *siphb_out_first_bad(const void *s,
+                                                        const siphb_out_field *fields, size_t n) {
+  SIPHB_OUT_UNROLL
+  for (size_t i = 0; i < n; i++) {
+    siphb_str v;
+    memcpy(&v, (const char *)s + fields[i].offset, sizeof v);
+    if (!siphb_out_value_ok(v)) return fields[i].why;
+  }
   return NULL;
 }
 

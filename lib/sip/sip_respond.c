@@ -62,17 +62,18 @@ void siphb_sip_response_init(siphb_sip_response *rsp, size_t size) {
 }
 
 /* Every caller-supplied text and the name that an error gives it. */
+static const siphb_out_field text_fields[] = {
+    {offsetof(siphb_sip_response, reason), "reason: CR, LF or NUL, or too long"},
+    {offsetof(siphb_sip_response, to_tag), "to_tag: CR, LF or NUL, or too long"},
+    {offsetof(siphb_sip_response, allow), "allow: CR, LF or NUL, or too long"},
+    {offsetof(siphb_sip_response, accept), "accept: CR, LF or NUL, or too long"},
+    {offsetof(siphb_sip_response, supported), "supported: CR, LF or NUL, or too long"},
+    {offsetof(siphb_sip_response, server), "server: CR, LF or NUL, or too long"},
+    {offsetof(siphb_sip_response, contact_uri), "contact_uri: CR, LF or NUL, or too long"},
+};
+
 static const char *bad_value(const siphb_sip_response *rsp) {
-  const siphb_out_field values[] = {
-      {rsp->reason, "reason: CR, LF or NUL, or too long"},
-      {rsp->to_tag, "to_tag: CR, LF or NUL, or too long"},
-      {rsp->allow, "allow: CR, LF or NUL, or too long"},
-      {rsp->accept, "accept: CR, LF or NUL, or too long"},
-      {rsp->supported, "supported: CR, LF or NUL, or too long"},
-      {rsp->server, "server: CR, LF or NUL, or too long"},
-      {rsp->contact_uri, "contact_uri: CR, LF or NUL, or too long"},
-  };
-  return siphb_out_first_bad(values, sizeof values / sizeof values[0]);
+  return siphb_out_first_bad(rsp, text_fields, sizeof text_fields / sizeof text_fields[0]);
 }
 
 static siphb_ssize invalid(siphb_error_info *err, const char *why) {

@@ -579,6 +579,51 @@ static void test_invalid_arguments(void **state) {
   }
 }
 
+/* The value check reads 8 bytes at a time and ends on an overlapping last
+ * word; the Via host check looks for ':' and ']' the same way. Every length
+ * from 1 to 24 with the byte at every position, for one field of each. */
+static void test_checks_at_every_length_and_position(void **state) {
+  (void)state;
+  siphb_sip_options o;
+  uint8_t buf[1024];
+  char text[25];
+  static const char bad_bytes[] = {'\r', '\n', '\0'};
+  for (size_t len = 1; len <= 24; len++) {
+    memset(text, 'a', sizeof text);
+    base_options(&o);
+    o.user_agent = (siphb_str){text, len};
+    assert_true(siphb_sip_encode_options(buf, sizeof buf, &o, NULL, NULL) > 0);
+    for (size_t at = 0; at < len; at++)
+      for (size_t b = 0; b < sizeof bad_bytes; b++) {
+        memset(text, 'a', sizeof text);
+        text[at] = bad_bytes[b];
+        base_options(&o);
+        o.user_agent = (siphb_str){text, len};
+        expect_invalid(&o);
+      }
+    /* one ':' (a port) or a ']' anywhere in the host is refused; a host
+     * of the same length without them is written as it is */
+    for (size_t at = 0; at < len; at++) {
+      memset(text, 'h', sizeof text);
+      text[at] = ':';
+      base_options(&o);
+      o.via_host = (siphb_str){text, len};
+      expect_invalid(&o);
+      text[at] = ']';
+      expect_invalid(&o);
+    }
+    memset(text, 'h', sizeof text);
+    base_options(&o);
+    o.via_host = (siphb_str){text, len};
+    siphb_ssize n = siphb_sip_encode_options(buf, sizeof buf - 1, &o, NULL, NULL);
+    assert_true(n > 0);
+    buf[n] = 0;
+    char want[64];
+    snprintf(want, sizeof want, "\r\nVia: SIP/2.0/UDP %.*s:5060;", (int)len, text);
+    assert_non_null(strstr((const char *)buf, want));
+  }
+}
+
 static void test_random_failure(void **state) {
   (void)state;
   siphb_sip_options o;
@@ -759,6 +804,7 @@ int main(void) {
       cmocka_unit_test(test_partly_generated_ids),
       cmocka_unit_test(test_nobuf_every_short_capacity),
       cmocka_unit_test(test_invalid_arguments),
+      cmocka_unit_test(test_checks_at_every_length_and_position),
       cmocka_unit_test(test_random_failure),
       cmocka_unit_test(test_round_trip),
   };
