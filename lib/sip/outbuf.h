@@ -27,6 +27,8 @@
 
 #include <siphb/common.h>
 
+#include "base/hint.h"
+
 /* A string literal and its length without the NUL, as two arguments. */
 #define SIPHB_LIT(s) (s), (sizeof(s) - 1)
 
@@ -38,25 +40,10 @@
 /* ---- checks on values about to be written ------------------------------- */
 
 /* The checks below run once per field of an encoder's struct. Each field
- * gets its own copy (always inlined, the loop over a table unrolled), so
+ * gets its own copy (SIPHB_HOT_INLINE, the loop over a table unrolled), so
  * that each has its own branches: with one shared loop the branch
  * predictor mixes the fields' lengths, and the OPTIONS encoder took 55-57
- * ns instead of 50. Not when optimising for size (-Os, as firmware is
- * built): there the copies would cost about 4 KB of code on Cortex-M4. */
-#if (defined(__GNUC__) || defined(__clang__)) && !defined(__OPTIMIZE_SIZE__)
-#define SIPHB_OUT_INLINE inline __attribute__((always_inline))
-#if defined(__clang__)
-#define SIPHB_OUT_UNROLL _Pragma("unroll")
-#elif __GNUC__ >= 8
-#define SIPHB_OUT_UNROLL _Pragma("GCC unroll 32")
-#endif
-#endif
-#ifndef SIPHB_OUT_INLINE
-#define SIPHB_OUT_INLINE inline
-#endif
-#ifndef SIPHB_OUT_UNROLL
-#define SIPHB_OUT_UNROLL
-#endif
+ * ns instead of 50. */
 
 static inline bool siphb_out_bad_byte(uint8_t c) {
   /* NUL, LF, CR: bits 0, 10 and 13. */
@@ -67,7 +54,7 @@ static inline bool siphb_out_bad_byte(uint8_t c) {
  * byte by byte only when it holds a byte below 0x0E (the classic "has a
  * byte less than n" test, exact in telling whether one exists), which plain
  * text rarely does. */
-static SIPHB_OUT_INLINE bool siphb_out_word_ok(const uint8_t *p) {
+static SIPHB_HOT_INLINE bool siphb_out_word_ok(const uint8_t *p) {
   uint64_t w;
   memcpy(&w, p, 8);
   if (!((w - UINT64_C(0x0E0E0E0E0E0E0E0E)) & ~w & UINT64_C(0x8080808080808080))) return true;
@@ -87,7 +74,7 @@ static SIPHB_OUT_INLINE bool siphb_out_word_ok(const uint8_t *p) {
  * over the rest (the OPTIONS encoder: 53-56 ns with the byte loop, 50 ns
  * with the overlapping word).
  */
-static SIPHB_OUT_INLINE bool siphb_out_value_ok(siphb_str s) {
+static SIPHB_HOT_INLINE bool siphb_out_value_ok(siphb_str s) {
   if (s.len == 0) return true;
   if (!s.ptr || s.len > SIPHB_OUT_MAX_VALUE) return false;
   const uint8_t *p = (const uint8_t *)s.ptr;
@@ -112,9 +99,9 @@ typedef struct siphb_out_field {
 
 /* The `why` of the first of the n fields of `s` that is not a valid value,
  * or NULL. */
-static SIPHB_OUT_INLINE const char *siphb_out_first_bad(const void *s,
+static SIPHB_HOT_INLINE const char *siphb_out_first_bad(const void *s,
                                                         const siphb_out_field *fields, size_t n) {
-  SIPHB_OUT_UNROLL
+  SIPHB_HOT_UNROLL
   for (size_t i = 0; i < n; i++) {
     siphb_str v;
     memcpy(&v, (const char *)s + fields[i].offset, sizeof v);
