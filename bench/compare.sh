@@ -20,8 +20,10 @@ before=$(cd "$1" && pwd)
 after=$(cd "$2" && pwd)
 rounds=${3:-5}
 for tree in "$before" "$after"; do
-  [ -x "$tree/build-bench/bench/bench_sip" ] && [ -x "$tree/build-bench/bench/bench_stun" ] ||
-    { echo "compare: $tree/build-bench lacks bench_sip or bench_stun" >&2; exit 1; }
+  if [ ! -x "$tree/build-bench/bench/bench_sip" ] || [ ! -x "$tree/build-bench/bench/bench_stun" ]; then
+    echo "compare: $tree/build-bench lacks bench_sip or bench_stun" >&2
+    exit 1
+  fi
 done
 command -v python3 >/dev/null || { echo "compare: needs python3 for the summary" >&2; exit 1; }
 
