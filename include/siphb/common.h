@@ -12,7 +12,9 @@
  *     only the fields that size covers (the rest keep their defaults),
  *     refuses a size of 0 (never initialised) with
  *     SIPHB_ERR_INVALID_ARGUMENT, and a non-zero field beyond what this
- *     library knows with SIPHB_ERR_UNSUPPORTED;
+ *     library knows with SIPHB_ERR_UNSUPPORTED (so fill such a struct
+ *     through its _init, which zeroes all of it, padding included, and
+ *     then set fields: a copy by assignment may carry non-zero padding);
  *   - a struct the caller allocates and siphb writes (parse results,
  *     iterator outputs, siphb_error_info, siphb_ctx_receive's result) ends
  *     in `reserved_` space that siphb zeroes: later fields are carved from
