@@ -13,6 +13,7 @@
 #define SIPHB_EVENT_H
 
 #include <siphb/common.h>
+#include <siphb/probe_types.h>
 #include <siphb/timer_types.h>
 
 #ifdef __cplusplus
@@ -23,7 +24,7 @@ extern "C" {
 typedef enum siphb_object_kind {
   SIPHB_OBJECT_CTX = 0,
   SIPHB_OBJECT_TIMER = 1,
-  SIPHB_OBJECT_PROBE = 2,    /* planned: SIP OPTIONS reachability */
+  SIPHB_OBJECT_PROBE = 2,    /* SIP OPTIONS reachability (siphb/probe.h) */
   SIPHB_OBJECT_FLOW = 3,     /* planned: RFC 5626 flow keepalive */
   SIPHB_OBJECT_REG = 4,      /* planned: REGISTER refresh timing */
   SIPHB_OBJECT_PACER = 5,    /* planned: server-side mass keepalive */
@@ -38,7 +39,8 @@ typedef enum siphb_object_kind {
  * failover, 700-799 session. */
 typedef enum siphb_event_type {
   SIPHB_EVENT_NONE = 0,
-  SIPHB_EVENT_TIMER = 1 /* a siphb_timer fired: payload u.timer */
+  SIPHB_EVENT_TIMER = 1,         /* a siphb_timer fired: payload u.timer */
+  SIPHB_EVENT_PROBE_RESULT = 100 /* a probe round ended: payload u.probe */
 } siphb_event_type;
 
 typedef struct siphb_event {
@@ -50,6 +52,7 @@ typedef struct siphb_event {
   siphb_ms due;           /* when the event was due; < now when advance was late */
   union {
     siphb_event_timer timer;
+    siphb_event_probe probe;
     uint64_t reserved_[24]; /* keeps sizeof(siphb_event) stable as members are added */
   } u;
 } siphb_event;

@@ -15,5 +15,6 @@
 #include <siphb/sip.h>
 #include <siphb/stream.h>
 #include <siphb/stun.h>
+#include <siphb/probe.h>
 
 #endif /* SIPHB_SIPHB_H */

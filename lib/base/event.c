@@ -9,6 +9,8 @@ const char *siphb_event_type_name(siphb_event_type type) {
     return "SIPHB_EVENT_NONE";
   case SIPHB_EVENT_TIMER:
     return "SIPHB_EVENT_TIMER";
+  case SIPHB_EVENT_PROBE_RESULT:
+    return "SIPHB_EVENT_PROBE_RESULT";
   }
   return "SIPHB_EVENT_UNKNOWN";
 }

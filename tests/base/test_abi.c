@@ -70,6 +70,7 @@ static void sip_parse_config_init(void *s, size_t n) { siphb_sip_parse_config_in
 static void sip_options_init(void *s, size_t n) { siphb_sip_options_init(s, n); }
 static void sip_response_init(void *s, size_t n) { siphb_sip_response_init(s, n); }
 static void stun_parse_config_init(void *s, size_t n) { siphb_stun_parse_config_init(s, n); }
+static void probe_config_init(void *s, size_t n) { siphb_probe_config_init(s, n); }
 
 static void test_inputs_start_with_their_size(void **state) {
   (void)state;
@@ -79,12 +80,14 @@ static void test_inputs_start_with_their_size(void **state) {
   assert_int_equal(offsetof(siphb_sip_options, size), 0);
   assert_int_equal(offsetof(siphb_sip_response, size), 0);
   assert_int_equal(offsetof(siphb_stun_parse_config, size), 0);
+  assert_int_equal(offsetof(siphb_probe_config, size), 0);
   check_init(ctx_config_init, sizeof(siphb_ctx_config));
   check_init(callbacks_init, sizeof(siphb_callbacks));
   check_init(sip_parse_config_init, sizeof(siphb_sip_parse_config));
   check_init(sip_options_init, sizeof(siphb_sip_options));
   check_init(sip_response_init, sizeof(siphb_sip_response));
   check_init(stun_parse_config_init, sizeof(siphb_stun_parse_config));
+  check_init(probe_config_init, sizeof(siphb_probe_config));
 }
 
 static int ctx_new_with(const siphb_ctx_config *cfg, const siphb_callbacks *cb) {
@@ -227,6 +230,36 @@ static void test_encoder_inputs_by_size(void **state) {
                    SIPHB_ERR_INVALID_ARGUMENT);
 }
 
+/* The probe's config: a larger struct with a zero tail is read like this
+ * library's, a non-zero tail is refused, size 0 is refused. */
+static void test_probe_config_by_size(void **state) {
+  (void)state;
+  siphb_ctx *ctx = quiet_ctx();
+  newer n;
+  siphb_probe_config *c = (siphb_probe_config *)(void *)&n;
+  const siphb_peer peer = {1, NULL, SIPHB_TRANSPORT_UDP};
+  siphb_probe *p;
+  siphb_probe_config_init(c, sizeof *c + 16);
+  c->request_uri = siphb_str_c("sip:proxy.example.com");
+  c->via_host = siphb_str_c("192.0.2.5");
+  assert_int_equal(siphb_probe_new(&p, ctx, c, &peer, NULL, 0), 0);
+  siphb_probe_del(p);
+  n.bytes[sizeof *c + 15] = 1;
+  assert_int_equal(siphb_probe_new(&p, ctx, c, &peer, NULL, 0), SIPHB_ERR_UNSUPPORTED);
+  set_size_field(c, 0);
+  assert_int_equal(siphb_probe_new(&p, ctx, c, &peer, NULL, 0), SIPHB_ERR_INVALID_ARGUMENT);
+  /* the probe's statistics come back with their room zeroed */
+  siphb_probe_config_init(c, sizeof *c);
+  c->request_uri = siphb_str_c("sip:proxy.example.com");
+  c->via_host = siphb_str_c("192.0.2.5");
+  assert_int_equal(siphb_probe_new(&p, ctx, c, &peer, NULL, 0), 0);
+  siphb_probe_stats st;
+  memset(&st, 0xAA, sizeof st);
+  assert_int_equal(siphb_probe_get_stats(p, &st), 0);
+  RESERVED_ZERO(st);
+  siphb_ctx_del(ctx);
+}
+
 /* ---- caller-allocated outputs -------------------------------------------------- */
 
 static void test_sip_outputs_have_zeroed_room(void **state) {
@@ -351,6 +384,7 @@ static void test_layouts(void **state) {
   /* siphb_event: the payload union keeps its 192 bytes whatever modules add */
   assert_int_equal(sizeof(((siphb_event *)0)->u), 192);
   assert_true(sizeof(siphb_event_timer) <= 192);
+  assert_true(sizeof(siphb_event_probe) <= 192);
   /* siphb_send_info is siphb's (passed const to `send`): it grows at its end */
   assert_int_equal(offsetof(siphb_send_info, peer), 0);
   /* fixed layouts */
@@ -367,6 +401,7 @@ int main(void) {
       cmocka_unit_test(test_ctx_config_and_callbacks_by_size),
       cmocka_unit_test(test_sip_parse_config_by_size),
       cmocka_unit_test(test_encoder_inputs_by_size),
+      cmocka_unit_test(test_probe_config_by_size),
       cmocka_unit_test(test_sip_outputs_have_zeroed_room),
       cmocka_unit_test(test_stun_and_stream_outputs_have_zeroed_room),
       cmocka_unit_test(test_layouts),

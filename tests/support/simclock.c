@@ -2,14 +2,17 @@
 
 #include <string.h>
 
-static int sim_send(siphb_ctx *ctx, const siphb_send_info *info, const uint8_t *data, size_t len,
-                    void *user_data) {
+static int sim_send_cb(siphb_ctx *ctx, const siphb_send_info *info, const uint8_t *data,
+                       size_t len, void *user_data) {
   (void)ctx;
-  (void)info;
-  (void)data;
-  (void)len;
-  (void)user_data;
-  return 0;
+  sim *s = user_data;
+  if (s->nsends >= SIM_MAX_SENDS) return 0;
+  sim_send *r = &s->sends[s->nsends++];
+  r->at = s->now;
+  r->info = *info;
+  r->len = len;
+  memcpy(r->data, data, len < SIM_MAX_SEND_BYTES ? len : SIM_MAX_SEND_BYTES);
+  return s->send_hook ? s->send_hook(s, r) : 0;
 }
 
 static int sim_event(siphb_ctx *ctx, const siphb_event *ev, void *user_data) {
@@ -36,7 +39,7 @@ int sim_init(sim *s, siphb_ms start, const siphb_mem *mem, size_t budget) {
   s->now = start;
   siphb_callbacks cb;
   siphb_callbacks_init(&cb, sizeof cb);
-  cb.send = sim_send;
+  cb.send = sim_send_cb;
   cb.event = sim_event;
   cb.random = sim_random;
   siphb_ctx_config cfg;

@@ -18,7 +18,21 @@ typedef struct sim_record {
   siphb_event event;   /* copy (payload pointers are not kept) */
 } sim_record;
 
+/* One send, as the send callback saw it. */
+#define SIM_MAX_SEND_BYTES 1500
+#define SIM_MAX_SENDS 512
+typedef struct sim_send {
+  siphb_ms at;
+  siphb_send_info info;
+  uint8_t data[SIM_MAX_SEND_BYTES];
+  size_t len; /* the bytes offered (data keeps the first SIM_MAX_SEND_BYTES) */
+} sim_send;
+
 typedef struct sim sim;
+
+/* Decides what the send callback returns (0 by default): SIPHB_ERR_SEND to
+ * refuse a send; may act on the ctx like an event hook. */
+typedef int (*sim_send_hook)(sim *s, const sim_send *send);
 
 /* Called after each recorded event, inside the event callback; may act on
  * the ctx (delete objects, start timers). Return non-zero to fail the event
@@ -34,6 +48,9 @@ struct sim {
   sim_event_hook hook;
   void *hook_arg;
   unsigned random_calls;
+  sim_send sends[SIM_MAX_SENDS];
+  size_t nsends;
+  sim_send_hook send_hook;
 };
 
 /* Creates the ctx at time `start` with the given allocator (NULL = libc)

@@ -1,0 +1,369 @@
+/*
+ * probe.c - the probe's configuration, its request template and its life
+ * on the ctx (siphb/probe.h); the rounds are in probe_round.c.
+ *
+ * The request is encoded once (siphb_sip_encode_options) with a Call-ID and
+ * From tag drawn at creation; a round rewrites only the 16 hex digits of
+ * the branch and the 10 digits of the CSeq in place, so a round costs no
+ * encoding and no allocation.
+ */
+#include "keepalive/probe_int.h"
+
+#include <string.h>
+
+#include "base/assert.h"
+#include "base/sized.h"
+
+/* The first release's struct: a caller's can be no smaller (base/sized.h). */
+#define CONFIG_MIN_SIZE (offsetof(siphb_probe_config, max_forwards) + sizeof(uint32_t))
+
+/* Largest duration a config may ask for: 2^32 ms, about 49 days. */
+#define MAX_DURATION ((siphb_ms)UINT32_MAX)
+
+/* RFC 3261 section 18.1.1: a request within 200 bytes of the path MTU
+ * (1500) goes over a congestion-controlled transport; the probe's OPTIONS
+ * must fit a UDP datagram. */
+#define UDP_MAX_REQUEST 1300
+
+static void config_defaults(siphb_probe_config *cfg) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->size = (uint32_t)sizeof *cfg;
+  cfg->from_uri = siphb_str_c("sip:siphb@invalid");
+  cfg->interval = 30000;
+  cfg->jitter_permille = 200;
+  cfg->retry_interval = 5000;
+  cfg->t1 = 500;
+  cfg->t2 = 4000;
+  cfg->t4 = 5000;
+  cfg->alive_classes = 0x7C;
+  cfg->fail_codes[0] = 408;
+  cfg->fail_codes[1] = 503;
+  cfg->honour_retry_after = true;
+  cfg->rport = true;
+  cfg->accept_sdp = true;
+  cfg->max_forwards = 70;
+}
+
+static void config_defaults_fn(void *cfg) { config_defaults(cfg); }
+
+void siphb_probe_config_init(siphb_probe_config *cfg, size_t size) {
+  siphb_probe_config d;
+  config_defaults(&d);
+  siphb_sized_init(cfg, size, &d, sizeof d, CONFIG_MIN_SIZE);
+}
+
+/* Everything the encoder does not check itself. */
+static bool config_valid(const siphb_probe_config *c) {
+  if (!c->request_uri.len || !c->via_host.len) return false;
+  if (c->interval == 0 || c->interval > MAX_DURATION) return false;
+  if (c->retry_interval == 0 || c->retry_interval > MAX_DURATION) return false;
+  if (c->start_delay_max > MAX_DURATION || c->jitter_permille > 1000) return false;
+  if (c->t1 == 0 || c->t2 < c->t1 || c->t2 > MAX_DURATION || c->t4 > MAX_DURATION) return false;
+  if (c->timeout != 0 && (c->timeout < c->t1 || c->timeout > MAX_DURATION)) return false;
+  /* 64*T1 by default: T1 at most 2^32 / 64 keeps it a valid duration. */
+  if (c->timeout == 0 && c->t1 > MAX_DURATION / 64) return false;
+  /* Only final classes (2xx..6xx), and at least one. */
+  if (c->alive_classes == 0 || (c->alive_classes & ~UINT32_C(0x7C)) != 0) return false;
+  for (size_t i = 0; i < SIPHB_PROBE_FAIL_CODES && c->fail_codes[i]; i++)
+    if (c->fail_codes[i] < 200 || c->fail_codes[i] > 699) return false;
+  return c->max_forwards <= 255;
+}
+
+/* ---- the module -------------------------------------------------------------- */
+
+static void module_destroy(siphb_ctx *ctx, void *state) {
+  probe_module *m = state;
+  siphb_hmap_free(&m->branches, siphb_ctx_alloc(ctx));
+  siphb_alloc_free(siphb_ctx_alloc(ctx), m, sizeof *m);
+}
+
+int siphb_probe_module(siphb_ctx *ctx, probe_module **out) {
+  siphb_module_slot *slot = siphb_ctx_module(ctx, SIPHB_OBJECT_PROBE);
+  if (!slot->state) {
+    uint8_t key[16];
+    int rv = siphb_ctx_random(ctx, key, sizeof key);
+    if (rv != 0) return rv < 0 ? rv : SIPHB_ERR_CALLBACK_FAILURE;
+    probe_module *m = siphb_alloc_zeroed(siphb_ctx_alloc(ctx), sizeof *m);
+    if (!m) return SIPHB_ERR_NOMEM;
+    siphb_hmap_init(&m->branches, key);
+    slot->state = m;
+    slot->destroy = module_destroy;
+    siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_SIP_RESPONSE, siphb_probe_rx);
+  }
+  *out = slot->state;
+  return 0;
+}
+
+/* ---- the object ----------------------------------------------------------------- */
+
+static void probe_stop_op(siphb_obj *obj) {
+  siphb_probe *p = (siphb_probe *)(void *)obj;
+  siphb_wheel *w = siphb_ctx_wheel(obj->ctx);
+  siphb_wheel_cancel(w, &p->round_node);
+  siphb_probe_abandon(p);
+  p->running = false;
+}
+
+static void probe_destroy_op(siphb_obj *obj) {
+  siphb_probe *p = (siphb_probe *)(void *)obj;
+  siphb_alloc_free(siphb_ctx_alloc(obj->ctx), p->text, p->text_size);
+  probe_module *m = siphb_ctx_module(obj->ctx, SIPHB_OBJECT_PROBE)->state;
+  if (m) siphb_hmap_unreserve(&m->branches, 1);
+}
+
+static const siphb_obj_ops probe_ops = {SIPHB_OBJECT_PROBE, sizeof(siphb_probe), probe_stop_op,
+                                        probe_destroy_op, NULL};
+
+static void put_hex(char *out, const uint8_t *in, size_t n) {
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = digits[in[i] >> 4];
+    out[2 * i + 1] = digits[in[i] & 15];
+  }
+}
+
+/* The offset of the first `lit` in buf, or len when absent. */
+static size_t find(const uint8_t *buf, size_t len, const char *lit) {
+  size_t n = strlen(lit);
+  for (size_t i = 0; i + n <= len; i++)
+    if (memcmp(buf + i, lit, n) == 0) return i;
+  return len;
+}
+
+/* The options for the encoder; `cap` 0 and buf NULL ask for the size. */
+static siphb_ssize encode_into(const siphb_probe *p, uint8_t *buf, size_t cap,
+                               siphb_sip_ids *ids, siphb_error_info *err) {
+  /* A placeholder branch: rounds write their own digits over it. */
+  static const char branch[] = "z9hG4bK0000000000000000";
+  siphb_sip_options o;
+  siphb_sip_options_init(&o, sizeof o);
+  o.transport = p->peer.transport;
+  o.request_uri = p->texts.request_uri;
+  o.to_uri = p->texts.to_uri;
+  o.from_uri = p->texts.from_uri;
+  o.contact_uri = p->texts.contact_uri;
+  o.user_agent = p->texts.user_agent;
+  o.via_host = p->texts.via_host;
+  o.via_port = p->via_port;
+  o.rport = p->rport;
+  o.max_forwards = p->max_forwards;
+  o.cseq = p->cseq;
+  if (!p->accept_sdp) o.accept = (siphb_str){NULL, 0};
+  o.branch = (siphb_str){branch, PROBE_BRANCH_LEN};
+  o.from_tag = (siphb_str){p->from_tag, sizeof p->from_tag};
+  o.call_id = (siphb_str){p->call_id, sizeof p->call_id};
+  return siphb_sip_encode_options(buf, cap, &o, ids, err);
+}
+
+/* The size of the request for the probe's peer, or a negative code. */
+static siphb_ssize request_size(const siphb_probe *p) {
+  siphb_error_info err;
+  siphb_ssize n = encode_into(p, NULL, 0, NULL, &err);
+  if (n == SIPHB_ERR_NOBUF) return (siphb_ssize)err.need;
+  return n < 0 ? n : SIPHB_ERR_INVALID_ARGUMENT;
+}
+
+int siphb_probe_encode(siphb_probe *p) {
+  siphb_sip_ids ids;
+  size_t cap = p->text_size - (size_t)(p->request - (uint8_t *)p->text);
+  siphb_ssize n = encode_into(p, p->request, cap, &ids, NULL);
+  if (n < 0) return (int)n;
+  p->request_len = (size_t)n;
+  p->branch_at = (size_t)((const uint8_t *)ids.branch.ptr - p->request) + PROBE_COOKIE_LEN;
+  p->cseq_at = find(p->request, p->request_len, "\r\nCSeq: ") + 8;
+  SIPHB_ASSERT(p->cseq_at + PROBE_CSEQ_DIGITS <= p->request_len);
+  return 0;
+}
+
+/* The transports whose Via token the encoder knows: not DTLS. */
+static int check_peer(const siphb_peer *peer) {
+  if (!peer || (unsigned)peer->transport > (unsigned)SIPHB_TRANSPORT_DTLS)
+    return SIPHB_ERR_INVALID_ARGUMENT;
+  return peer->transport == SIPHB_TRANSPORT_DTLS ? SIPHB_ERR_UNSUPPORTED : 0;
+}
+
+/* Copies the texts into one block followed by room for the request (sized
+ * for the longest Via transport token, so that set_peer never reallocates). */
+static char *copy_texts(siphb_probe *p, const siphb_probe_config *c, char *at) {
+  const siphb_str *from[] = {&c->request_uri, &c->via_host,    &c->from_uri,
+                             &c->to_uri,      &c->contact_uri, &c->user_agent};
+  siphb_str *to[] = {&p->texts.request_uri, &p->texts.via_host,    &p->texts.from_uri,
+                     &p->texts.to_uri,      &p->texts.contact_uri, &p->texts.user_agent};
+  for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) {
+    if (from[i]->len) memcpy(at, from[i]->ptr, from[i]->len);
+    *to[i] = (siphb_str){from[i]->len ? at : NULL, from[i]->len};
+    at += from[i]->len;
+  }
+  return at;
+}
+
+static void take_config(siphb_probe *p, const siphb_probe_config *c) {
+  p->timing.interval = c->interval;
+  p->timing.jitter_permille = c->jitter_permille;
+  p->timing.start_delay_max = c->start_delay_max;
+  p->timing.retry_interval = c->retry_interval;
+  p->timing.t1 = c->t1;
+  p->timing.t2 = c->t2;
+  p->timing.t4 = c->t4;
+  p->timing.timeout = c->timeout ? c->timeout : 64 * c->t1;
+  p->timing.alive_classes = c->alive_classes;
+  memcpy(p->timing.fail_codes, c->fail_codes, sizeof p->timing.fail_codes);
+  p->timing.honour_retry_after = c->honour_retry_after;
+  p->via_port = c->via_port;
+  p->max_forwards = c->max_forwards;
+  p->rport = c->rport;
+  p->accept_sdp = c->accept_sdp;
+}
+
+static bool strs_ok(const siphb_probe_config *c) {
+  const siphb_str s[] = {c->request_uri, c->via_host,    c->from_uri,
+                         c->to_uri,      c->contact_uri, c->user_agent};
+  for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
+    if (s[i].len && (!s[i].ptr || s[i].len > UDP_MAX_REQUEST * 8)) return false;
+  return true;
+}
+
+/* Everything but the ctx's part: the texts, the ids, the template. */
+static int probe_setup(siphb_probe *p, const siphb_probe_config *c, siphb_ctx *ctx) {
+  take_config(p, c);
+  /* 128 bits of Call-ID, 64 of From tag (RFC 3261 sections 8.1.1.4, 19.3)
+   * and the first CSeq, in one call. */
+  uint8_t rnd[16 + 8 + 4];
+  int rv = siphb_ctx_random(ctx, rnd, sizeof rnd);
+  if (rv != 0) return rv < 0 ? rv : SIPHB_ERR_CALLBACK_FAILURE;
+  put_hex(p->call_id, rnd, 16);
+  put_hex(p->from_tag, rnd + 16, 8);
+  uint32_t r;
+  memcpy(&r, rnd + 24, sizeof r);
+  p->cseq = PROBE_CSEQ_FIRST + r % PROBE_CSEQ_FIRST;
+
+  size_t texts = c->request_uri.len + c->via_host.len + c->from_uri.len + c->to_uri.len +
+                 c->contact_uri.len + c->user_agent.len;
+  /* Measure with the texts in place (they are only read). */
+  p->texts = (probe_texts){c->request_uri, c->via_host, c->from_uri,
+                           c->to_uri,      c->contact_uri, c->user_agent};
+  siphb_ssize need = request_size(p);
+  if (need < 0) return (int)need;
+  if (p->peer.transport == SIPHB_TRANSPORT_UDP && (size_t)need > UDP_MAX_REQUEST)
+    return SIPHB_ERR_INVALID_ARGUMENT;
+  p->text_size = texts + (size_t)need + 2; /* "SCTP" is 2 longer than "WS" */
+  p->text = siphb_alloc_zeroed(siphb_ctx_alloc(ctx), p->text_size);
+  if (!p->text) return SIPHB_ERR_NOMEM;
+  p->request = (uint8_t *)copy_texts(p, c, p->text);
+  return siphb_probe_encode(p);
+}
+
+int siphb_probe_new(siphb_probe **out, siphb_ctx *ctx, const siphb_probe_config *cfg_in,
+                    const siphb_peer *peer, void *user_data, siphb_ms now) {
+  if (!out || !ctx || !cfg_in) return SIPHB_ERR_INVALID_ARGUMENT;
+  int rv = check_peer(peer);
+  if (rv != 0) return rv;
+  const void *view;
+  siphb_probe_config full;
+  rv = siphb_sized_view(cfg_in, &full, sizeof full, CONFIG_MIN_SIZE, config_defaults_fn, &view);
+  if (rv != 0) return rv;
+  const siphb_probe_config *cfg = view;
+  if (!config_valid(cfg) || !strs_ok(cfg)) return SIPHB_ERR_INVALID_ARGUMENT;
+  siphb_ctx_clock(ctx, now);
+
+  probe_module *m;
+  rv = siphb_probe_module(ctx, &m);
+  if (rv != 0) return rv;
+  rv = siphb_hmap_reserve(&m->branches, siphb_ctx_alloc(ctx), 1);
+  if (rv != 0) return rv;
+  void *obj;
+  rv = siphb_obj_new(&obj, ctx, &probe_ops, user_data);
+  if (rv != 0) {
+    siphb_hmap_unreserve(&m->branches, 1);
+    return rv;
+  }
+  siphb_probe *p = obj;
+  p->peer = *peer;
+  siphb_wheel_node_init(&p->round_node, siphb_probe_round_fire);
+  siphb_wheel_node_init(&p->txn_node, siphb_probe_txn_fire);
+  p->stats.rtt_last = p->stats.rtt_min = p->stats.srtt = p->stats.rttvar = SIPHB_NEVER;
+  rv = probe_setup(p, cfg, ctx);
+  if (rv != 0) {
+    siphb_obj_delete(&p->base); /* frees the text block and the reservation */
+    return rv;
+  }
+  *out = p;
+  return 0;
+}
+
+void siphb_probe_del(siphb_probe *probe) {
+  if (probe) siphb_obj_delete(&probe->base);
+}
+
+static bool usable(const siphb_probe *p) { return p && !siphb_obj_dead(&p->base); }
+
+int siphb_probe_start(siphb_probe *probe, siphb_ms now) {
+  if (!usable(probe)) return SIPHB_ERR_INVALID_ARGUMENT;
+  now = siphb_ctx_clock(probe->base.ctx, now);
+  if (!probe->running) {
+    probe->running = true;
+    siphb_probe_schedule_first(probe, now);
+  }
+  return 0;
+}
+
+int siphb_probe_stop(siphb_probe *probe, siphb_ms now) {
+  if (!usable(probe)) return SIPHB_ERR_INVALID_ARGUMENT;
+  siphb_ctx_clock(probe->base.ctx, now);
+  probe_stop_op(&probe->base);
+  return 0;
+}
+
+int siphb_probe_trigger(siphb_probe *probe, siphb_ms now) {
+  if (!usable(probe)) return SIPHB_ERR_INVALID_ARGUMENT;
+  now = siphb_ctx_clock(probe->base.ctx, now);
+  if (!probe->running || probe->txn == TXN_CALLING || probe->txn == TXN_PROCEEDING)
+    return SIPHB_ERR_INVALID_STATE;
+  siphb_wheel_arm(siphb_ctx_wheel(probe->base.ctx), &probe->round_node, now);
+  return 0;
+}
+
+int siphb_probe_set_peer(siphb_probe *probe, const siphb_peer *peer, siphb_ms now) {
+  if (!usable(probe)) return SIPHB_ERR_INVALID_ARGUMENT;
+  int rv = check_peer(peer);
+  if (rv != 0) return rv;
+  siphb_ctx_clock(probe->base.ctx, now);
+  siphb_peer old = probe->peer;
+  probe->peer = *peer;
+  if (peer->transport != old.transport) {
+    siphb_ssize need = request_size(probe);
+    if (need < 0 || (peer->transport == SIPHB_TRANSPORT_UDP && (size_t)need > UDP_MAX_REQUEST)) {
+      probe->peer = old;
+      return SIPHB_ERR_UNSUPPORTED;
+    }
+    siphb_probe_abandon(probe);
+    rv = siphb_probe_encode(probe); /* fits: the block has room for any token */
+    SIPHB_ASSERT(rv == 0);
+  } else {
+    siphb_probe_abandon(probe);
+  }
+  /* An abandoned round is replaced by one at the usual time. */
+  if (probe->running && !siphb_wheel_node_armed(&probe->round_node))
+    siphb_wheel_arm(siphb_ctx_wheel(probe->base.ctx), &probe->round_node, siphb_ctx_now(probe->base.ctx));
+  return 0;
+}
+
+bool siphb_probe_running(const siphb_probe *probe) { return usable(probe) && probe->running; }
+
+const siphb_peer *siphb_probe_get_peer(const siphb_probe *probe) {
+  return probe ? &probe->peer : NULL;
+}
+
+int siphb_probe_get_stats(const siphb_probe *probe, siphb_probe_stats *st) {
+  if (!probe || !st) return SIPHB_ERR_INVALID_ARGUMENT;
+  *st = probe->stats;
+  return 0;
+}
+
+void *siphb_probe_get_user_data(const siphb_probe *probe) {
+  return probe ? probe->base.user_data : NULL;
+}
+
+void siphb_probe_set_user_data(siphb_probe *probe, void *user_data) {
+  if (probe) probe->base.user_data = user_data;
+}

@@ -1,0 +1,100 @@
+/*
+ * probe_int.h - the probe's state, shared by its two sources (internal):
+ * probe.c (configuration, the request template, the object's life) and
+ * probe_round.c (rounds, the transaction timers, matching responses,
+ * events).
+ */
+#ifndef SIPHB_LIB_KEEPALIVE_PROBE_INT_H
+#define SIPHB_LIB_KEEPALIVE_PROBE_INT_H
+
+#include <siphb/probe.h>
+#include <siphb/sip.h>
+
+#include "engine/ctx_int.h"
+#include "engine/hmap.h"
+
+/* "z9hG4bK" (RFC 3261 section 8.1.1.7) and 16 hex digits: 64 random bits. */
+#define PROBE_COOKIE_LEN 7
+#define PROBE_BRANCH_LEN (PROBE_COOKIE_LEN + 16)
+/* Every CSeq has 10 digits, so the request never changes length: the first
+ * is random in [10^9, 2*10^9), and after 2^31-1 (the largest allowed,
+ * section 8.1.1.5) the count goes back to 10^9. */
+#define PROBE_CSEQ_DIGITS 10
+#define PROBE_CSEQ_FIRST 1000000000u
+#define PROBE_CSEQ_LAST 2147483647u
+
+/* Where a round is: no request in flight; Calling or Proceeding (section
+ * 17.1.2.2); or ended with a final response whose branch lingers for
+ * Timer K so that retransmitted finals are consumed. */
+typedef enum probe_txn { TXN_NONE = 0, TXN_CALLING, TXN_PROCEEDING, TXN_LINGER } probe_txn;
+
+/* The caller's texts, copied into the probe's text block. */
+typedef struct probe_texts {
+  siphb_str request_uri, via_host, from_uri, to_uri, contact_uri, user_agent;
+} probe_texts;
+
+/* The timing and matching part of the config. */
+typedef struct probe_timing {
+  siphb_ms interval, start_delay_max, retry_interval, t1, t2, t4, timeout;
+  uint32_t jitter_permille;
+  uint32_t alive_classes;
+  uint16_t fail_codes[SIPHB_PROBE_FAIL_CODES];
+  bool honour_retry_after;
+} probe_timing;
+
+struct siphb_probe {
+  siphb_obj base; /* first: the handle is the object */
+  siphb_peer peer;
+  probe_texts texts;
+  probe_timing timing;
+  uint16_t via_port;
+  uint32_t max_forwards;
+  bool rport, accept_sdp;
+  char *text;       /* texts, then the request: one allocation */
+  size_t text_size;
+  uint8_t *request; /* the encoded OPTIONS; branch and CSeq rewritten per round */
+  size_t request_len;
+  size_t branch_at, cseq_at; /* offsets of the branch (after z9hG4bK) and the CSeq digits */
+  char call_id[32], from_tag[16]; /* hex of 128 and 64 random bits, fixed for life */
+  siphb_hmap_node branch_node; /* in the module's branch map while a round is matched */
+  siphb_wheel_node round_node; /* the next round */
+  siphb_wheel_node txn_node;   /* Timer E and F in flight, Timer K lingering */
+  bool running;
+  probe_txn txn;
+  uint32_t cseq;
+  uint32_t transmissions; /* of the round in flight */
+  siphb_ms round_start;   /* first transmission of the round in flight */
+  siphb_ms timer_e;       /* the current retransmission interval */
+  siphb_ms timeout_at;    /* Timer F */
+  siphb_ms retry_after_until;
+  siphb_probe_stats stats;
+};
+
+/* The probe module's per-ctx state (its module slot). */
+typedef struct probe_module {
+  siphb_hmap branches; /* branch -> probe */
+} probe_module;
+
+static inline siphb_probe *probe_of_branch(siphb_hmap_node *n) {
+  return (siphb_probe *)(void *)((char *)n - offsetof(siphb_probe, branch_node));
+}
+
+/* The module state, creating it (and registering the receive hook) with
+ * the ctx's first probe. Returns 0, SIPHB_ERR_NOMEM or a callback failure
+ * from `random` (the map's key). */
+int siphb_probe_module(siphb_ctx *ctx, probe_module **out);
+
+/* Encodes the request template for the probe's peer transport into
+ * p->request (which has room for it). Returns 0 or the encoder's code. */
+int siphb_probe_encode(siphb_probe *p);
+
+/* probe_round.c: the wheel callbacks, the first round, abandoning one, and
+ * the receive hook for SIP responses. */
+int siphb_probe_round_fire(siphb_wheel_node *node, siphb_ms now, void *arg);
+int siphb_probe_txn_fire(siphb_wheel_node *node, siphb_ms now, void *arg);
+void siphb_probe_schedule_first(siphb_probe *p, siphb_ms now);
+void siphb_probe_abandon(siphb_probe *p);
+int siphb_probe_rx(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data, size_t len,
+                   const siphb_sip_msg *sip, siphb_rx_result *result, siphb_ms now);
+
+#endif /* SIPHB_LIB_KEEPALIVE_PROBE_INT_H */

@@ -1,0 +1,305 @@
+/*
+ * probe_round.c - a probe's rounds: the OPTIONS client transaction (RFC
+ * 3261 section 17.1.2: Timers E, F and K), matching a response to its
+ * round (section 17.1.3), the outcome, the statistics and the event.
+ */
+#include "keepalive/probe_int.h"
+
+#include <string.h>
+
+static siphb_probe *of_round(siphb_wheel_node *n) {
+  return (siphb_probe *)(void *)((char *)n - offsetof(siphb_probe, round_node));
+}
+
+static siphb_probe *of_txn(siphb_wheel_node *n) {
+  return (siphb_probe *)(void *)((char *)n - offsetof(siphb_probe, txn_node));
+}
+
+static probe_module *module_of(siphb_ctx *ctx) {
+  return siphb_ctx_module(ctx, SIPHB_OBJECT_PROBE)->state;
+}
+
+static bool reliable(const siphb_probe *p) { return p->peer.transport != SIPHB_TRANSPORT_UDP; }
+
+/* d shortened by a uniform share of up to jitter_permille: [d - d*j/1000, d]. */
+static siphb_ms jittered(const siphb_probe *p, siphb_ms d) {
+  siphb_ms lo = d - d * p->timing.jitter_permille / 1000;
+  return lo + siphb_prng_below(siphb_ctx_prng(p->base.ctx), d - lo + 1);
+}
+
+static siphb_ms add_ms(siphb_ms t, siphb_ms d) { return d >= SIPHB_NEVER - t ? SIPHB_NEVER - 1 : t + d; }
+
+void siphb_probe_schedule_first(siphb_probe *p, siphb_ms now) {
+  siphb_ms delay = p->timing.start_delay_max
+                       ? siphb_prng_below(siphb_ctx_prng(p->base.ctx), p->timing.start_delay_max + 1)
+                       : 0;
+  siphb_wheel_arm(siphb_ctx_wheel(p->base.ctx), &p->round_node, now + delay);
+}
+
+void siphb_probe_abandon(siphb_probe *p) {
+  probe_module *m = module_of(p->base.ctx);
+  if (m) siphb_hmap_remove(&m->branches, &p->branch_node);
+  siphb_wheel_cancel(siphb_ctx_wheel(p->base.ctx), &p->txn_node);
+  p->txn = TXN_NONE;
+}
+
+static const char *branch_of(const siphb_probe *p) {
+  return (const char *)p->request + p->branch_at - PROBE_COOKIE_LEN;
+}
+
+/* ---- outcome, statistics, event ---------------------------------------------- */
+
+static siphb_probe_outcome outcome_of(const siphb_probe *p, unsigned status) {
+  for (size_t i = 0; i < SIPHB_PROBE_FAIL_CODES && p->timing.fail_codes[i]; i++)
+    if (p->timing.fail_codes[i] == status) return SIPHB_PROBE_REJECTED;
+  return (p->timing.alive_classes >> (status / 100)) & 1u ? SIPHB_PROBE_ALIVE
+                                                           : SIPHB_PROBE_REJECTED;
+}
+
+/* RFC 6298 section 2: the first sample sets SRTT = R, RTTVAR = R/2; later
+ * ones RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R|, SRTT = 7/8 SRTT + 1/8 R. */
+static void sample_rtt(siphb_probe_stats *st, siphb_ms rtt, bool karn_ok) {
+  st->rtt_last = rtt;
+  if (st->rtt_min == SIPHB_NEVER || rtt < st->rtt_min) st->rtt_min = rtt;
+  if (rtt > st->rtt_max) st->rtt_max = rtt;
+  if (!karn_ok) return; /* Karn: a retransmitted round's response is ambiguous */
+  if (st->srtt == SIPHB_NEVER) {
+    st->srtt = rtt;
+    st->rttvar = rtt / 2;
+    return;
+  }
+  siphb_ms diff = st->srtt > rtt ? st->srtt - rtt : rtt - st->srtt;
+  st->rttvar = (3 * st->rttvar + diff) / 4;
+  st->srtt = (7 * st->srtt + rtt) / 8;
+}
+
+static void count(siphb_probe_stats *st, siphb_probe_outcome o, unsigned status, siphb_ms now) {
+  st->rounds++;
+  switch (o) {
+  case SIPHB_PROBE_ALIVE: st->alive++; break;
+  case SIPHB_PROBE_REJECTED: st->rejected++; break;
+  case SIPHB_PROBE_TIMEOUT: st->timeouts++; break;
+  case SIPHB_PROBE_SEND_FAILED: st->send_failures++; break;
+  case SIPHB_PROBE_TRANSPORT_ERROR: st->transport_errors++; break;
+  }
+  st->consecutive_failures = o == SIPHB_PROBE_ALIVE ? 0 : st->consecutive_failures + 1;
+  st->last_status = status;
+  st->last_outcome = o;
+  st->last_result_at = now;
+}
+
+/* When the next round starts: `interval` after this one started if it was
+ * alive, `retry_interval` after now otherwise, and not before Retry-After. */
+static siphb_ms next_round(const siphb_probe *p, siphb_probe_outcome o, siphb_ms now) {
+  siphb_ms next = o == SIPHB_PROBE_ALIVE ? add_ms(p->round_start, jittered(p, p->timing.interval))
+                                         : add_ms(now, jittered(p, p->timing.retry_interval));
+  if (next < now) next = now;
+  return next > p->retry_after_until ? next : p->retry_after_until;
+}
+
+/* Ends the round in flight and reports it; `msg` is the final response, or
+ * NULL. Returns what the event callback returned. */
+static int end_round(siphb_probe *p, siphb_probe_outcome o, const siphb_sip_msg *msg,
+                     siphb_ms due, siphb_ms now) {
+  siphb_ctx *ctx = p->base.ctx;
+  unsigned status = msg ? msg->status : 0;
+  siphb_ms rtt = msg ? now - p->round_start : SIPHB_NEVER;
+  count(&p->stats, o, status, now);
+  if (msg) {
+    sample_rtt(&p->stats, rtt, p->transmissions == 1);
+    /* Section 20.33: no request before Retry-After has passed. A response
+     * without one ends an earlier one's hold. */
+    p->retry_after_until = 0;
+    if (p->timing.honour_retry_after && siphb_sip_msg_has(msg, SIPHB_SIP_HDR_RETRY_AFTER))
+      p->retry_after_until = add_ms(now, (siphb_ms)msg->retry_after.delta * 1000);
+  }
+  siphb_wheel *w = siphb_ctx_wheel(ctx);
+  if (msg && !reliable(p) && p->timing.t4 > 0) {
+    /* Timer K (section 17.1.2.2): the branch lingers, so that the final
+     * response's retransmissions are consumed. */
+    p->txn = TXN_LINGER;
+    siphb_wheel_arm(w, &p->txn_node, add_ms(now, p->timing.t4));
+  } else {
+    siphb_probe_abandon(p);
+  }
+  siphb_wheel_arm(w, &p->round_node, next_round(p, o, now));
+
+  siphb_event ev;
+  memset(&ev, 0, sizeof ev);
+  siphb_obj_fill_event(&p->base, &ev, SIPHB_EVENT_PROBE_RESULT, due, now);
+  siphb_event_probe *e = &ev.u.probe;
+  e->peer = p->peer;
+  e->outcome = o;
+  e->status = status;
+  e->transmissions = p->transmissions;
+  e->cseq = p->cseq;
+  e->consecutive_failures = p->stats.consecutive_failures;
+  e->sent_at = p->round_start;
+  e->rtt = rtt;
+  e->srtt = p->stats.srtt;
+  e->retry_after_until = p->retry_after_until;
+  if (msg) e->reason_phrase = msg->reason;
+  e->response = msg;
+  return siphb_ctx_emit(ctx, &ev);
+}
+
+/* ---- sending ------------------------------------------------------------------- */
+
+static int transmit(siphb_probe *p) {
+  siphb_send_info info;
+  memset(&info, 0, sizeof info);
+  info.peer = p->peer;
+  info.payload = SIPHB_PAYLOAD_SIP_REQUEST;
+  info.object_kind = SIPHB_OBJECT_PROBE;
+  info.object = p;
+  info.object_user_data = p->base.user_data;
+  info.attempt = p->transmissions;
+  info.ref = p->cseq;
+  p->transmissions++;
+  p->stats.transmissions++;
+  return siphb_ctx_send(p->base.ctx, &info, p->request, p->request_len);
+}
+
+/* Writes v as exactly PROBE_CSEQ_DIGITS digits. */
+static void put_cseq(uint8_t *at, uint32_t v) {
+  for (int i = PROBE_CSEQ_DIGITS - 1; i >= 0; i--) {
+    at[i] = (uint8_t)('0' + v % 10);
+    v /= 10;
+  }
+}
+
+/* A new branch and CSeq in the request, the branch in the map. */
+static int new_round(siphb_probe *p, siphb_ms now) {
+  static const char digits[] = "0123456789abcdef";
+  uint8_t rnd[8];
+  int rv = siphb_ctx_random(p->base.ctx, rnd, sizeof rnd);
+  if (rv != 0) return rv < 0 ? rv : SIPHB_ERR_CALLBACK_FAILURE;
+  uint8_t *b = p->request + p->branch_at;
+  for (size_t i = 0; i < sizeof rnd; i++) {
+    b[2 * i] = (uint8_t)digits[rnd[i] >> 4];
+    b[2 * i + 1] = (uint8_t)digits[rnd[i] & 15];
+  }
+  p->cseq = p->cseq >= PROBE_CSEQ_LAST ? PROBE_CSEQ_FIRST : p->cseq + 1;
+  put_cseq(p->request + p->cseq_at, p->cseq);
+  probe_module *m = module_of(p->base.ctx);
+  siphb_hmap_insert(&m->branches, &p->branch_node,
+                    siphb_hmap_hash(&m->branches, branch_of(p), PROBE_BRANCH_LEN));
+  p->txn = TXN_CALLING;
+  p->transmissions = 0;
+  p->round_start = now;
+  p->timer_e = p->timing.t1;
+  p->timeout_at = add_ms(now, p->timing.timeout);
+  return 0;
+}
+
+int siphb_probe_round_fire(siphb_wheel_node *node, siphb_ms now, void *arg) {
+  (void)arg;
+  siphb_probe *p = of_round(node);
+  if (!p->running) return 0;
+  siphb_wheel *w = siphb_ctx_wheel(p->base.ctx);
+  if (p->txn == TXN_LINGER) siphb_probe_abandon(p); /* Timer K cut short by the next round */
+  int rv = new_round(p, now);
+  if (rv != 0) {
+    /* No branch without `random`: try again later rather than never. */
+    siphb_wheel_arm(w, &p->round_node, add_ms(now, p->timing.retry_interval));
+    return rv;
+  }
+  /* The timers first, so that whatever the send callback does (stop,
+   * delete, fail) leaves the round consistent. */
+  siphb_ms first = reliable(p) ? p->timeout_at : add_ms(now, p->timer_e);
+  siphb_wheel_arm(w, &p->txn_node, first < p->timeout_at ? first : p->timeout_at);
+  rv = transmit(p);
+  if (siphb_obj_dead(&p->base) || p->txn != TXN_CALLING) return rv == SIPHB_ERR_SEND ? 0 : rv;
+  if (rv == SIPHB_ERR_SEND) return end_round(p, SIPHB_PROBE_SEND_FAILED, NULL, now, now);
+  return rv;
+}
+
+int siphb_probe_txn_fire(siphb_wheel_node *node, siphb_ms now, void *arg) {
+  (void)arg;
+  siphb_probe *p = of_txn(node);
+  siphb_ms due = node->deadline;
+  if (p->txn == TXN_LINGER) {
+    siphb_probe_abandon(p);
+    return 0;
+  }
+  if (due >= p->timeout_at) return end_round(p, SIPHB_PROBE_TIMEOUT, NULL, p->timeout_at, now);
+  /* Calling doubles E up to T2; Proceeding keeps it at T2. Armed before
+   * the send, as in a new round. */
+  siphb_ms e = p->txn == TXN_PROCEEDING ? p->timing.t2 : 2 * p->timer_e;
+  p->timer_e = e < p->timing.t2 ? e : p->timing.t2;
+  siphb_ms next = add_ms(due, p->timer_e);
+  siphb_wheel_arm(siphb_ctx_wheel(p->base.ctx), &p->txn_node,
+                  next < p->timeout_at ? next : p->timeout_at);
+  /* Timer E: the same bytes again; a refused retransmission is a loss. */
+  int rv = transmit(p);
+  if (rv == SIPHB_ERR_SEND) {
+    if (!siphb_obj_dead(&p->base)) p->stats.retransmit_failures++;
+    return 0;
+  }
+  return rv;
+}
+
+/* ---- matching a response ----------------------------------------------------------- */
+
+static bool str_eq(siphb_str a, const char *b, size_t n) {
+  return a.len == n && (n == 0 || memcmp(a.ptr, b, n) == 0);
+}
+
+static bool ieq(siphb_str a, siphb_str b) {
+  if (a.len != b.len) return false;
+  for (size_t i = 0; i < a.len; i++) {
+    unsigned char x = (unsigned char)a.ptr[i], y = (unsigned char)b.ptr[i];
+    if (x >= 'A' && x <= 'Z') x = (unsigned char)(x + 32);
+    if (y >= 'A' && y <= 'Z') y = (unsigned char)(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+
+/* Section 17.1.3 matches by branch and CSeq method; the Call-ID, CSeq
+ * number and the sent-by this probe wrote must agree as well (section
+ * 18.1.2), so a response guessed or replayed for another round is not
+ * taken. */
+static bool same_transaction(const siphb_probe *p, const siphb_sip_msg *m) {
+  if (m->cseq_method_id != SIPHB_SIP_METHOD_OPTIONS || m->cseq != p->cseq) return false;
+  if (!str_eq(m->call_id, p->call_id, sizeof p->call_id)) return false;
+  siphb_str host = p->texts.via_host; /* the parser gives IPv6 without brackets */
+  if (host.len >= 2 && host.ptr[0] == '[') host = (siphb_str){host.ptr + 1, host.len - 2};
+  if (!ieq(m->via.host, host)) return false;
+  return p->via_port ? m->via.has_port && m->via.port == p->via_port : !m->via.has_port;
+}
+
+static int on_response(siphb_probe *p, const siphb_sip_msg *m, siphb_ms now) {
+  if (p->txn == TXN_LINGER) {
+    if (m->status >= 200) p->stats.late_responses++; /* a retransmitted final */
+    return 0;
+  }
+  if (m->status < 200) {
+    /* Section 17.1.2.2: Proceeding; the next Timer E is T2. */
+    p->stats.provisional++;
+    if (p->txn == TXN_CALLING) p->txn = TXN_PROCEEDING;
+    return 0;
+  }
+  return end_round(p, outcome_of(p, m->status), m, now, now);
+}
+
+int siphb_probe_rx(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data, size_t len,
+                   const siphb_sip_msg *sip, siphb_rx_result *result, siphb_ms now) {
+  (void)peer; /* the branch's 64 random bits identify the round */
+  (void)data;
+  (void)len;
+  probe_module *m = module_of(ctx);
+  if (!m || !sip || sip->is_request || sip->via.branch.len != PROBE_BRANCH_LEN) return 0;
+  siphb_str b = sip->via.branch;
+  uint64_t h = siphb_hmap_hash(&m->branches, b.ptr, b.len);
+  for (siphb_hmap_node *n = siphb_hmap_find(&m->branches, h); n; n = siphb_hmap_find_next(n)) {
+    siphb_probe *p = probe_of_branch(n);
+    if (memcmp(branch_of(p), b.ptr, b.len) != 0) continue;
+    if (!same_transaction(p, sip)) return 0;
+    result->consumed = true;
+    result->object_kind = SIPHB_OBJECT_PROBE;
+    result->object = p;
+    return on_response(p, sip, now);
+  }
+  return 0;
+}
