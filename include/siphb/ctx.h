@@ -196,6 +196,26 @@ typedef struct siphb_rx_result {
 SIPHB_EXTERN int siphb_ctx_receive(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data,
                                    size_t len, siphb_rx_result *result, siphb_ms now);
 
+/* What the integrator's transport learned about a peer. */
+typedef enum siphb_peer_event {
+  SIPHB_PEER_CLOSED = 0,         /* the connection closed (TCP FIN or RST, TLS close) */
+  SIPHB_PEER_UNREACHABLE = 1,    /* a hard ICMP error for the peer's address */
+  SIPHB_PEER_CONNECT_FAILED = 2  /* a connection to the peer could not be set up */
+} siphb_peer_event;
+
+/*
+ * Tells the ctx that something happened to `peer`'s transport, so that the
+ * objects on it do not wait for timers to find out: a probe with a request
+ * in flight ends the round as SIPHB_PROBE_TRANSPORT_ERROR (RFC 3261 section
+ * 8.1.3.1 treats a transport error as a 503). Objects that are not waiting
+ * on the peer are not affected.
+ * Returns 0 (also when nothing is on that peer); SIPHB_ERR_INVALID_ARGUMENT
+ * (ctx or peer NULL, an unknown event or transport); SIPHB_ERR_INVALID_STATE
+ * from a callback; SIPHB_ERR_CALLBACK_FAILURE.
+ */
+SIPHB_EXTERN int siphb_ctx_peer_event(siphb_ctx *ctx, const siphb_peer *peer,
+                                      siphb_peer_event what, siphb_ms now);
+
 /* The largest `now` the ctx has seen. */
 SIPHB_EXTERN siphb_ms siphb_ctx_now(const siphb_ctx *ctx);
 

@@ -70,6 +70,21 @@ typedef int (*siphb_rx_hook)(siphb_ctx *ctx, const siphb_peer *peer, const uint8
  * NULL removes it). */
 void siphb_ctx_set_rx_hook(siphb_ctx *ctx, siphb_stream_kind kind, siphb_rx_hook hook);
 
+/* Handles siphb_ctx_peer_event() for a module's objects on `peer`.
+ * Returns 0 or a callback failure code. */
+typedef int (*siphb_peer_hook)(siphb_ctx *ctx, const siphb_peer *peer, siphb_peer_event what,
+                               siphb_ms now);
+
+/* Registers a module's peer-event handler (one per object kind; NULL
+ * removes it). siphb_ctx_peer_event() calls them in kind order. */
+void siphb_ctx_set_peer_hook(siphb_ctx *ctx, siphb_object_kind kind, siphb_peer_hook hook);
+
+/* The bytes that identify a peer (id, ptr, transport: no padding), for
+ * hashing it into a module's map. */
+#define SIPHB_PEER_KEY_SIZE 20
+void siphb_peer_key(const siphb_peer *peer, uint8_t key[SIPHB_PEER_KEY_SIZE]);
+bool siphb_peer_equal(const siphb_peer *a, const siphb_peer *b);
+
 /* Says which end of its flow a stream peer is: the module that keeps
  * client flows (the flow keepalive) registers it; without one every peer is
  * the server end. */

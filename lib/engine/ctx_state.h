@@ -26,6 +26,7 @@ struct siphb_ctx {
   siphb_module_slot modules[SIPHB_CTX_MODULES];
   siphb_rx_hook rx_hooks[SIPHB_RX_KINDS];
   siphb_role_hook role_hook;
+  siphb_peer_hook peer_hooks[SIPHB_CTX_MODULES];
 };
 
 /* Ends a public call that may have run callbacks: frees what they deleted.

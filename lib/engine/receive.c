@@ -2,7 +2,8 @@
  * receive.c - siphb_ctx_receive(): frame the first item through the stream
  * codec (the one demultiplexer, stream/stream_frame.h) with the peer's
  * transport and role, and hand a whole item to the module that registered
- * for its kind.
+ * for its kind; siphb_ctx_peer_event(), which hands a transport event to
+ * every module that registered for one.
  */
 #include "engine/ctx_state.h"
 
@@ -15,6 +16,36 @@ void siphb_ctx_set_rx_hook(siphb_ctx *ctx, siphb_stream_kind kind, siphb_rx_hook
 }
 
 void siphb_ctx_set_role_hook(siphb_ctx *ctx, siphb_role_hook hook) { ctx->role_hook = hook; }
+
+void siphb_ctx_set_peer_hook(siphb_ctx *ctx, siphb_object_kind kind, siphb_peer_hook hook) {
+  if ((size_t)kind < SIPHB_CTX_MODULES) ctx->peer_hooks[(size_t)kind] = hook;
+}
+
+void siphb_peer_key(const siphb_peer *peer, uint8_t key[SIPHB_PEER_KEY_SIZE]) {
+  uint64_t ptr = (uint64_t)(uintptr_t)peer->ptr;
+  uint32_t transport = (uint32_t)peer->transport;
+  memcpy(key, &peer->id, 8);
+  memcpy(key + 8, &ptr, 8);
+  memcpy(key + 16, &transport, 4);
+}
+
+bool siphb_peer_equal(const siphb_peer *a, const siphb_peer *b) {
+  return a->id == b->id && a->ptr == b->ptr && a->transport == b->transport;
+}
+
+int siphb_ctx_peer_event(siphb_ctx *ctx, const siphb_peer *peer, siphb_peer_event what,
+                         siphb_ms now) {
+  if (!ctx || !peer || (unsigned)peer->transport > (unsigned)SIPHB_TRANSPORT_DTLS ||
+      (unsigned)what > (unsigned)SIPHB_PEER_CONNECT_FAILED)
+    return SIPHB_ERR_INVALID_ARGUMENT;
+  if (ctx->in_callback > 0) return SIPHB_ERR_INVALID_STATE;
+  now = siphb_ctx_clock(ctx, now);
+  int rv = 0;
+  for (size_t k = 0; k < SIPHB_CTX_MODULES && rv == 0; k++)
+    if (ctx->peer_hooks[k]) rv = ctx->peer_hooks[k](ctx, peer, what, now);
+  if (siphb_ctx_finish(ctx)) return 0;
+  return rv == SIPHB_STOPPED ? 0 : rv;
+}
 
 int siphb_ctx_receive(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data, size_t len,
                       siphb_rx_result *result, siphb_ms now) {

@@ -74,21 +74,24 @@ static bool config_valid(const siphb_probe_config *c) {
 static void module_destroy(siphb_ctx *ctx, void *state) {
   probe_module *m = state;
   siphb_hmap_free(&m->branches, siphb_ctx_alloc(ctx));
+  siphb_hmap_free(&m->peers, siphb_ctx_alloc(ctx));
   siphb_alloc_free(siphb_ctx_alloc(ctx), m, sizeof *m);
 }
 
 int siphb_probe_module(siphb_ctx *ctx, probe_module **out) {
   siphb_module_slot *slot = siphb_ctx_module(ctx, SIPHB_OBJECT_PROBE);
   if (!slot->state) {
-    uint8_t key[16];
+    uint8_t key[32];
     int rv = siphb_ctx_random(ctx, key, sizeof key);
     if (rv != 0) return rv < 0 ? rv : SIPHB_ERR_CALLBACK_FAILURE;
     probe_module *m = siphb_alloc_zeroed(siphb_ctx_alloc(ctx), sizeof *m);
     if (!m) return SIPHB_ERR_NOMEM;
     siphb_hmap_init(&m->branches, key);
+    siphb_hmap_init(&m->peers, key + 16);
     slot->state = m;
     slot->destroy = module_destroy;
     siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_SIP_RESPONSE, siphb_probe_rx);
+    siphb_ctx_set_peer_hook(ctx, SIPHB_OBJECT_PROBE, siphb_probe_peer_event);
   }
   *out = slot->state;
   return 0;
@@ -96,19 +99,29 @@ int siphb_probe_module(siphb_ctx *ctx, probe_module **out) {
 
 /* ---- the object ----------------------------------------------------------------- */
 
-static void probe_stop_op(siphb_obj *obj) {
-  siphb_probe *p = (siphb_probe *)(void *)obj;
-  siphb_wheel *w = siphb_ctx_wheel(obj->ctx);
-  siphb_wheel_cancel(w, &p->round_node);
+/* No more rounds: the one in flight is abandoned silently. */
+static void stop_rounds(siphb_probe *p) {
+  siphb_wheel_cancel(siphb_ctx_wheel(p->base.ctx), &p->round_node);
   siphb_probe_abandon(p);
   p->running = false;
+}
+
+/* Deletion: stopped, and out of the peer map as well. */
+static void probe_stop_op(siphb_obj *obj) {
+  siphb_probe *p = (siphb_probe *)(void *)obj;
+  stop_rounds(p);
+  probe_module *m = siphb_ctx_module(obj->ctx, SIPHB_OBJECT_PROBE)->state;
+  if (m) siphb_hmap_remove(&m->peers, &p->peer_node);
 }
 
 static void probe_destroy_op(siphb_obj *obj) {
   siphb_probe *p = (siphb_probe *)(void *)obj;
   siphb_alloc_free(siphb_ctx_alloc(obj->ctx), p->text, p->text_size);
   probe_module *m = siphb_ctx_module(obj->ctx, SIPHB_OBJECT_PROBE)->state;
-  if (m) siphb_hmap_unreserve(&m->branches, 1);
+  if (m) {
+    siphb_hmap_unreserve(&m->branches, 1);
+    siphb_hmap_unreserve(&m->peers, 1);
+  }
 }
 
 static const siphb_obj_ops probe_ops = {SIPHB_OBJECT_PROBE, sizeof(siphb_probe), probe_stop_op,
@@ -271,10 +284,16 @@ int siphb_probe_new(siphb_probe **out, siphb_ctx *ctx, const siphb_probe_config 
   if (rv != 0) return rv;
   rv = siphb_hmap_reserve(&m->branches, siphb_ctx_alloc(ctx), 1);
   if (rv != 0) return rv;
+  rv = siphb_hmap_reserve(&m->peers, siphb_ctx_alloc(ctx), 1);
+  if (rv != 0) {
+    siphb_hmap_unreserve(&m->branches, 1);
+    return rv;
+  }
   void *obj;
   rv = siphb_obj_new(&obj, ctx, &probe_ops, user_data);
   if (rv != 0) {
     siphb_hmap_unreserve(&m->branches, 1);
+    siphb_hmap_unreserve(&m->peers, 1);
     return rv;
   }
   siphb_probe *p = obj;
@@ -284,9 +303,10 @@ int siphb_probe_new(siphb_probe **out, siphb_ctx *ctx, const siphb_probe_config 
   p->stats.rtt_last = p->stats.rtt_min = p->stats.srtt = p->stats.rttvar = SIPHB_NEVER;
   rv = probe_setup(p, cfg, ctx);
   if (rv != 0) {
-    siphb_obj_delete(&p->base); /* frees the text block and the reservation */
+    siphb_obj_delete(&p->base); /* frees the text block and the reservations */
     return rv;
   }
+  siphb_probe_link_peer(p, m);
   *out = p;
   return 0;
 }
@@ -310,7 +330,7 @@ int siphb_probe_start(siphb_probe *probe, siphb_ms now) {
 int siphb_probe_stop(siphb_probe *probe, siphb_ms now) {
   if (!usable(probe)) return SIPHB_ERR_INVALID_ARGUMENT;
   siphb_ctx_clock(probe->base.ctx, now);
-  probe_stop_op(&probe->base);
+  stop_rounds(probe);
   return 0;
 }
 
@@ -330,6 +350,7 @@ int siphb_probe_set_peer(siphb_probe *probe, const siphb_peer *peer, siphb_ms no
   siphb_ctx_clock(probe->base.ctx, now);
   siphb_peer old = probe->peer;
   probe->peer = *peer;
+  probe_module *m = siphb_ctx_module(probe->base.ctx, SIPHB_OBJECT_PROBE)->state;
   if (peer->transport != old.transport) {
     siphb_ssize need = request_size(probe);
     if (need < 0 || (peer->transport == SIPHB_TRANSPORT_UDP && (size_t)need > UDP_MAX_REQUEST)) {
@@ -342,6 +363,8 @@ int siphb_probe_set_peer(siphb_probe *probe, const siphb_peer *peer, siphb_ms no
   } else {
     siphb_probe_abandon(probe);
   }
+  siphb_hmap_remove(&m->peers, &probe->peer_node);
+  siphb_probe_link_peer(probe, m);
   /* An abandoned round is replaced by one at the usual time. */
   if (probe->running && !siphb_wheel_node_armed(&probe->round_node))
     siphb_wheel_arm(siphb_ctx_wheel(probe->base.ctx), &probe->round_node, siphb_ctx_now(probe->base.ctx));

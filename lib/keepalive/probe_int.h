@@ -57,6 +57,7 @@ struct siphb_probe {
   size_t branch_at, cseq_at; /* offsets of the branch (after z9hG4bK) and the CSeq digits */
   char call_id[32], from_tag[16]; /* hex of 128 and 64 random bits, fixed for life */
   siphb_hmap_node branch_node; /* in the module's branch map while a round is matched */
+  siphb_hmap_node peer_node;   /* in the module's peer map for the probe's life */
   siphb_wheel_node round_node; /* the next round */
   siphb_wheel_node txn_node;   /* Timer E and F in flight, Timer K lingering */
   bool running;
@@ -73,6 +74,7 @@ struct siphb_probe {
 /* The probe module's per-ctx state (its module slot). */
 typedef struct probe_module {
   siphb_hmap branches; /* branch -> probe */
+  siphb_hmap peers;    /* peer -> probes, for siphb_ctx_peer_event() */
 } probe_module;
 
 static inline siphb_probe *probe_of_branch(siphb_hmap_node *n) {
@@ -96,5 +98,10 @@ void siphb_probe_schedule_first(siphb_probe *p, siphb_ms now);
 void siphb_probe_abandon(siphb_probe *p);
 int siphb_probe_rx(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data, size_t len,
                    const siphb_sip_msg *sip, siphb_rx_result *result, siphb_ms now);
+int siphb_probe_peer_event(siphb_ctx *ctx, const siphb_peer *peer, siphb_peer_event what,
+                           siphb_ms now);
+
+/* The probe's entry in the peer map, under its current peer. */
+void siphb_probe_link_peer(siphb_probe *p, probe_module *m);
 
 #endif /* SIPHB_LIB_KEEPALIVE_PROBE_INT_H */

@@ -303,3 +303,42 @@ int siphb_probe_rx(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data, 
   }
   return 0;
 }
+
+/* ---- transport events ------------------------------------------------------------ */
+
+static uint64_t peer_hash(const probe_module *m, const siphb_peer *peer) {
+  uint8_t key[SIPHB_PEER_KEY_SIZE];
+  siphb_peer_key(peer, key);
+  return siphb_hmap_hash(&m->peers, key, sizeof key);
+}
+
+void siphb_probe_link_peer(siphb_probe *p, probe_module *m) {
+  siphb_hmap_insert(&m->peers, &p->peer_node, peer_hash(m, &p->peer));
+}
+
+/* The next probe on `peer` that waits on it, or NULL; lingering branches
+ * on it are dropped on the way (no retransmitted final can come now). */
+static siphb_probe *next_waiting(probe_module *m, const siphb_peer *peer, uint64_t h) {
+  for (siphb_hmap_node *n = siphb_hmap_find(&m->peers, h); n; n = siphb_hmap_find_next(n)) {
+    siphb_probe *p = (siphb_probe *)(void *)((char *)n - offsetof(siphb_probe, peer_node));
+    if (!siphb_peer_equal(&p->peer, peer)) continue;
+    if (p->txn == TXN_LINGER) siphb_probe_abandon(p);
+    if (p->txn == TXN_CALLING || p->txn == TXN_PROCEEDING) return p;
+  }
+  return NULL;
+}
+
+int siphb_probe_peer_event(siphb_ctx *ctx, const siphb_peer *peer, siphb_peer_event what,
+                           siphb_ms now) {
+  (void)what; /* closed, unreachable or never connected: the request is lost alike */
+  probe_module *m = module_of(ctx);
+  if (!m) return 0;
+  uint64_t h = peer_hash(m, peer);
+  /* One at a time, looked up afresh: each event callback may delete or
+   * re-point other probes. A round ended here is no longer waiting. */
+  for (siphb_probe *p; (p = next_waiting(m, peer, h)) != NULL;) {
+    int rv = end_round(p, SIPHB_PROBE_TRANSPORT_ERROR, NULL, now, now);
+    if (rv != 0) return rv;
+  }
+  return 0;
+}

@@ -632,6 +632,51 @@ static void test_set_peer(void **state) {
   siphb_probe_del(P);
 }
 
+/* A transport error for the peer ends its round in flight as
+ * TRANSPORT_ERROR at once (RFC 3261 section 8.1.3.1); a probe on another
+ * peer and a probe between rounds are not touched. */
+static void test_peer_event(void **state) {
+  (void)state;
+  new_probe(&UDP_PEER, NULL);
+  siphb_probe *first = P;
+  siphb_probe_config c;
+  base_config(&c);
+  siphb_probe *other;
+  assert_int_equal(siphb_probe_new(&other, S->ctx, &c, &TCP_PEER, NULL, 0), 0);
+  assert_int_equal(siphb_probe_start(first, 0), 0);
+  assert_int_equal(siphb_probe_start(other, 0), 0);
+  assert_int_equal(sim_run_until(S, 700), 0);
+  assert_int_equal(S->nsends, 3); /* UDP at 0 and 0.5 s, TCP at 0 */
+  assert_int_equal(siphb_ctx_peer_event(S->ctx, &UDP_PEER, SIPHB_PEER_UNREACHABLE, 700), 0);
+  assert_int_equal(S->nrecords, 1);
+  assert_ptr_equal(S->records[0].event.object, first);
+  assert_int_equal(S->records[0].event.u.probe.outcome, SIPHB_PROBE_TRANSPORT_ERROR);
+  assert_int_equal(S->records[0].event.u.probe.transmissions, 2);
+  /* nothing waits on the UDP peer now: a second event changes nothing */
+  assert_int_equal(siphb_ctx_peer_event(S->ctx, &UDP_PEER, SIPHB_PEER_CLOSED, 800), 0);
+  assert_int_equal(S->nrecords, 1);
+  /* the next UDP round follows retry_interval after the error */
+  assert_int_equal(sim_run_until(S, 5700), 0);
+  assert_int_equal(S->sends[S->nsends - 1].at, 5700);
+  siphb_probe_stats st;
+  assert_int_equal(siphb_probe_get_stats(first, &st), 0);
+  assert_int_equal(st.transport_errors, 1);
+  /* the TCP probe's round is still in flight and ends by its own timer */
+  assert_int_equal(sim_run_until(S, 32000), 0);
+  assert_int_equal(S->nrecords, 2);
+  assert_ptr_equal(S->records[1].event.object, other);
+  assert_int_equal(S->records[1].event.u.probe.outcome, SIPHB_PROBE_TIMEOUT);
+  /* bad arguments */
+  assert_int_equal(siphb_ctx_peer_event(NULL, &UDP_PEER, SIPHB_PEER_CLOSED, 32000),
+                   SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_ctx_peer_event(S->ctx, NULL, SIPHB_PEER_CLOSED, 32000),
+                   SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_ctx_peer_event(S->ctx, &UDP_PEER, (siphb_peer_event)3, 32000),
+                   SIPHB_ERR_INVALID_ARGUMENT);
+  siphb_probe_del(first);
+  siphb_probe_del(other);
+}
+
 /* With the default jitter (200 permille) every interval lies in [24 s,
  * 30 s] and they are not all equal. */
 static void test_jitter_range(void **state) {
@@ -743,6 +788,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_stop_from_send, setup, teardown),
       cmocka_unit_test_setup_teardown(test_start_stop_trigger, setup, teardown),
       cmocka_unit_test_setup_teardown(test_set_peer, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_peer_event, setup, teardown),
       cmocka_unit_test_setup_teardown(test_jitter_range, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rtt_statistics, setup, teardown),
       cmocka_unit_test(test_allocation_sweep),
