@@ -5,7 +5,8 @@
  * The request is encoded once (siphb_sip_encode_options) with a Call-ID and
  * From tag drawn at creation; a round rewrites only the 16 hex digits of
  * the branch and the 10 digits of the CSeq in place, so a round costs no
- * encoding and no allocation.
+ * encoding and no allocation. No copy of the caller's texts is kept: to
+ * encode the request for another transport they are read back from it.
  */
 #include "keepalive/probe_int.h"
 
@@ -17,7 +18,8 @@
 /* The first release's struct: a caller's can be no smaller (base/sized.h). */
 #define CONFIG_MIN_SIZE (offsetof(siphb_probe_config, max_forwards) + sizeof(uint32_t))
 
-/* Largest duration a config may ask for: 2^32 ms, about 49 days. */
+/* Largest duration a config may ask for: 2^32 - 1 ms, about 49 days (the
+ * probe keeps durations in 32 bits). */
 #define MAX_DURATION ((siphb_ms)UINT32_MAX)
 
 /* RFC 3261 section 18.1.1: a request within 200 bytes of the path MTU
@@ -116,7 +118,7 @@ static void probe_stop_op(siphb_obj *obj) {
 
 static void probe_destroy_op(siphb_obj *obj) {
   siphb_probe *p = (siphb_probe *)(void *)obj;
-  siphb_alloc_free(siphb_ctx_alloc(obj->ctx), p->text, p->text_size);
+  siphb_alloc_free(siphb_ctx_alloc(obj->ctx), p->request, p->request_size);
   probe_module *m = siphb_ctx_module(obj->ctx, SIPHB_OBJECT_PROBE)->state;
   if (m) {
     siphb_hmap_unreserve(&m->branches, 1);
@@ -143,49 +145,142 @@ static size_t find(const uint8_t *buf, size_t len, const char *lit) {
   return len;
 }
 
-/* The options for the encoder; `cap` 0 and buf NULL ask for the size. */
-static siphb_ssize encode_into(const siphb_probe *p, uint8_t *buf, size_t cap,
-                               siphb_sip_ids *ids, siphb_error_info *err) {
+/* ---- the template ------------------------------------------------------------------ */
+
+/* What the encoder writes besides the fixed text and the numbers. */
+typedef struct probe_texts {
+  siphb_str request_uri, via_host, from_uri, to_uri, contact_uri, user_agent;
+  siphb_str call_id, from_tag;
+} probe_texts;
+
+static bool text_ok(siphb_str s) { return !s.len || (s.ptr && s.len <= PROBE_MAX_TEXT); }
+
+static bool texts_ok(const siphb_probe_config *c) {
+  return text_ok(c->request_uri) && text_ok(c->via_host) && text_ok(c->from_uri) &&
+         text_ok(c->to_uri) && text_ok(c->contact_uri) && text_ok(c->user_agent);
+}
+
+/* The texts back from the template itself, to encode it again for another
+ * transport: the probe keeps no other copy. The slices point into it. */
+static int texts_of_template(const siphb_probe *p, probe_texts *t) {
+  siphb_sip_msg m;
+  if (siphb_sip_parse(&m, p->request, p->request_len, NULL, NULL) < 0)
+    return SIPHB_ERR_INVALID_ARGUMENT; /* cannot happen: siphb encoded it */
+  t->request_uri = m.request_uri;
+  t->via_host = m.via.host;
+  t->from_uri = m.from.uri;
+  t->to_uri = m.to.uri;
+  t->contact_uri = m.contact_count ? m.contact.uri : (siphb_str){NULL, 0};
+  t->user_agent =
+      siphb_sip_msg_has(&m, SIPHB_SIP_HDR_USER_AGENT) ? m.user_agent : (siphb_str){NULL, 0};
+  t->call_id = m.call_id;
+  t->from_tag = m.from.tag;
+  return 0;
+}
+
+/* The request for the probe's peer into buf[0..cap); cap 0 with buf NULL
+ * asks for the size (in err->need). */
+static siphb_ssize encode_into(const siphb_probe *p, const probe_texts *t, uint8_t *buf,
+                               size_t cap, siphb_sip_ids *ids, siphb_error_info *err) {
   /* A placeholder branch: rounds write their own digits over it. */
   static const char branch[] = "z9hG4bK0000000000000000";
   siphb_sip_options o;
   siphb_sip_options_init(&o, sizeof o);
   o.transport = p->peer.transport;
-  o.request_uri = p->texts.request_uri;
-  o.to_uri = p->texts.to_uri;
-  o.from_uri = p->texts.from_uri;
-  o.contact_uri = p->texts.contact_uri;
-  o.user_agent = p->texts.user_agent;
-  o.via_host = p->texts.via_host;
+  o.request_uri = t->request_uri;
+  o.via_host = t->via_host;
+  o.from_uri = t->from_uri;
+  o.to_uri = t->to_uri;
+  o.contact_uri = t->contact_uri;
+  o.user_agent = t->user_agent;
   o.via_port = p->via_port;
   o.rport = p->rport;
   o.max_forwards = p->max_forwards;
   o.cseq = p->cseq;
   if (!p->accept_sdp) o.accept = (siphb_str){NULL, 0};
   o.branch = (siphb_str){branch, PROBE_BRANCH_LEN};
-  o.from_tag = (siphb_str){p->from_tag, sizeof p->from_tag};
-  o.call_id = (siphb_str){p->call_id, sizeof p->call_id};
+  o.from_tag = t->from_tag;
+  o.call_id = t->call_id;
   return siphb_sip_encode_options(buf, cap, &o, ids, err);
 }
 
-/* The size of the request for the probe's peer, or a negative code. */
-static siphb_ssize request_size(const siphb_probe *p) {
-  siphb_error_info err;
-  siphb_ssize n = encode_into(p, NULL, 0, NULL, &err);
-  if (n == SIPHB_ERR_NOBUF) return (siphb_ssize)err.need;
-  return n < 0 ? n : SIPHB_ERR_INVALID_ARGUMENT;
-}
-
-int siphb_probe_encode(siphb_probe *p) {
-  siphb_sip_ids ids;
-  size_t cap = p->text_size - (size_t)(p->request - (uint8_t *)p->text);
-  siphb_ssize n = encode_into(p, p->request, cap, &ids, NULL);
-  if (n < 0) return (int)n;
-  p->request_len = (size_t)n;
-  p->branch_at = (size_t)((const uint8_t *)ids.branch.ptr - p->request) + PROBE_COOKIE_LEN;
-  p->cseq_at = find(p->request, p->request_len, "\r\nCSeq: ") + 8;
+/* Records where the round's fields, the Call-ID and the sent-by host are
+ * in the freshly encoded template. */
+static int locate(siphb_probe *p, const siphb_sip_ids *ids) {
+  const uint8_t *req = p->request;
+  p->branch_at = (uint16_t)((const uint8_t *)ids->branch.ptr - req + PROBE_COOKIE_LEN);
+  p->call_id_at = (uint16_t)((const uint8_t *)ids->call_id.ptr - req);
+  p->cseq_at = (uint16_t)(find(req, p->request_len, "\r\nCSeq: ") + 8);
+  siphb_sip_msg m;
+  if (siphb_sip_parse(&m, req, p->request_len, NULL, NULL) < 0) return SIPHB_ERR_INVALID_ARGUMENT;
+  p->via_host_at = (uint16_t)((const uint8_t *)m.via.host.ptr - req);
+  p->via_host_len = (uint16_t)m.via.host.len;
   SIPHB_ASSERT(p->cseq_at + PROBE_CSEQ_DIGITS <= p->request_len);
   return 0;
+}
+
+/* A new block with the template for the probe's peer (whose transport
+ * token sets the length). The old block, if any, is freed only once the
+ * new one is in place: `t` may point into it. */
+static int build(siphb_probe *p, const probe_texts *t) {
+  siphb_error_info err;
+  siphb_ssize need = encode_into(p, t, NULL, 0, NULL, &err);
+  if (need != SIPHB_ERR_NOBUF) return need < 0 ? (int)need : SIPHB_ERR_INVALID_ARGUMENT;
+  size_t size = err.need;
+  if (p->peer.transport == SIPHB_TRANSPORT_UDP && size > UDP_MAX_REQUEST)
+    return SIPHB_ERR_INVALID_ARGUMENT;
+  siphb_alloc *a = siphb_ctx_alloc(p->base.ctx);
+  uint8_t *block = siphb_alloc_zeroed(a, size);
+  if (!block) return SIPHB_ERR_NOMEM;
+  siphb_sip_ids ids;
+  siphb_ssize n = encode_into(p, t, block, size, &ids, NULL);
+  SIPHB_ASSERT(n == (siphb_ssize)size); /* the size came from the same encoder */
+  uint8_t *old = p->request;
+  size_t old_size = p->request_size;
+  p->request = block;
+  p->request_size = (uint16_t)size;
+  p->request_len = (uint16_t)n;
+  int rv = locate(p, &ids);
+  siphb_alloc_free(a, old, old_size);
+  return rv;
+}
+
+static void take_config(siphb_probe *p, const siphb_probe_config *c) {
+  probe_timing *t = &p->timing;
+  t->interval = (uint32_t)c->interval;
+  t->jitter_permille = (uint16_t)c->jitter_permille;
+  t->start_delay_max = (uint32_t)c->start_delay_max;
+  t->retry_interval = (uint32_t)c->retry_interval;
+  t->t1 = (uint32_t)c->t1;
+  t->t2 = (uint32_t)c->t2;
+  t->t4 = (uint32_t)c->t4;
+  t->timeout = (uint32_t)(c->timeout ? c->timeout : 64 * c->t1);
+  t->alive_classes = (uint8_t)c->alive_classes;
+  memcpy(t->fail_codes, c->fail_codes, sizeof t->fail_codes);
+  t->honour_retry_after = c->honour_retry_after;
+  p->via_port = c->via_port;
+  p->max_forwards = (uint8_t)c->max_forwards;
+  p->rport = c->rport;
+  p->accept_sdp = c->accept_sdp;
+}
+
+/* Everything but the ctx's part: the identifiers and the template. */
+static int probe_setup(siphb_probe *p, const siphb_probe_config *c) {
+  take_config(p, c);
+  /* 128 bits of Call-ID, 64 of From tag (RFC 3261 sections 8.1.1.4, 19.3)
+   * and the first CSeq, in one call. */
+  uint8_t rnd[16 + 8 + 4];
+  int rv = siphb_ctx_random(p->base.ctx, rnd, sizeof rnd);
+  if (rv != 0) return rv < 0 ? rv : SIPHB_ERR_CALLBACK_FAILURE;
+  char call_id[32], tag[16];
+  put_hex(call_id, rnd, 16);
+  put_hex(tag, rnd + 16, 8);
+  uint32_t r;
+  memcpy(&r, rnd + 24, sizeof r);
+  p->cseq = PROBE_CSEQ_FIRST + r % PROBE_CSEQ_FIRST;
+  probe_texts t = {c->request_uri, c->via_host, c->from_uri, c->to_uri, c->contact_uri,
+                   c->user_agent, {call_id, sizeof call_id}, {tag, sizeof tag}};
+  return build(p, &t);
 }
 
 /* The transports whose Via token the encoder knows: not DTLS. */
@@ -193,77 +288,6 @@ static int check_peer(const siphb_peer *peer) {
   if (!peer || (unsigned)peer->transport > (unsigned)SIPHB_TRANSPORT_DTLS)
     return SIPHB_ERR_INVALID_ARGUMENT;
   return peer->transport == SIPHB_TRANSPORT_DTLS ? SIPHB_ERR_UNSUPPORTED : 0;
-}
-
-/* Copies the texts into one block followed by room for the request (sized
- * for the longest Via transport token, so that set_peer never reallocates). */
-static char *copy_texts(siphb_probe *p, const siphb_probe_config *c, char *at) {
-  const siphb_str *from[] = {&c->request_uri, &c->via_host,    &c->from_uri,
-                             &c->to_uri,      &c->contact_uri, &c->user_agent};
-  siphb_str *to[] = {&p->texts.request_uri, &p->texts.via_host,    &p->texts.from_uri,
-                     &p->texts.to_uri,      &p->texts.contact_uri, &p->texts.user_agent};
-  for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) {
-    if (from[i]->len) memcpy(at, from[i]->ptr, from[i]->len);
-    *to[i] = (siphb_str){from[i]->len ? at : NULL, from[i]->len};
-    at += from[i]->len;
-  }
-  return at;
-}
-
-static void take_config(siphb_probe *p, const siphb_probe_config *c) {
-  p->timing.interval = c->interval;
-  p->timing.jitter_permille = c->jitter_permille;
-  p->timing.start_delay_max = c->start_delay_max;
-  p->timing.retry_interval = c->retry_interval;
-  p->timing.t1 = c->t1;
-  p->timing.t2 = c->t2;
-  p->timing.t4 = c->t4;
-  p->timing.timeout = c->timeout ? c->timeout : 64 * c->t1;
-  p->timing.alive_classes = c->alive_classes;
-  memcpy(p->timing.fail_codes, c->fail_codes, sizeof p->timing.fail_codes);
-  p->timing.honour_retry_after = c->honour_retry_after;
-  p->via_port = c->via_port;
-  p->max_forwards = c->max_forwards;
-  p->rport = c->rport;
-  p->accept_sdp = c->accept_sdp;
-}
-
-static bool strs_ok(const siphb_probe_config *c) {
-  const siphb_str s[] = {c->request_uri, c->via_host,    c->from_uri,
-                         c->to_uri,      c->contact_uri, c->user_agent};
-  for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
-    if (s[i].len && (!s[i].ptr || s[i].len > UDP_MAX_REQUEST * 8)) return false;
-  return true;
-}
-
-/* Everything but the ctx's part: the texts, the ids, the template. */
-static int probe_setup(siphb_probe *p, const siphb_probe_config *c, siphb_ctx *ctx) {
-  take_config(p, c);
-  /* 128 bits of Call-ID, 64 of From tag (RFC 3261 sections 8.1.1.4, 19.3)
-   * and the first CSeq, in one call. */
-  uint8_t rnd[16 + 8 + 4];
-  int rv = siphb_ctx_random(ctx, rnd, sizeof rnd);
-  if (rv != 0) return rv < 0 ? rv : SIPHB_ERR_CALLBACK_FAILURE;
-  put_hex(p->call_id, rnd, 16);
-  put_hex(p->from_tag, rnd + 16, 8);
-  uint32_t r;
-  memcpy(&r, rnd + 24, sizeof r);
-  p->cseq = PROBE_CSEQ_FIRST + r % PROBE_CSEQ_FIRST;
-
-  size_t texts = c->request_uri.len + c->via_host.len + c->from_uri.len + c->to_uri.len +
-                 c->contact_uri.len + c->user_agent.len;
-  /* Measure with the texts in place (they are only read). */
-  p->texts = (probe_texts){c->request_uri, c->via_host, c->from_uri,
-                           c->to_uri,      c->contact_uri, c->user_agent};
-  siphb_ssize need = request_size(p);
-  if (need < 0) return (int)need;
-  if (p->peer.transport == SIPHB_TRANSPORT_UDP && (size_t)need > UDP_MAX_REQUEST)
-    return SIPHB_ERR_INVALID_ARGUMENT;
-  p->text_size = texts + (size_t)need + 2; /* "SCTP" is 2 longer than "WS" */
-  p->text = siphb_alloc_zeroed(siphb_ctx_alloc(ctx), p->text_size);
-  if (!p->text) return SIPHB_ERR_NOMEM;
-  p->request = (uint8_t *)copy_texts(p, c, p->text);
-  return siphb_probe_encode(p);
 }
 
 int siphb_probe_new(siphb_probe **out, siphb_ctx *ctx, const siphb_probe_config *cfg_in,
@@ -276,7 +300,7 @@ int siphb_probe_new(siphb_probe **out, siphb_ctx *ctx, const siphb_probe_config 
   rv = siphb_sized_view(cfg_in, &full, sizeof full, CONFIG_MIN_SIZE, config_defaults_fn, &view);
   if (rv != 0) return rv;
   const siphb_probe_config *cfg = view;
-  if (!config_valid(cfg) || !strs_ok(cfg)) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (!config_valid(cfg) || !texts_ok(cfg)) return SIPHB_ERR_INVALID_ARGUMENT;
   siphb_ctx_clock(ctx, now);
 
   probe_module *m;
@@ -300,10 +324,10 @@ int siphb_probe_new(siphb_probe **out, siphb_ctx *ctx, const siphb_probe_config 
   p->peer = *peer;
   siphb_wheel_node_init(&p->round_node, siphb_probe_round_fire);
   siphb_wheel_node_init(&p->txn_node, siphb_probe_txn_fire);
-  p->stats.rtt_last = p->stats.rtt_min = p->stats.srtt = p->stats.rttvar = SIPHB_NEVER;
-  rv = probe_setup(p, cfg, ctx);
+  p->counts.rtt_last = p->counts.rtt_min = p->counts.srtt = p->counts.rttvar = PROBE_NO_RTT;
+  rv = probe_setup(p, cfg);
   if (rv != 0) {
-    siphb_obj_delete(&p->base); /* frees the text block and the reservations */
+    siphb_obj_delete(&p->base); /* frees the block and the reservations */
     return rv;
   }
   siphb_probe_link_peer(p, m);
@@ -347,27 +371,29 @@ int siphb_probe_set_peer(siphb_probe *probe, const siphb_peer *peer, siphb_ms no
   if (!usable(probe)) return SIPHB_ERR_INVALID_ARGUMENT;
   int rv = check_peer(peer);
   if (rv != 0) return rv;
-  siphb_ctx_clock(probe->base.ctx, now);
-  siphb_peer old = probe->peer;
-  probe->peer = *peer;
-  probe_module *m = siphb_ctx_module(probe->base.ctx, SIPHB_OBJECT_PROBE)->state;
-  if (peer->transport != old.transport) {
-    siphb_ssize need = request_size(probe);
-    if (need < 0 || (peer->transport == SIPHB_TRANSPORT_UDP && (size_t)need > UDP_MAX_REQUEST)) {
-      probe->peer = old;
-      return SIPHB_ERR_UNSUPPORTED;
+  now = siphb_ctx_clock(probe->base.ctx, now);
+  if (peer->transport != probe->peer.transport) {
+    /* Another Via token: the template is encoded again from itself, with
+     * the same identifiers. */
+    probe_texts t;
+    rv = texts_of_template(probe, &t);
+    if (rv != 0) return rv;
+    siphb_peer old = probe->peer;
+    probe->peer = *peer;
+    rv = build(probe, &t);
+    if (rv != 0) {
+      probe->peer = old; /* unchanged: the old block stands */
+      return rv == SIPHB_ERR_INVALID_ARGUMENT ? SIPHB_ERR_UNSUPPORTED : rv;
     }
-    siphb_probe_abandon(probe);
-    rv = siphb_probe_encode(probe); /* fits: the block has room for any token */
-    SIPHB_ASSERT(rv == 0);
-  } else {
-    siphb_probe_abandon(probe);
   }
+  siphb_probe_abandon(probe);
+  probe_module *m = siphb_ctx_module(probe->base.ctx, SIPHB_OBJECT_PROBE)->state;
   siphb_hmap_remove(&m->peers, &probe->peer_node);
+  probe->peer = *peer;
   siphb_probe_link_peer(probe, m);
-  /* An abandoned round is replaced by one at the usual time. */
+  /* An abandoned round is replaced by one at once. */
   if (probe->running && !siphb_wheel_node_armed(&probe->round_node))
-    siphb_wheel_arm(siphb_ctx_wheel(probe->base.ctx), &probe->round_node, siphb_ctx_now(probe->base.ctx));
+    siphb_wheel_arm(siphb_ctx_wheel(probe->base.ctx), &probe->round_node, now);
   return 0;
 }
 
@@ -377,9 +403,31 @@ const siphb_peer *siphb_probe_get_peer(const siphb_probe *probe) {
   return probe ? &probe->peer : NULL;
 }
 
+static siphb_ms widen(uint32_t rtt) { return rtt == PROBE_NO_RTT ? SIPHB_NEVER : rtt; }
+
 int siphb_probe_get_stats(const siphb_probe *probe, siphb_probe_stats *st) {
   if (!probe || !st) return SIPHB_ERR_INVALID_ARGUMENT;
-  *st = probe->stats;
+  const probe_counts *c = &probe->counts;
+  memset(st, 0, sizeof *st);
+  st->rounds = c->rounds;
+  st->transmissions = c->transmissions;
+  st->alive = c->alive;
+  st->rejected = c->rejected;
+  st->timeouts = c->timeouts;
+  st->send_failures = c->send_failures;
+  st->transport_errors = c->transport_errors;
+  st->retransmit_failures = c->retransmit_failures;
+  st->provisional = c->provisional;
+  st->late_responses = c->late_responses;
+  st->consecutive_failures = c->consecutive_failures;
+  st->last_status = c->last_status;
+  st->last_outcome = (siphb_probe_outcome)c->last_outcome;
+  st->last_result_at = c->last_result_at;
+  st->rtt_last = widen(c->rtt_last);
+  st->rtt_min = widen(c->rtt_min);
+  st->rtt_max = c->rtt_max;
+  st->srtt = widen(c->srtt);
+  st->rttvar = widen(c->rttvar);
   return 0;
 }
 

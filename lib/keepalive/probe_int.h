@@ -28,48 +28,62 @@
  * Timer K so that retransmitted finals are consumed. */
 typedef enum probe_txn { TXN_NONE = 0, TXN_CALLING, TXN_PROCEEDING, TXN_LINGER } probe_txn;
 
-/* The caller's texts, copied into the probe's text block. */
-typedef struct probe_texts {
-  siphb_str request_uri, via_host, from_uri, to_uri, contact_uri, user_agent;
-} probe_texts;
+/* Longest text the probe accepts: far above any URI or product token, and
+ * small enough that every offset into the request fits 16 bits. */
+#define PROBE_MAX_TEXT 2048
 
-/* The timing and matching part of the config. */
+/* The timing and matching part of the config; durations fit 32 bits
+ * (siphb_probe_new() checks). */
 typedef struct probe_timing {
-  siphb_ms interval, start_delay_max, retry_interval, t1, t2, t4, timeout;
-  uint32_t jitter_permille;
-  uint32_t alive_classes;
-  uint16_t fail_codes[SIPHB_PROBE_FAIL_CODES];
+  uint32_t interval, start_delay_max, retry_interval, t1, t2, t4, timeout;
+  uint16_t jitter_permille;
+  uint8_t alive_classes;
   bool honour_retry_after;
+  uint16_t fail_codes[SIPHB_PROBE_FAIL_CODES];
 } probe_timing;
 
+/* The statistics, compact (32-bit counters wrap after 2^32; RTTs in ms,
+ * PROBE_NO_RTT = none); siphb_probe_get_stats() widens them. */
+#define PROBE_NO_RTT UINT32_MAX
+typedef struct probe_counts {
+  uint32_t rounds, transmissions, alive, rejected, timeouts, send_failures, transport_errors;
+  uint32_t retransmit_failures, provisional, late_responses, consecutive_failures;
+  uint32_t rtt_last, rtt_min, rtt_max, srtt, rttvar;
+  uint16_t last_status;
+  uint8_t last_outcome; /* a siphb_probe_outcome */
+  siphb_ms last_result_at;
+} probe_counts;
+
+/* A probe, about 0.5 KiB with its request (bench/bench_probe.c measures
+ * it): the texts and identifiers live in the request itself. */
 struct siphb_probe {
   siphb_obj base; /* first: the handle is the object */
   siphb_peer peer;
-  probe_texts texts;
   probe_timing timing;
+  probe_counts counts;
   uint16_t via_port;
-  uint32_t max_forwards;
+  uint8_t max_forwards;
   bool rport, accept_sdp;
-  char *text;       /* texts, then the request: one allocation */
-  size_t text_size;
+  bool running;
+  uint8_t txn;      /* a probe_txn */
   uint8_t *request; /* the encoded OPTIONS; branch and CSeq rewritten per round */
-  size_t request_len;
-  size_t branch_at, cseq_at; /* offsets of the branch (after z9hG4bK) and the CSeq digits */
-  char call_id[32], from_tag[16]; /* hex of 128 and 64 random bits, fixed for life */
+  uint16_t request_size, request_len; /* allocated, used (equal but for a moment) */
+  /* offsets in the request: the branch digits (after z9hG4bK), the CSeq
+   * digits, the Call-ID (32 hex digits), the sent-by host (IPv6 without
+   * brackets) */
+  uint16_t branch_at, cseq_at, call_id_at, via_host_at, via_host_len;
+  uint32_t cseq;
+  uint32_t transmissions; /* of the round in flight */
+  uint32_t timer_e;       /* the current retransmission interval */
   siphb_hmap_node branch_node; /* in the module's branch map while a round is matched */
   siphb_hmap_node peer_node;   /* in the module's peer map for the probe's life */
   siphb_wheel_node round_node; /* the next round */
   siphb_wheel_node txn_node;   /* Timer E and F in flight, Timer K lingering */
-  bool running;
-  probe_txn txn;
-  uint32_t cseq;
-  uint32_t transmissions; /* of the round in flight */
   siphb_ms round_start;   /* first transmission of the round in flight */
-  siphb_ms timer_e;       /* the current retransmission interval */
   siphb_ms timeout_at;    /* Timer F */
   siphb_ms retry_after_until;
-  siphb_probe_stats stats;
 };
+
 
 /* The probe module's per-ctx state (its module slot). */
 typedef struct probe_module {
@@ -85,10 +99,6 @@ static inline siphb_probe *probe_of_branch(siphb_hmap_node *n) {
  * the ctx's first probe. Returns 0, SIPHB_ERR_NOMEM or a callback failure
  * from `random` (the map's key). */
 int siphb_probe_module(siphb_ctx *ctx, probe_module **out);
-
-/* Encodes the request template for the probe's peer transport into
- * p->request (which has room for it). Returns 0 or the encoder's code. */
-int siphb_probe_encode(siphb_probe *p);
 
 /* probe_round.c: the wheel callbacks, the first round, abandoning one, and
  * the receive hook for SIP responses. */

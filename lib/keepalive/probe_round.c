@@ -58,34 +58,34 @@ static siphb_probe_outcome outcome_of(const siphb_probe *p, unsigned status) {
 
 /* RFC 6298 section 2: the first sample sets SRTT = R, RTTVAR = R/2; later
  * ones RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R|, SRTT = 7/8 SRTT + 1/8 R. */
-static void sample_rtt(siphb_probe_stats *st, siphb_ms rtt, bool karn_ok) {
-  st->rtt_last = rtt;
-  if (st->rtt_min == SIPHB_NEVER || rtt < st->rtt_min) st->rtt_min = rtt;
-  if (rtt > st->rtt_max) st->rtt_max = rtt;
+static void sample_rtt(probe_counts *c, uint32_t rtt, bool karn_ok) {
+  c->rtt_last = rtt;
+  if (c->rtt_min == PROBE_NO_RTT || rtt < c->rtt_min) c->rtt_min = rtt;
+  if (rtt > c->rtt_max) c->rtt_max = rtt;
   if (!karn_ok) return; /* Karn: a retransmitted round's response is ambiguous */
-  if (st->srtt == SIPHB_NEVER) {
-    st->srtt = rtt;
-    st->rttvar = rtt / 2;
+  if (c->srtt == PROBE_NO_RTT) {
+    c->srtt = rtt;
+    c->rttvar = rtt / 2;
     return;
   }
-  siphb_ms diff = st->srtt > rtt ? st->srtt - rtt : rtt - st->srtt;
-  st->rttvar = (3 * st->rttvar + diff) / 4;
-  st->srtt = (7 * st->srtt + rtt) / 8;
+  uint64_t diff = c->srtt > rtt ? c->srtt - rtt : rtt - c->srtt;
+  c->rttvar = (uint32_t)((3 * (uint64_t)c->rttvar + diff) / 4);
+  c->srtt = (uint32_t)((7 * (uint64_t)c->srtt + rtt) / 8);
 }
 
-static void count(siphb_probe_stats *st, siphb_probe_outcome o, unsigned status, siphb_ms now) {
-  st->rounds++;
+static void count(probe_counts *c, siphb_probe_outcome o, unsigned status, siphb_ms now) {
+  c->rounds++;
   switch (o) {
-  case SIPHB_PROBE_ALIVE: st->alive++; break;
-  case SIPHB_PROBE_REJECTED: st->rejected++; break;
-  case SIPHB_PROBE_TIMEOUT: st->timeouts++; break;
-  case SIPHB_PROBE_SEND_FAILED: st->send_failures++; break;
-  case SIPHB_PROBE_TRANSPORT_ERROR: st->transport_errors++; break;
+  case SIPHB_PROBE_ALIVE: c->alive++; break;
+  case SIPHB_PROBE_REJECTED: c->rejected++; break;
+  case SIPHB_PROBE_TIMEOUT: c->timeouts++; break;
+  case SIPHB_PROBE_SEND_FAILED: c->send_failures++; break;
+  case SIPHB_PROBE_TRANSPORT_ERROR: c->transport_errors++; break;
   }
-  st->consecutive_failures = o == SIPHB_PROBE_ALIVE ? 0 : st->consecutive_failures + 1;
-  st->last_status = status;
-  st->last_outcome = o;
-  st->last_result_at = now;
+  c->consecutive_failures = o == SIPHB_PROBE_ALIVE ? 0 : c->consecutive_failures + 1;
+  c->last_status = (uint16_t)status;
+  c->last_outcome = (uint8_t)o;
+  c->last_result_at = now;
 }
 
 /* When the next round starts: `interval` after this one started if it was
@@ -104,9 +104,10 @@ static int end_round(siphb_probe *p, siphb_probe_outcome o, const siphb_sip_msg 
   siphb_ctx *ctx = p->base.ctx;
   unsigned status = msg ? msg->status : 0;
   siphb_ms rtt = msg ? now - p->round_start : SIPHB_NEVER;
-  count(&p->stats, o, status, now);
+  count(&p->counts, o, status, now);
   if (msg) {
-    sample_rtt(&p->stats, rtt, p->transmissions == 1);
+    /* rtt < timeout, which fits 32 bits */
+    sample_rtt(&p->counts, (uint32_t)rtt, p->transmissions == 1);
     /* Section 20.33: no request before Retry-After has passed. A response
      * without one ends an earlier one's hold. */
     p->retry_after_until = 0;
@@ -133,10 +134,10 @@ static int end_round(siphb_probe *p, siphb_probe_outcome o, const siphb_sip_msg 
   e->status = status;
   e->transmissions = p->transmissions;
   e->cseq = p->cseq;
-  e->consecutive_failures = p->stats.consecutive_failures;
+  e->consecutive_failures = p->counts.consecutive_failures;
   e->sent_at = p->round_start;
   e->rtt = rtt;
-  e->srtt = p->stats.srtt;
+  e->srtt = p->counts.srtt == PROBE_NO_RTT ? SIPHB_NEVER : p->counts.srtt;
   e->retry_after_until = p->retry_after_until;
   if (msg) e->reason_phrase = msg->reason;
   e->response = msg;
@@ -156,7 +157,7 @@ static int transmit(siphb_probe *p) {
   info.attempt = p->transmissions;
   info.ref = p->cseq;
   p->transmissions++;
-  p->stats.transmissions++;
+  p->counts.transmissions++;
   return siphb_ctx_send(p->base.ctx, &info, p->request, p->request_len);
 }
 
@@ -174,13 +175,14 @@ static int new_round(siphb_probe *p, siphb_ms now) {
   uint8_t rnd[8];
   int rv = siphb_ctx_random(p->base.ctx, rnd, sizeof rnd);
   if (rv != 0) return rv < 0 ? rv : SIPHB_ERR_CALLBACK_FAILURE;
-  uint8_t *b = p->request + p->branch_at;
+  uint8_t *req = p->request;
+  uint8_t *b = req + p->branch_at;
   for (size_t i = 0; i < sizeof rnd; i++) {
     b[2 * i] = (uint8_t)digits[rnd[i] >> 4];
     b[2 * i + 1] = (uint8_t)digits[rnd[i] & 15];
   }
   p->cseq = p->cseq >= PROBE_CSEQ_LAST ? PROBE_CSEQ_FIRST : p->cseq + 1;
-  put_cseq(p->request + p->cseq_at, p->cseq);
+  put_cseq(req + p->cseq_at, p->cseq);
   probe_module *m = module_of(p->base.ctx);
   siphb_hmap_insert(&m->branches, &p->branch_node,
                     siphb_hmap_hash(&m->branches, branch_of(p), PROBE_BRANCH_LEN));
@@ -225,15 +227,15 @@ int siphb_probe_txn_fire(siphb_wheel_node *node, siphb_ms now, void *arg) {
   if (due >= p->timeout_at) return end_round(p, SIPHB_PROBE_TIMEOUT, NULL, p->timeout_at, now);
   /* Calling doubles E up to T2; Proceeding keeps it at T2. Armed before
    * the send, as in a new round. */
-  siphb_ms e = p->txn == TXN_PROCEEDING ? p->timing.t2 : 2 * p->timer_e;
-  p->timer_e = e < p->timing.t2 ? e : p->timing.t2;
+  siphb_ms e = p->txn == TXN_PROCEEDING ? p->timing.t2 : 2 * (siphb_ms)p->timer_e;
+  p->timer_e = e < p->timing.t2 ? (uint32_t)e : p->timing.t2;
   siphb_ms next = add_ms(due, p->timer_e);
   siphb_wheel_arm(siphb_ctx_wheel(p->base.ctx), &p->txn_node,
                   next < p->timeout_at ? next : p->timeout_at);
   /* Timer E: the same bytes again; a refused retransmission is a loss. */
   int rv = transmit(p);
   if (rv == SIPHB_ERR_SEND) {
-    if (!siphb_obj_dead(&p->base)) p->stats.retransmit_failures++;
+    if (!siphb_obj_dead(&p->base)) p->counts.retransmit_failures++;
     return 0;
   }
   return rv;
@@ -262,21 +264,20 @@ static bool ieq(siphb_str a, siphb_str b) {
  * taken. */
 static bool same_transaction(const siphb_probe *p, const siphb_sip_msg *m) {
   if (m->cseq_method_id != SIPHB_SIP_METHOD_OPTIONS || m->cseq != p->cseq) return false;
-  if (!str_eq(m->call_id, p->call_id, sizeof p->call_id)) return false;
-  siphb_str host = p->texts.via_host; /* the parser gives IPv6 without brackets */
-  if (host.len >= 2 && host.ptr[0] == '[') host = (siphb_str){host.ptr + 1, host.len - 2};
-  if (!ieq(m->via.host, host)) return false;
+  const char *req = (const char *)p->request;
+  if (!str_eq(m->call_id, req + p->call_id_at, 32)) return false;
+  if (!ieq(m->via.host, (siphb_str){req + p->via_host_at, p->via_host_len})) return false;
   return p->via_port ? m->via.has_port && m->via.port == p->via_port : !m->via.has_port;
 }
 
 static int on_response(siphb_probe *p, const siphb_sip_msg *m, siphb_ms now) {
   if (p->txn == TXN_LINGER) {
-    if (m->status >= 200) p->stats.late_responses++; /* a retransmitted final */
+    if (m->status >= 200) p->counts.late_responses++; /* a retransmitted final */
     return 0;
   }
   if (m->status < 200) {
     /* Section 17.1.2.2: Proceeding; the next Timer E is T2. */
-    p->stats.provisional++;
+    p->counts.provisional++;
     if (p->txn == TXN_CALLING) p->txn = TXN_PROCEEDING;
     return 0;
   }
