@@ -98,6 +98,24 @@ static void assert_same_kernel(int fd, kernel_opts before) {
                 before.user_timeout);
 }
 
+/* What siphb_tcp_keepalive_read() reports: the same values, idle and
+ * interval in ms. */
+static void assert_read(int fd, int keepalive, siphb_ms idle, siphb_ms interval, uint32_t count,
+                        siphb_ms user_timeout) {
+  siphb_tcp_keepalive_config got;
+  siphb_error_info err;
+  memset(&got, 0xAB, sizeof got);
+  siphb_tcp_keepalive_config_init(&got, sizeof got);
+  memset(&err, 0xAA, sizeof err);
+  assert_int_equal(siphb_tcp_keepalive_read(fd, &got, &err), keepalive);
+  assert_int_equal(err.code, 0);
+  assert_int_equal(got.size, sizeof got);
+  assert_int_equal(got.idle, idle);
+  assert_int_equal(got.interval, interval);
+  assert_int_equal(got.count, count);
+  assert_int_equal(got.user_timeout, user_timeout);
+}
+
 static void setopt_int(int fd, int level, int name, int v) {
   assert_int_equal(setsockopt(fd, level, name, &v, sizeof v), 0);
 }
@@ -125,10 +143,12 @@ static void test_defaults(void **state) {
   assert_int_equal(c.interval, 10000);
   assert_int_equal(c.count, 3);
   assert_int_equal(c.user_timeout, 0);
-  /* a fresh socket: off (RFC 9293 section 3.8.4: MUST default to off) */
-  siphb_tcp_keepalive_config got;
-  siphb_tcp_keepalive_config_init(&got, sizeof got);
-  assert_int_equal(siphb_tcp_keepalive_read(p->client, &got, NULL), 0);
+  /* a fresh socket: off (RFC 9293 section 3.8.4: MUST default to off),
+   * with the kernel's default schedule (tcp(7): 7200 s, 75 s, 9) */
+  kernel_opts k = kernel_of(p->client);
+  assert_int_equal(k.keepalive, 0);
+  assert_read(p->client, 0, (siphb_ms)k.idle * 1000, (siphb_ms)k.intvl * 1000, (uint32_t)k.cnt,
+              (siphb_ms)k.user_timeout);
   siphb_error_info err;
   memset(&err, 0xAA, sizeof err);
   assert_int_equal(siphb_tcp_keepalive_apply(p->client, &c, &err), 0);
@@ -136,58 +156,58 @@ static void test_defaults(void **state) {
   assert_null(err.message);
   /* 30 s, 10 s, 3 probes; the user timeout is the natural 30 + 3 * 10 s */
   assert_kernel(p->client, 1, 30, 10, 3, 60000);
-  assert_int_equal(siphb_tcp_keepalive_read(p->client, &got, &err), 1);
-  assert_int_equal(got.size, sizeof got);
-  assert_int_equal(got.idle, 30000);
-  assert_int_equal(got.interval, 10000);
-  assert_int_equal(got.count, 3);
-  assert_int_equal(got.user_timeout, 60000);
+  assert_read(p->client, 1, 30000, 10000, 3, 60000);
 }
 
-static void test_rounding_and_limits(void **state) {
+/* A config and what the kernel must hold after applying it. */
+typedef struct schedule_case {
+  siphb_ms idle, interval;
+  uint32_t count;
+  siphb_ms user_timeout;
+  int k_idle, k_intvl, k_cnt, k_user_timeout; /* s, s, probes, ms */
+} schedule_case;
+
+static const schedule_case schedules[] = {
+    /* seconds rounded up: 1500 ms is 2 s, 1 ms and 999 ms are 1 s; the
+     * natural user timeout follows the rounded values */
+    {1500, 1, 7, 0, 2, 1, 7, (2 + 1 * 7) * 1000},
+    {10000, 999, 1, 0, 10, 1, 1, 11000},
+    {1001, 2999, 2, 0, 2, 3, 2, 8000},
+    /* the limits: 32767 s and 127 probes; larger values are lowered, and
+     * the natural bound stops at 2^31-1 ms */
+    {(siphb_ms)SIPHB_TCP_KEEPALIVE_MAX_SECONDS * 1000, 32767001, 127, 0, 32767, 32767, 127,
+     SIPHB_TCP_KEEPALIVE_MAX_USER_TIMEOUT},
+    {SIPHB_NEVER, UINT64_MAX - 1, UINT32_MAX, 5000, 32767, 32767, 127, 5000},
+    /* an explicit user timeout, to the millisecond (the kernel takes ms),
+     * up to the largest */
+    {20000, 5000, 4, 12345, 20, 5, 4, 12345},
+    {25000, 6000, 2, SIPHB_TCP_KEEPALIVE_MAX_USER_TIMEOUT, 25, 6, 2,
+     SIPHB_TCP_KEEPALIVE_MAX_USER_TIMEOUT},
+    {25000, 6000, 2, 0, 25, 6, 2, 37000},
+};
+
+static void test_schedules(void **state) {
   pair *p = *state;
-  /* 1500 ms is 2 s, 1 ms is 1 s, 10000 ms stays 10 s; 999 ms is 1 s */
-  siphb_tcp_keepalive_config c = config(1500, 1, 7, 0);
-  assert_int_equal(siphb_tcp_keepalive_apply(p->server, &c, NULL), 0);
-  assert_kernel(p->server, 1, 2, 1, 7, (2 + 1 * 7) * 1000);
-  c = config(10000, 999, 1, 0);
-  assert_int_equal(siphb_tcp_keepalive_apply(p->server, &c, NULL), 0);
-  assert_kernel(p->server, 1, 10, 1, 1, 11000);
-  /* the kernel's limits: 32767 s and 127 probes (larger values lowered) */
-  c = config((siphb_ms)SIPHB_TCP_KEEPALIVE_MAX_SECONDS * 1000, 32767001, 127, 0);
-  assert_int_equal(siphb_tcp_keepalive_apply(p->server, &c, NULL), 0);
-  assert_kernel(p->server, 1, 32767, 32767, 127, SIPHB_TCP_KEEPALIVE_MAX_USER_TIMEOUT);
-  c = config(SIPHB_NEVER, UINT64_MAX - 1, UINT32_MAX, 5000);
-  assert_int_equal(siphb_tcp_keepalive_apply(p->server, &c, NULL), 0);
-  assert_kernel(p->server, 1, 32767, 32767, 127, 5000);
-  siphb_tcp_keepalive_config got;
-  siphb_tcp_keepalive_config_init(&got, sizeof got);
-  assert_int_equal(siphb_tcp_keepalive_read(p->server, &got, NULL), 1);
-  assert_int_equal(got.idle, 32767000);
-  assert_int_equal(got.interval, 32767000);
-  assert_int_equal(got.count, 127);
-  assert_int_equal(got.user_timeout, 5000);
+  for (size_t i = 0; i < sizeof schedules / sizeof schedules[0]; i++) {
+    const schedule_case *t = &schedules[i];
+    siphb_tcp_keepalive_config c = config(t->idle, t->interval, t->count, t->user_timeout);
+    assert_int_equal(siphb_tcp_keepalive_apply(p->server, &c, NULL), 0);
+    assert_kernel(p->server, 1, t->k_idle, t->k_intvl, t->k_cnt, t->k_user_timeout);
+    assert_read(p->server, 1, (siphb_ms)t->k_idle * 1000, (siphb_ms)t->k_intvl * 1000,
+                (uint32_t)t->k_cnt, (siphb_ms)t->k_user_timeout);
+  }
 }
 
-static void test_user_timeout(void **state) {
+static void test_user_timeout_left_alone(void **state) {
   pair *p = *state;
-  /* explicit, to the millisecond (the kernel takes ms) */
-  siphb_tcp_keepalive_config c = config(20000, 5000, 4, 12345);
-  assert_int_equal(siphb_tcp_keepalive_apply(p->client, &c, NULL), 0);
-  assert_kernel(p->client, 1, 20, 5, 4, 12345);
-  /* SIPHB_NEVER leaves the kernel's value alone */
+  /* SIPHB_NEVER leaves the kernel's value as it is, whatever it is */
   setopt_int(p->client, IPPROTO_TCP, TCP_USER_TIMEOUT, 4321);
-  c = config(25000, 6000, 2, SIPHB_NEVER);
+  siphb_tcp_keepalive_config c = config(25000, 6000, 2, SIPHB_NEVER);
   assert_int_equal(siphb_tcp_keepalive_apply(p->client, &c, NULL), 0);
   assert_kernel(p->client, 1, 25, 6, 2, 4321);
-  /* the largest explicit one */
-  c = config(25000, 6000, 2, SIPHB_TCP_KEEPALIVE_MAX_USER_TIMEOUT);
+  setopt_int(p->client, IPPROTO_TCP, TCP_USER_TIMEOUT, 0);
   assert_int_equal(siphb_tcp_keepalive_apply(p->client, &c, NULL), 0);
-  assert_kernel(p->client, 1, 25, 6, 2, SIPHB_TCP_KEEPALIVE_MAX_USER_TIMEOUT);
-  /* 0: the natural bound again */
-  c = config(25000, 6000, 2, 0);
-  assert_int_equal(siphb_tcp_keepalive_apply(p->client, &c, NULL), 0);
-  assert_kernel(p->client, 1, 25, 6, 2, 37000);
+  assert_kernel(p->client, 1, 25, 6, 2, 0);
 }
 
 /* ---- refusals ---------------------------------------------------------------------- */
@@ -390,8 +410,8 @@ static void test_failure_part_way_restores(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_defaults, setup_pair, teardown_pair),
-      cmocka_unit_test_setup_teardown(test_rounding_and_limits, setup_pair, teardown_pair),
-      cmocka_unit_test_setup_teardown(test_user_timeout, setup_pair, teardown_pair),
+      cmocka_unit_test_setup_teardown(test_schedules, setup_pair, teardown_pair),
+      cmocka_unit_test_setup_teardown(test_user_timeout_left_alone, setup_pair, teardown_pair),
       cmocka_unit_test_setup_teardown(test_invalid_fields_refused, setup_pair, teardown_pair),
       cmocka_unit_test_setup_teardown(test_sizes, setup_pair, teardown_pair),
       cmocka_unit_test(test_not_a_socket),
