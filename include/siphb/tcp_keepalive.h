@@ -110,9 +110,10 @@ typedef struct siphb_tcp_keepalive_config {
 SIPHB_EXTERN void siphb_tcp_keepalive_config_init(siphb_tcp_keepalive_config *cfg, size_t size);
 
 /*
- * Turns on keep-alives on a connected (or listening: accepted sockets
- * inherit the options on Linux and the BSDs) TCP socket with cfg's
- * schedule: SO_KEEPALIVE, TCP_KEEPIDLE (TCP_KEEPALIVE on macOS),
+ * Turns on keep-alives on a connected TCP socket with cfg's schedule (or
+ * on a listening one: on Linux the connections it accepts afterwards
+ * inherit the options, as tests/hosted checks; elsewhere apply to each
+ * accepted socket): SO_KEEPALIVE, TCP_KEEPIDLE (TCP_KEEPALIVE on macOS),
  * TCP_KEEPINTVL, TCP_KEEPCNT and, as user_timeout says, TCP_USER_TIMEOUT.
  * err (optional) is cleared first.
  *

@@ -210,6 +210,26 @@ static void test_user_timeout_left_alone(void **state) {
   assert_kernel(p->client, 1, 25, 6, 2, 0);
 }
 
+/* The header's claim for listening sockets: what is applied to the
+ * listener, the connections it accepts afterwards have from the start. */
+static void test_accepted_inherit(void **state) {
+  pair *p = *state;
+  siphb_tcp_keepalive_config c = config(45000, 7000, 4, 0);
+  assert_int_equal(siphb_tcp_keepalive_apply(p->listener, &c, NULL), 0);
+  struct sockaddr_in a;
+  socklen_t len = sizeof a;
+  assert_int_equal(getsockname(p->listener, (struct sockaddr *)&a, &len), 0);
+  int client = socket(AF_INET, SOCK_STREAM, 0);
+  assert_true(client >= 0);
+  assert_int_equal(connect(client, (struct sockaddr *)&a, sizeof a), 0);
+  int server = accept(p->listener, NULL, NULL);
+  assert_true(server >= 0);
+  assert_kernel(server, 1, 45, 7, 4, 73000);
+  assert_int_equal(getopt_int(client, SOL_SOCKET, SO_KEEPALIVE), 0); /* the other end: its own */
+  close(client);
+  close(server);
+}
+
 /* ---- refusals ---------------------------------------------------------------------- */
 
 static void expect_refused(int fd, const siphb_tcp_keepalive_config *c, int code,
@@ -412,6 +432,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_defaults, setup_pair, teardown_pair),
       cmocka_unit_test_setup_teardown(test_schedules, setup_pair, teardown_pair),
       cmocka_unit_test_setup_teardown(test_user_timeout_left_alone, setup_pair, teardown_pair),
+      cmocka_unit_test_setup_teardown(test_accepted_inherit, setup_pair, teardown_pair),
       cmocka_unit_test_setup_teardown(test_invalid_fields_refused, setup_pair, teardown_pair),
       cmocka_unit_test_setup_teardown(test_sizes, setup_pair, teardown_pair),
       cmocka_unit_test(test_not_a_socket),
