@@ -114,8 +114,10 @@ SIPHB_EXTERN void siphb_tcp_keepalive_config_init(siphb_tcp_keepalive_config *cf
  * on a listening one: on Linux the connections it accepts afterwards
  * inherit the options, as tests/hosted checks; elsewhere apply to each
  * accepted socket): SO_KEEPALIVE, TCP_KEEPIDLE (TCP_KEEPALIVE on macOS),
- * TCP_KEEPINTVL, TCP_KEEPCNT and, as user_timeout says, TCP_USER_TIMEOUT.
- * err (optional) is cleared first.
+ * TCP_KEEPINTVL, TCP_KEEPCNT and, as user_timeout says, TCP_USER_TIMEOUT,
+ * each only where the platform's headers define it (on Windows the SDK
+ * does from Windows 10 1709 on; mingw-w64's headers do not, so a mingw
+ * build answers SIPHB_ERR_UNSUPPORTED). err (optional) is cleared first.
  *
  * Returns:
  *   0;

@@ -39,7 +39,11 @@ static const siphb_tcp_keepalive_config config_defaults = {
 /* The options, in the order apply sets them: the schedule before
  * SO_KEEPALIVE, so that probing starts with it in place. The idle time is
  * TCP_KEEPIDLE on Linux, the BSDs and Windows, TCP_KEEPALIVE on macOS
- * (tcp(4) of Darwin), both in seconds. */
+ * (tcp(4) of Darwin), both in seconds. The Windows SDK's ws2ipdef.h has
+ * TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT (Windows 10 1709 on); the
+ * headers of mingw-w64 12 have none of them, so a mingw build compiles
+ * (checked with x86_64-w64-mingw32-gcc) and refuses with
+ * SIPHB_ERR_UNSUPPORTED. */
 enum { OPT_IDLE, OPT_INTVL, OPT_CNT, OPT_USER_TIMEOUT, OPT_KEEPALIVE, OPT_N };
 
 #if defined(TCP_KEEPIDLE)
