@@ -116,6 +116,10 @@ typedef enum siphb_error {
   SIPHB_ERR_UNSUPPORTED = -8,      /* feature not built in or not supported */
   SIPHB_ERR_SEND = -9,             /* returned by a send callback: this send failed,
                                       the ctx carries on and reports it */
+  /* -10 and -11 are planned (docs/API-PLAN.md). */
+  SIPHB_ERR_OS = -12,              /* the operating system refused a call (the
+                                      hosted helpers, e.g. siphb/tcp_keepalive.h);
+                                      siphb_error_info.message names call and errno */
 
   /* SIP parser (siphb/sip.h). Each names what made an indexed field wrong
    * or ambiguous; siphb_error_info.offset says where. */

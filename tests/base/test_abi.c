@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 #include <siphb/siphb.h>
+#include <siphb/tcp_keepalive.h> /* hosted-only, not in the umbrella */
 
 #include "quietctx.h"
 
@@ -71,6 +72,7 @@ static void sip_options_init(void *s, size_t n) { siphb_sip_options_init(s, n); 
 static void sip_response_init(void *s, size_t n) { siphb_sip_response_init(s, n); }
 static void stun_parse_config_init(void *s, size_t n) { siphb_stun_parse_config_init(s, n); }
 static void probe_config_init(void *s, size_t n) { siphb_probe_config_init(s, n); }
+static void tcp_keepalive_config_init(void *s, size_t n) { siphb_tcp_keepalive_config_init(s, n); }
 
 static void test_inputs_start_with_their_size(void **state) {
   (void)state;
@@ -81,6 +83,7 @@ static void test_inputs_start_with_their_size(void **state) {
   assert_int_equal(offsetof(siphb_sip_response, size), 0);
   assert_int_equal(offsetof(siphb_stun_parse_config, size), 0);
   assert_int_equal(offsetof(siphb_probe_config, size), 0);
+  assert_int_equal(offsetof(siphb_tcp_keepalive_config, size), 0);
   check_init(ctx_config_init, sizeof(siphb_ctx_config));
   check_init(callbacks_init, sizeof(siphb_callbacks));
   check_init(sip_parse_config_init, sizeof(siphb_sip_parse_config));
@@ -88,6 +91,7 @@ static void test_inputs_start_with_their_size(void **state) {
   check_init(sip_response_init, sizeof(siphb_sip_response));
   check_init(stun_parse_config_init, sizeof(siphb_stun_parse_config));
   check_init(probe_config_init, sizeof(siphb_probe_config));
+  check_init(tcp_keepalive_config_init, sizeof(siphb_tcp_keepalive_config));
 }
 
 static int ctx_new_with(const siphb_ctx_config *cfg, const siphb_callbacks *cb) {
@@ -127,6 +131,27 @@ static void test_ctx_config_and_callbacks_by_size(void **state) {
   ncfg.bytes[sizeof *cfg + 5] = 0;
   ncb.bytes[sizeof *cb + 31] = 1;
   assert_int_equal(ctx_new_with(cfg, cb), SIPHB_ERR_UNSUPPORTED);
+}
+
+/* The config is judged before the socket is looked at, so descriptor -1
+ * shows which sizes pass: those reach the OS, which says EBADF. */
+static void test_tcp_keepalive_config_by_size(void **state) {
+  (void)state;
+  newer n;
+  siphb_tcp_keepalive_config *cfg = (siphb_tcp_keepalive_config *)(void *)&n;
+  siphb_error_info err;
+  siphb_tcp_keepalive_config_init(cfg, sizeof *cfg);
+  assert_int_equal(siphb_tcp_keepalive_apply(-1, cfg, &err), SIPHB_ERR_OS);
+  set_size_field(cfg, 0);
+  assert_int_equal(siphb_tcp_keepalive_apply(-1, cfg, &err), SIPHB_ERR_INVALID_ARGUMENT);
+  assert_non_null(strstr(err.message, "not initialised"));
+  siphb_tcp_keepalive_config_init(cfg, sizeof *cfg + 16);
+  assert_int_equal(siphb_tcp_keepalive_apply(-1, cfg, &err), SIPHB_ERR_OS);
+  n.bytes[sizeof *cfg + 15] = 1;
+  assert_int_equal(siphb_tcp_keepalive_apply(-1, cfg, &err), SIPHB_ERR_UNSUPPORTED);
+  /* an output too: read refuses size 0 and writes nothing */
+  set_size_field(cfg, 0);
+  assert_int_equal(siphb_tcp_keepalive_read(-1, cfg, &err), SIPHB_ERR_INVALID_ARGUMENT);
 }
 
 static const char response[] =
@@ -402,6 +427,7 @@ int main(void) {
       cmocka_unit_test(test_sip_parse_config_by_size),
       cmocka_unit_test(test_encoder_inputs_by_size),
       cmocka_unit_test(test_probe_config_by_size),
+      cmocka_unit_test(test_tcp_keepalive_config_by_size),
       cmocka_unit_test(test_sip_outputs_have_zeroed_room),
       cmocka_unit_test(test_stun_and_stream_outputs_have_zeroed_room),
       cmocka_unit_test(test_layouts),
