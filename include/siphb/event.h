@@ -14,6 +14,7 @@
 
 #include <siphb/common.h>
 #include <siphb/probe_types.h>
+#include <siphb/reg_types.h>
 #include <siphb/timer_types.h>
 
 #ifdef __cplusplus
@@ -26,7 +27,7 @@ typedef enum siphb_object_kind {
   SIPHB_OBJECT_TIMER = 1,
   SIPHB_OBJECT_PROBE = 2,    /* SIP OPTIONS reachability (siphb/probe.h) */
   SIPHB_OBJECT_FLOW = 3,     /* planned: RFC 5626 flow keepalive */
-  SIPHB_OBJECT_REG = 4,      /* planned: REGISTER refresh timing */
+  SIPHB_OBJECT_REG = 4,      /* REGISTER refresh timing (siphb/reg.h) */
   SIPHB_OBJECT_PACER = 5,    /* planned: server-side mass keepalive */
   SIPHB_OBJECT_HEALTH = 6,   /* planned: health state machine */
   SIPHB_OBJECT_FAILOVER = 7, /* planned: failover policy */
@@ -40,7 +41,12 @@ typedef enum siphb_object_kind {
 typedef enum siphb_event_type {
   SIPHB_EVENT_NONE = 0,
   SIPHB_EVENT_TIMER = 1,         /* a siphb_timer fired: payload u.timer */
-  SIPHB_EVENT_PROBE_RESULT = 100 /* a probe round ended: payload u.probe */
+  SIPHB_EVENT_PROBE_RESULT = 100, /* a probe round ended: payload u.probe */
+  SIPHB_EVENT_REG_REFRESH_DUE = 300, /* siphb/reg.h; payload u.reg for 300-304 */
+  SIPHB_EVENT_REG_REGISTERED = 301,
+  SIPHB_EVENT_REG_FAILED = 302,
+  SIPHB_EVENT_REG_EXPIRED = 303,
+  SIPHB_EVENT_REG_UNREGISTERED = 304
 } siphb_event_type;
 
 typedef struct siphb_event {
@@ -53,6 +59,7 @@ typedef struct siphb_event {
   union {
     siphb_event_timer timer;
     siphb_event_probe probe;
+    siphb_event_reg reg;
     uint64_t reserved_[24]; /* keeps sizeof(siphb_event) stable as members are added */
   } u;
 } siphb_event;

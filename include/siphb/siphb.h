@@ -16,5 +16,6 @@
 #include <siphb/stream.h>
 #include <siphb/stun.h>
 #include <siphb/probe.h>
+#include <siphb/reg.h>
 
 #endif /* SIPHB_SIPHB_H */

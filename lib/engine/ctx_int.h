@@ -35,6 +35,12 @@ int siphb_ctx_send(siphb_ctx *ctx, const siphb_send_info *info, const uint8_t *d
 int siphb_ctx_random(siphb_ctx *ctx, uint8_t *dest, size_t len);
 void siphb_ctx_log(siphb_ctx *ctx, siphb_log_level level, const char *message);
 
+/* Ends a public call that may have run callbacks (outside any callback):
+ * frees what they deleted. Returns true when the ctx itself was freed (the
+ * caller must not touch it). Object calls that emit events, such as
+ * siphb_reg_on_result(), end with it like the ctx's own calls. */
+bool siphb_ctx_finish(siphb_ctx *ctx);
+
 /* The ctx's parts. */
 siphb_wheel *siphb_ctx_wheel(siphb_ctx *ctx);
 siphb_alloc *siphb_ctx_alloc(siphb_ctx *ctx);

@@ -29,9 +29,5 @@ struct siphb_ctx {
   siphb_peer_hook peer_hooks[SIPHB_CTX_MODULES];
 };
 
-/* Ends a public call that may have run callbacks: frees what they deleted.
- * Returns true when the ctx itself was freed (the caller must not touch
- * it). */
-bool siphb_ctx_finish(siphb_ctx *ctx);
 
 #endif /* SIPHB_LIB_ENGINE_CTX_STATE_H */

@@ -72,6 +72,8 @@ static void sip_options_init(void *s, size_t n) { siphb_sip_options_init(s, n); 
 static void sip_response_init(void *s, size_t n) { siphb_sip_response_init(s, n); }
 static void stun_parse_config_init(void *s, size_t n) { siphb_stun_parse_config_init(s, n); }
 static void probe_config_init(void *s, size_t n) { siphb_probe_config_init(s, n); }
+static void reg_config_init(void *s, size_t n) { siphb_reg_config_init(s, n); }
+static void reg_result_init(void *s, size_t n) { siphb_reg_result_init(s, n); }
 static void tcp_keepalive_config_init(void *s, size_t n) { siphb_tcp_keepalive_config_init(s, n); }
 
 static void test_inputs_start_with_their_size(void **state) {
@@ -83,6 +85,8 @@ static void test_inputs_start_with_their_size(void **state) {
   assert_int_equal(offsetof(siphb_sip_response, size), 0);
   assert_int_equal(offsetof(siphb_stun_parse_config, size), 0);
   assert_int_equal(offsetof(siphb_probe_config, size), 0);
+  assert_int_equal(offsetof(siphb_reg_config, size), 0);
+  assert_int_equal(offsetof(siphb_reg_result, size), 0);
   assert_int_equal(offsetof(siphb_tcp_keepalive_config, size), 0);
   check_init(ctx_config_init, sizeof(siphb_ctx_config));
   check_init(callbacks_init, sizeof(siphb_callbacks));
@@ -91,6 +95,8 @@ static void test_inputs_start_with_their_size(void **state) {
   check_init(sip_response_init, sizeof(siphb_sip_response));
   check_init(stun_parse_config_init, sizeof(siphb_stun_parse_config));
   check_init(probe_config_init, sizeof(siphb_probe_config));
+  check_init(reg_config_init, sizeof(siphb_reg_config));
+  check_init(reg_result_init, sizeof(siphb_reg_result));
   check_init(tcp_keepalive_config_init, sizeof(siphb_tcp_keepalive_config));
 }
 
@@ -285,6 +291,42 @@ static void test_probe_config_by_size(void **state) {
   siphb_ctx_del(ctx);
 }
 
+/* The reg's config and result by size; its statistics' room zeroed. */
+static void test_reg_structs_by_size(void **state) {
+  (void)state;
+  siphb_ctx *ctx = quiet_ctx();
+  newer n;
+  siphb_reg_config *c = (siphb_reg_config *)(void *)&n;
+  siphb_reg *r;
+  siphb_reg_config_init(c, sizeof *c + 8);
+  assert_int_equal(siphb_reg_new(&r, ctx, c, NULL, 0), 0);
+  siphb_reg_del(r);
+  n.bytes[sizeof *c + 7] = 1;
+  assert_int_equal(siphb_reg_new(&r, ctx, c, NULL, 0), SIPHB_ERR_UNSUPPORTED);
+  set_size_field(c, 0);
+  assert_int_equal(siphb_reg_new(&r, ctx, c, NULL, 0), SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_reg_new(&r, ctx, NULL, NULL, 0), 0);
+  assert_int_equal(siphb_reg_start(r, 0), 0);
+  assert_int_equal(siphb_ctx_advance(ctx, 0), 0);
+  assert_int_equal(siphb_reg_sent(r, 60, 0), 0);
+  newer m;
+  siphb_reg_result *res = (siphb_reg_result *)(void *)&m;
+  siphb_reg_result_init(res, sizeof *res + 8);
+  res->status = 200;
+  m.bytes[sizeof *res + 3] = 1;
+  assert_int_equal(siphb_reg_on_result(r, res, 0), SIPHB_ERR_UNSUPPORTED);
+  m.bytes[sizeof *res + 3] = 0;
+  res->has_expires = true;
+  res->expires_s = 60;
+  assert_int_equal(siphb_reg_on_result(r, res, 0), 0);
+  assert_int_equal(siphb_reg_get_state(r), SIPHB_REG_STATE_REGISTERED);
+  siphb_reg_stats st;
+  memset(&st, 0xAA, sizeof st);
+  assert_int_equal(siphb_reg_get_stats(r, &st), 0);
+  RESERVED_ZERO(st);
+  siphb_ctx_del(ctx);
+}
+
 /* ---- caller-allocated outputs -------------------------------------------------- */
 
 static void test_sip_outputs_have_zeroed_room(void **state) {
@@ -410,6 +452,7 @@ static void test_layouts(void **state) {
   assert_int_equal(sizeof(((siphb_event *)0)->u), 192);
   assert_true(sizeof(siphb_event_timer) <= 192);
   assert_true(sizeof(siphb_event_probe) <= 192);
+  assert_true(sizeof(siphb_event_reg) <= 192);
   /* siphb_send_info is siphb's (passed const to `send`): it grows at its end */
   assert_int_equal(offsetof(siphb_send_info, peer), 0);
   /* fixed layouts */
@@ -427,6 +470,7 @@ int main(void) {
       cmocka_unit_test(test_sip_parse_config_by_size),
       cmocka_unit_test(test_encoder_inputs_by_size),
       cmocka_unit_test(test_probe_config_by_size),
+      cmocka_unit_test(test_reg_structs_by_size),
       cmocka_unit_test(test_tcp_keepalive_config_by_size),
       cmocka_unit_test(test_sip_outputs_have_zeroed_room),
       cmocka_unit_test(test_stun_and_stream_outputs_have_zeroed_room),
