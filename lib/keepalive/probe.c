@@ -13,14 +13,11 @@
 #include <string.h>
 
 #include "base/assert.h"
+#include "base/ms.h"
 #include "base/sized.h"
 
 /* The first release's struct: a caller's can be no smaller (base/sized.h). */
 #define CONFIG_MIN_SIZE (offsetof(siphb_probe_config, max_forwards) + sizeof(uint32_t))
-
-/* Largest duration a config may ask for: 2^32 - 1 ms, about 49 days (the
- * probe keeps durations in 32 bits). */
-#define MAX_DURATION ((siphb_ms)UINT32_MAX)
 
 /* RFC 3261 section 18.1.1: a request within 200 bytes of the path MTU
  * (1500) goes over a congestion-controlled transport; the probe's OPTIONS
@@ -57,13 +54,13 @@ void siphb_probe_config_init(siphb_probe_config *cfg, size_t size) {
 /* Everything the encoder does not check itself. */
 static bool config_valid(const siphb_probe_config *c) {
   if (!c->request_uri.len || !c->via_host.len) return false;
-  if (c->interval == 0 || c->interval > MAX_DURATION) return false;
-  if (c->retry_interval == 0 || c->retry_interval > MAX_DURATION) return false;
-  if (c->start_delay_max > MAX_DURATION || c->jitter_permille > 1000) return false;
-  if (c->t1 == 0 || c->t2 < c->t1 || c->t2 > MAX_DURATION || c->t4 > MAX_DURATION) return false;
-  if (c->timeout != 0 && (c->timeout < c->t1 || c->timeout > MAX_DURATION)) return false;
+  if (c->interval == 0 || c->interval > SIPHB_MS_MAX32) return false;
+  if (c->retry_interval == 0 || c->retry_interval > SIPHB_MS_MAX32) return false;
+  if (c->start_delay_max > SIPHB_MS_MAX32 || c->jitter_permille > 1000) return false;
+  if (c->t1 == 0 || c->t2 < c->t1 || c->t2 > SIPHB_MS_MAX32 || c->t4 > SIPHB_MS_MAX32) return false;
+  if (c->timeout != 0 && (c->timeout < c->t1 || c->timeout > SIPHB_MS_MAX32)) return false;
   /* 64*T1 by default: T1 at most 2^32 / 64 keeps it a valid duration. */
-  if (c->timeout == 0 && c->t1 > MAX_DURATION / 64) return false;
+  if (c->timeout == 0 && c->t1 > SIPHB_MS_MAX32 / 64) return false;
   /* Only final classes (2xx..6xx), and at least one. */
   if (c->alive_classes == 0 || (c->alive_classes & ~UINT32_C(0x7C)) != 0) return false;
   for (size_t i = 0; i < SIPHB_PROBE_FAIL_CODES && c->fail_codes[i]; i++)

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "base/ms.h"
+
 static siphb_probe *of_round(siphb_wheel_node *n) {
   return (siphb_probe *)(void *)((char *)n - offsetof(siphb_probe, round_node));
 }
@@ -26,8 +28,6 @@ static siphb_ms jittered(const siphb_probe *p, siphb_ms d) {
   siphb_ms lo = d - d * p->timing.jitter_permille / 1000;
   return lo + siphb_prng_below(siphb_ctx_prng(p->base.ctx), d - lo + 1);
 }
-
-static siphb_ms add_ms(siphb_ms t, siphb_ms d) { return d >= SIPHB_NEVER - t ? SIPHB_NEVER - 1 : t + d; }
 
 void siphb_probe_schedule_first(siphb_probe *p, siphb_ms now) {
   siphb_ms delay = p->timing.start_delay_max
@@ -91,8 +91,8 @@ static void count(probe_counts *c, siphb_probe_outcome o, unsigned status, siphb
 /* When the next round starts: `interval` after this one started if it was
  * alive, `retry_interval` after now otherwise, and not before Retry-After. */
 static siphb_ms next_round(const siphb_probe *p, siphb_probe_outcome o, siphb_ms now) {
-  siphb_ms next = o == SIPHB_PROBE_ALIVE ? add_ms(p->round_start, jittered(p, p->timing.interval))
-                                         : add_ms(now, jittered(p, p->timing.retry_interval));
+  siphb_ms next = o == SIPHB_PROBE_ALIVE ? siphb_ms_after(p->round_start, jittered(p, p->timing.interval))
+                                         : siphb_ms_after(now, jittered(p, p->timing.retry_interval));
   if (next < now) next = now;
   return next > p->retry_after_until ? next : p->retry_after_until;
 }
@@ -112,14 +112,14 @@ static int end_round(siphb_probe *p, siphb_probe_outcome o, const siphb_sip_msg 
      * without one ends an earlier one's hold. */
     p->retry_after_until = 0;
     if (p->timing.honour_retry_after && siphb_sip_msg_has(msg, SIPHB_SIP_HDR_RETRY_AFTER))
-      p->retry_after_until = add_ms(now, (siphb_ms)msg->retry_after.delta * 1000);
+      p->retry_after_until = siphb_ms_after(now, (siphb_ms)msg->retry_after.delta * 1000);
   }
   siphb_wheel *w = siphb_ctx_wheel(ctx);
   if (msg && !reliable(p) && p->timing.t4 > 0) {
     /* Timer K (section 17.1.2.2): the branch lingers, so that the final
      * response's retransmissions are consumed. */
     p->txn = TXN_LINGER;
-    siphb_wheel_arm(w, &p->txn_node, add_ms(now, p->timing.t4));
+    siphb_wheel_arm(w, &p->txn_node, siphb_ms_after(now, p->timing.t4));
   } else {
     siphb_probe_abandon(p);
   }
@@ -190,7 +190,7 @@ static int new_round(siphb_probe *p, siphb_ms now) {
   p->transmissions = 0;
   p->round_start = now;
   p->timer_e = p->timing.t1;
-  p->timeout_at = add_ms(now, p->timing.timeout);
+  p->timeout_at = siphb_ms_after(now, p->timing.timeout);
   return 0;
 }
 
@@ -203,12 +203,12 @@ int siphb_probe_round_fire(siphb_wheel_node *node, siphb_ms now, void *arg) {
   int rv = new_round(p, now);
   if (rv != 0) {
     /* No branch without `random`: try again later rather than never. */
-    siphb_wheel_arm(w, &p->round_node, add_ms(now, p->timing.retry_interval));
+    siphb_wheel_arm(w, &p->round_node, siphb_ms_after(now, p->timing.retry_interval));
     return rv;
   }
   /* The timers first, so that whatever the send callback does (stop,
    * delete, fail) leaves the round consistent. */
-  siphb_ms first = reliable(p) ? p->timeout_at : add_ms(now, p->timer_e);
+  siphb_ms first = reliable(p) ? p->timeout_at : siphb_ms_after(now, p->timer_e);
   siphb_wheel_arm(w, &p->txn_node, first < p->timeout_at ? first : p->timeout_at);
   rv = transmit(p);
   if (siphb_obj_dead(&p->base) || p->txn != TXN_CALLING) return rv == SIPHB_ERR_SEND ? 0 : rv;
@@ -229,7 +229,7 @@ int siphb_probe_txn_fire(siphb_wheel_node *node, siphb_ms now, void *arg) {
    * the send, as in a new round. */
   siphb_ms e = p->txn == TXN_PROCEEDING ? p->timing.t2 : 2 * (siphb_ms)p->timer_e;
   p->timer_e = e < p->timing.t2 ? (uint32_t)e : p->timing.t2;
-  siphb_ms next = add_ms(due, p->timer_e);
+  siphb_ms next = siphb_ms_after(due, p->timer_e);
   siphb_wheel_arm(siphb_ctx_wheel(p->base.ctx), &p->txn_node,
                   next < p->timeout_at ? next : p->timeout_at);
   /* Timer E: the same bytes again; a refused retransmission is a loss. */

@@ -7,12 +7,12 @@
 
 #include <string.h>
 
+#include "base/ms.h"
 #include "base/sized.h"
 #include "keepalive/backoff.h"
 
 #define CONFIG_MIN_SIZE (offsetof(siphb_reg_config, instance_id) + sizeof(siphb_str))
 #define RESULT_MIN_SIZE (offsetof(siphb_reg_result, local) + sizeof(bool))
-#define MAX_DURATION ((siphb_ms)UINT32_MAX)
 #define MAX_TEXT 2048
 
 static void config_defaults(siphb_reg_config *c) {
@@ -59,10 +59,10 @@ static bool text_ok(siphb_str s) {
 }
 
 static bool config_valid(const siphb_reg_config *c) {
-  return c->expires_s > 0 && c->refresh_margin_min <= MAX_DURATION &&
+  return c->expires_s > 0 && c->refresh_margin_min <= SIPHB_MS_MAX32 &&
          c->refresh_margin_permille <= 1000 && c->refresh_jitter_permille <= 1000 &&
-         c->retry_base > 0 && c->retry_base <= c->retry_max && c->retry_max <= MAX_DURATION &&
-         c->response_timeout <= MAX_DURATION && text_ok(c->contact) && text_ok(c->instance_id);
+         c->retry_base > 0 && c->retry_base <= c->retry_max && c->retry_max <= SIPHB_MS_MAX32 &&
+         c->response_timeout <= SIPHB_MS_MAX32 && text_ok(c->contact) && text_ok(c->instance_id);
 }
 
 /* ---- the object -------------------------------------------------------------- */
@@ -131,8 +131,6 @@ static int due_now(siphb_reg *r, siphb_reg_reason reason, siphb_ms due, siphb_ms
   return emit(r, SIPHB_EVENT_REG_REFRESH_DUE, reason, 0, r->requested, NULL, due, now);
 }
 
-static siphb_ms add_ms(siphb_ms t, siphb_ms d) { return d >= SIPHB_NEVER - t ? SIPHB_NEVER - 1 : t + d; }
-
 /* The refresh point of a binding of `granted` seconds from sent_at. */
 static siphb_ms refresh_point(const siphb_reg *r, uint32_t granted) {
   siphb_ms g = (siphb_ms)granted * 1000;
@@ -151,11 +149,11 @@ static int fail(siphb_reg *r, siphb_reg_reason reason, const siphb_reg_result *r
   r->stats.failures++;
   r->auth = 0;
   siphb_ms w = siphb_backoff_window(r->retry_base, r->retry_max, r->failures);
-  siphb_ms at = add_ms(now, siphb_backoff_delay(w, siphb_prng_next(siphb_ctx_prng(r->base.ctx))));
+  siphb_ms at = siphb_ms_after(now, siphb_backoff_delay(w, siphb_prng_next(siphb_ctx_prng(r->base.ctx))));
   /* RFC 5626 section 4.5: a 503's Retry-After may push it later, and
    * Retry-After: 0 means at once. */
   if (res && res->has_retry_after)
-    at = res->retry_after_s == 0 ? now : add_ms(now, (siphb_ms)res->retry_after_s * 1000);
+    at = res->retry_after_s == 0 ? now : siphb_ms_after(now, (siphb_ms)res->retry_after_s * 1000);
   r->state = SIPHB_REG_STATE_RETRY_WAIT;
   r->due_at = at > now ? at : now;
   r->guard_at = SIPHB_NEVER;
@@ -275,7 +273,7 @@ int siphb_reg_sent(siphb_reg *reg, uint32_t expires_s, siphb_ms now) {
   reg->requested = expires_s;
   reg->sent_at = now;
   reg->due_at = SIPHB_NEVER;
-  reg->guard_at = reg->response_timeout ? add_ms(now, reg->response_timeout) : SIPHB_NEVER;
+  reg->guard_at = reg->response_timeout ? siphb_ms_after(now, reg->response_timeout) : SIPHB_NEVER;
   reg->stats.registers++;
   rearm(reg);
   return 0;
@@ -297,7 +295,7 @@ static int on_success(siphb_reg *r, const siphb_reg_result *res, siphb_ms now) {
   r->failures = r->auth = r->min_expires = 0;
   r->stats.registered++;
   r->granted = res->expires_s;
-  r->expires_at = add_ms(r->sent_at, (siphb_ms)res->expires_s * 1000);
+  r->expires_at = siphb_ms_after(r->sent_at, (siphb_ms)res->expires_s * 1000);
   r->expired = false;
   r->state = SIPHB_REG_STATE_REGISTERED;
   r->guard_at = SIPHB_NEVER;
