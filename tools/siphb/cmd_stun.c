@@ -27,17 +27,16 @@ int cmd_stun(int argc, char **argv) {
 #else
 
 #  include <errno.h>
-#  include <netdb.h>
 #  include <netinet/in.h>
 #  include <poll.h>
 #  include <sys/socket.h>
-#  include <time.h>
 #  include <unistd.h>
 
 #  include <siphb/stun.h>
 
 #  include "addr.h"
 #  include "json.h"
+#  include "net.h"
 
 #  define STUN_DEFAULT_PORT "3478"
 #  define RECV_MAX 65536
@@ -50,8 +49,7 @@ int cmd_stun(int argc, char **argv) {
 
 typedef struct stun_opts {
   const char *target;
-  char host[256];
-  char port[8];
+  net_target where;
   unsigned rto; /* initial RTO, ms (RFC 8489 section 6.2.1: 500) */
   unsigned rc;  /* sends in all (Rc: 7) */
   unsigned rm;  /* the last wait is Rm * RTO (Rm: 16) */
@@ -95,50 +93,6 @@ static const char stun_usage_text[] =
     "(ICMP port unreachable), or an error response; 2 usage error, a name that\n"
     "does not resolve, a socket error.\n";
 
-/* A whole number in [lo, hi]; false for anything else. */
-static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out) {
-  char *end;
-  if (!s[0] || s[0] < '0' || s[0] > '9') return false;
-  errno = 0;
-  unsigned long v = strtoul(s, &end, 10);
-  if (errno || *end || v < lo || v > hi) return false;
-  *out = (unsigned)v;
-  return true;
-}
-
-/* HOST, HOST:PORT, [IPv6], [IPv6]:PORT; an unbracketed IPv6 address (two
- * colons or more) takes no port. */
-static int split_target(stun_opts *o) {
-  const char *t = o->target, *host = t, *port = NULL;
-  size_t hlen;
-  if (t[0] == '[') {
-    const char *close = strchr(t, ']');
-    if (!close) return tool_usage_error("stun", "'%s': no ']' after the IPv6 address", t);
-    host = t + 1;
-    hlen = (size_t)(close - host);
-    if (close[1] == ':')
-      port = close + 2;
-    else if (close[1])
-      return tool_usage_error("stun", "'%s': only ':PORT' may follow ']'", t);
-  } else {
-    const char *colon = strchr(t, ':');
-    hlen = strlen(t);
-    if (colon && !strchr(colon + 1, ':')) {
-      hlen = (size_t)(colon - t);
-      port = colon + 1;
-    }
-  }
-  unsigned p;
-  if (port && !parse_uint(port, 1, 65535, &p))
-    return tool_usage_error("stun", "'%s': the port must be a number from 1 to 65535", t);
-  if (hlen == 0 || hlen >= sizeof o->host)
-    return tool_usage_error("stun", "'%s': no host, or too long", t);
-  memcpy(o->host, host, hlen);
-  o->host[hlen] = '\0';
-  snprintf(o->port, sizeof o->port, "%s", port ? port : STUN_DEFAULT_PORT);
-  return -1;
-}
-
 /* --rto, --rc, --rm as "--x N" or "--x=N". true when argv[*i] is one. */
 static bool number_option(int argc, char **argv, int *i, stun_opts *o, int *rc) {
   static const struct {
@@ -153,7 +107,7 @@ static bool number_option(int argc, char **argv, int *i, stun_opts *o, int *rc) 
     const char *v = a[n] == '=' ? a + n + 1 : *i + 1 < argc ? argv[++*i] : NULL;
     if (!v) {
       *rc = tool_usage_error("stun", "%s needs a number", opt[k].name);
-    } else if (!parse_uint(v, opt[k].lo, opt[k].hi, slot[k])) {
+    } else if (!net_parse_uint(v, opt[k].lo, opt[k].hi, slot[k])) {
       *rc = tool_usage_error("stun", "%s must be a number from %u to %u", opt[k].name, opt[k].lo,
                              opt[k].hi);
     }
@@ -193,16 +147,10 @@ static int parse_options(int argc, char **argv, stun_opts *o) {
     if (rc) return rc;
   }
   if (!o->target) return tool_usage_error("stun", "no server given (HOST[:PORT])");
-  return split_target(o);
+  return net_split_hostport("stun", o->target, STUN_DEFAULT_PORT, &o->where);
 }
 
 /* ---- the transaction ---------------------------------------------------------- */
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 typedef enum outcome { OUT_SUCCESS, OUT_ERROR, OUT_TIMEOUT, OUT_REFUSED, OUT_FAILED } outcome;
 
@@ -292,7 +240,7 @@ static bool note_refusal(stun_run *r) {
   r->refused++;
   if (++r->refused_run < r->refused_limit) return false;
   r->result = OUT_REFUSED;
-  r->done = now_ms();
+  r->done = net_now_ms();
   return true;
 }
 
@@ -318,7 +266,7 @@ static bool drain(stun_run *r, int *fatal) {
       return false;
     }
     if (take_datagram(r, buf, (size_t)n, &from)) {
-      r->done = now_ms();
+      r->done = net_now_ms();
       return true;
     }
   }
@@ -367,10 +315,10 @@ static void print_progress(const stun_run *r, const stun_opts *o, double left_ms
  * refused_limit refusals in a row end it early. Returns 0 (r->result set)
  * or -1 after a socket error. */
 static int transact(stun_run *r, const stun_opts *o) {
-  double start = now_ms(), next = start, interval = o->rto, end = 0;
+  double start = net_now_ms(), next = start, interval = o->rto, end = 0;
   double give_up = start + schedule_ms(o); /* as planned, for the progress line */
   for (;;) {
-    double t = now_ms();
+    double t = net_now_ms();
     if (r->sends < o->rc && t >= next) {
       if (r->sends > 0 && r->progress) print_progress(r, o, give_up - t);
       int s = send_request(r);
@@ -408,30 +356,12 @@ static int transact(stun_run *r, const stun_opts *o) {
 /* Resolves the target, connects a UDP socket to it, and learns the local
  * address. Returns -1 or the exit status. */
 static int open_socket(stun_run *r, const stun_opts *o) {
-  struct addrinfo hints, *res = NULL;
-  memset(&hints, 0, sizeof hints);
-  hints.ai_family = o->family;
-  hints.ai_socktype = SOCK_DGRAM;
-  hints.ai_protocol = IPPROTO_UDP;
-  hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
-  int g = getaddrinfo(o->host, o->port, &hints, &res);
-  if (g != 0 && g != EAI_SYSTEM) {   /* AI_ADDRCONFIG hides ::1 on hosts with */
-    hints.ai_flags = AI_NUMERICSERV; /* only loopback IPv6: try without */
-    g = getaddrinfo(o->host, o->port, &hints, &res);
-  }
-  if (g != 0) {
-    fprintf(stderr, "siphb: stun: cannot resolve '%s'%s: %s\n", o->host,
-            o->family == AF_INET    ? " (IPv4)"
-            : o->family == AF_INET6 ? " (IPv6)"
-                                    : "",
-            g == EAI_SYSTEM ? strerror(errno) : gai_strerror(g));
-    return TOOL_EXIT_USAGE;
-  }
-  /* The first address: one transaction, to one server. */
-  r->fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
-  bool ok = r->fd >= 0 && addr_from_sockaddr(res->ai_addr, &r->server) &&
-            connect(r->fd, res->ai_addr, res->ai_addrlen) == 0;
-  freeaddrinfo(res);
+  net_addr server;
+  int rc = net_resolve("stun", &o->where, o->family, SOCK_DGRAM, &server);
+  if (rc >= 0) return rc;
+  r->server = net_mapped(&server);
+  r->fd = socket(server.ss.ss_family, SOCK_DGRAM, IPPROTO_UDP);
+  bool ok = r->fd >= 0 && connect(r->fd, (const struct sockaddr *)&server.ss, server.len) == 0;
   struct sockaddr_storage local;
   socklen_t llen = sizeof local;
   if (ok)

@@ -1,0 +1,164 @@
+/*
+ * net.c - the network helpers of the siphb subcommands (see net.h).
+ */
+#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+#  define _POSIX_C_SOURCE 200809L /* getaddrinfo, clock_gettime, sigaction under -std=c11 */
+#endif
+
+#include "net.h"
+
+#ifndef _WIN32
+
+#  include <errno.h>
+#  include <fcntl.h>
+#  include <netdb.h>
+#  include <netinet/in.h>
+#  include <signal.h>
+#  include <stdio.h>
+#  include <stdlib.h>
+#  include <string.h>
+#  include <time.h>
+
+#  include "addr.h"
+#  include "tool.h"
+
+bool net_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out) {
+  char *end;
+  if (!s || s[0] < '0' || s[0] > '9') return false;
+  errno = 0;
+  unsigned long v = strtoul(s, &end, 10);
+  if (errno || *end || v < lo || v > hi) return false;
+  *out = (unsigned)v;
+  return true;
+}
+
+bool net_parse_seconds(const char *s, uint64_t lo_ms, uint64_t hi_ms, uint64_t *out_ms) {
+  uint64_t whole = 0, frac = 0;
+  unsigned digits = 0, frac_digits = 0;
+  const char *p = s;
+  if (!s) return false;
+  for (; *p >= '0' && *p <= '9'; p++, digits++) {
+    whole = whole * 10 + (uint64_t)(*p - '0');
+    if (whole > UINT64_MAX / 10000) return false;
+  }
+  if (*p == '.') {
+    for (p++; *p >= '0' && *p <= '9'; p++, frac_digits++) {
+      if (frac_digits >= 3) return false; /* below a millisecond */
+      frac = frac * 10 + (uint64_t)(*p - '0');
+    }
+    if (frac_digits == 0) return false;
+  }
+  if (*p || digits == 0) return false;
+  for (unsigned k = frac_digits; k < 3; k++) frac *= 10;
+  uint64_t ms = whole * 1000 + frac;
+  if (ms < lo_ms || ms > hi_ms) return false;
+  *out_ms = ms;
+  return true;
+}
+
+int net_split_hostport(const char *cmd, const char *text, const char *default_port,
+                       net_target *out) {
+  const char *host = text, *port = NULL;
+  size_t hlen;
+  if (text[0] == '[') {
+    const char *close = strchr(text, ']');
+    if (!close) return tool_usage_error(cmd, "'%s': no ']' after the IPv6 address", text);
+    host = text + 1;
+    hlen = (size_t)(close - host);
+    if (close[1] == ':')
+      port = close + 2;
+    else if (close[1])
+      return tool_usage_error(cmd, "'%s': only ':PORT' may follow ']'", text);
+  } else {
+    const char *colon = strchr(text, ':');
+    hlen = strlen(text);
+    if (colon && !strchr(colon + 1, ':')) {
+      hlen = (size_t)(colon - text);
+      port = colon + 1;
+    }
+  }
+  unsigned p;
+  if (port && !net_parse_uint(port, 1, 65535, &p))
+    return tool_usage_error(cmd, "'%s': the port must be a number from 1 to 65535", text);
+  if (hlen == 0 || hlen >= sizeof out->host)
+    return tool_usage_error(cmd, "'%s': no host, or too long", text);
+  memcpy(out->host, host, hlen);
+  out->host[hlen] = '\0';
+  snprintf(out->port, sizeof out->port, "%s", port ? port : default_port);
+  return -1;
+}
+
+int net_resolve(const char *cmd, const net_target *t, int family, int socktype, net_addr *out) {
+  struct addrinfo hints, *res = NULL;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = family;
+  hints.ai_socktype = socktype;
+  hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
+  int g = getaddrinfo(t->host, t->port, &hints, &res);
+  if (g != 0 && g != EAI_SYSTEM) {   /* AI_ADDRCONFIG hides ::1 on hosts with */
+    hints.ai_flags = AI_NUMERICSERV; /* only loopback IPv6: try without */
+    g = getaddrinfo(t->host, t->port, &hints, &res);
+  }
+  if (g != 0) {
+    fprintf(stderr, "siphb: %s: cannot resolve '%s'%s: %s\n", cmd, t->host,
+            family == AF_INET    ? " (IPv4)"
+            : family == AF_INET6 ? " (IPv6)"
+                                 : "",
+            g == EAI_SYSTEM ? strerror(errno) : gai_strerror(g));
+    return TOOL_EXIT_USAGE;
+  }
+  /* The first address: these commands talk to one server. */
+  memset(out, 0, sizeof *out);
+  memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
+  out->len = (socklen_t)res->ai_addrlen;
+  freeaddrinfo(res);
+  return -1;
+}
+
+siphb_mapped_addr net_mapped(const net_addr *a) {
+  siphb_mapped_addr m;
+  memset(&m, 0, sizeof m);
+  (void)addr_from_sockaddr(&a->ss, &m);
+  return m;
+}
+
+int net_set_nonblock(int fd) {
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
+  return fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ? -1 : 0;
+}
+
+double net_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+siphb_ms net_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (siphb_ms)ts.tv_sec * 1000u + (siphb_ms)(ts.tv_nsec / 1000000);
+}
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_stop_signal(int sig) {
+  (void)sig;
+  stop_flag = 1;
+}
+
+void net_catch_stop_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0; /* no SA_RESTART: poll() returns EINTR */
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
+bool net_stop_requested(void) {
+  return stop_flag != 0;
+}
+
+#endif /* !_WIN32 */

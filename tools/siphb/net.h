@@ -1,0 +1,69 @@
+/*
+ * net.h - what the siphb subcommands that talk to the network share
+ * (stun, probe, crlf, serve): HOST[:PORT] splitting, name resolution with
+ * one error line, socket helpers, the monotonic clock the library's `now`
+ * comes from, and a clean stop on SIGINT/SIGTERM. POSIX only: on other
+ * platforms the network subcommands say they are not available.
+ */
+#ifndef SIPHB_TOOL_NET_H
+#define SIPHB_TOOL_NET_H
+
+#ifndef _WIN32
+
+#  include <stdbool.h>
+#  include <stddef.h>
+#  include <stdint.h>
+#  include <sys/socket.h>
+
+#  include <siphb/common.h>
+
+/* A host and a port as given on the command line, before resolution. */
+typedef struct net_target {
+  char host[256];
+  char port[8];
+} net_target;
+
+/* A resolved address (AF_INET or AF_INET6). */
+typedef struct net_addr {
+  struct sockaddr_storage ss;
+  socklen_t len;
+} net_addr;
+
+/* A whole number in [lo, hi]; false for anything else (signs, spaces,
+ * trailing bytes, overflow). */
+bool net_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out);
+
+/* Seconds with up to three decimals ("5", "0.25") into milliseconds, in
+ * [lo_ms, hi_ms]; false for anything else. */
+bool net_parse_seconds(const char *s, uint64_t lo_ms, uint64_t hi_ms, uint64_t *out_ms);
+
+/* HOST, HOST:PORT, [IPv6], [IPv6]:PORT (an unbracketed IPv6 address, two
+ * colons or more, takes no port). Returns -1 when fine, otherwise the exit
+ * status after a usage error line naming `cmd`. */
+int net_split_hostport(const char *cmd, const char *text, const char *default_port,
+                       net_target *out);
+
+/* Resolves a target to its first address of `family` (AF_UNSPEC, AF_INET,
+ * AF_INET6) for `socktype` (SOCK_DGRAM, SOCK_STREAM). Returns -1 when fine,
+ * otherwise TOOL_EXIT_USAGE after "siphb: CMD: cannot resolve ..." on
+ * stderr. */
+int net_resolve(const char *cmd, const net_target *t, int family, int socktype, net_addr *out);
+
+/* The siphb_mapped_addr of an address (for addr_text and the JSON). */
+siphb_mapped_addr net_mapped(const net_addr *a);
+
+/* Sets O_NONBLOCK and FD_CLOEXEC. 0, or -1 with errno. */
+int net_set_nonblock(int fd);
+
+/* Milliseconds of CLOCK_MONOTONIC: as a double for sub-millisecond RTTs,
+ * and as the library's siphb_ms (whole milliseconds). */
+double net_now_ms(void);
+siphb_ms net_now(void);
+
+/* SIGINT and SIGTERM set a flag instead of killing the process, without
+ * SA_RESTART so that a blocked poll() returns at once with EINTR. */
+void net_catch_stop_signals(void);
+bool net_stop_requested(void);
+
+#endif /* !_WIN32 */
+#endif /* SIPHB_TOOL_NET_H */
