@@ -36,7 +36,7 @@ public_allowed="stddef.h stdint.h stdbool.h"
 declare -A rank=([base]=0 [hosted]=1 [crypto]=1 [sip]=2 [stun]=2 [stream]=3 [engine]=4
                  [keepalive]=5 [policy]=5 [top]=9)
 # The internal headers a layer offers to the layers above it ("*": all).
-declare -A exports=([base]="*" [hosted]="hosted.h" [crypto]="crypto.h" [sip]="" [stun]="stun_frame.h"
+declare -A exports=([base]="*" [hosted]="hosted.h" [crypto]="crypto.h" [sip]="sip_parse_int.h" [stun]="stun_frame.h"
                     [stream]="stream_frame.h" [engine]="ctx_int.h obj.h wheel.h prng.h hmap.h obs.h" [keepalive]="" [policy]="")
 # Internal headers that only the files listed may include, even in their
 # own layer: the ctx's fields are the ctx's (objects use ctx_int.h).

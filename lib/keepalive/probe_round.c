@@ -47,6 +47,37 @@ static const char *branch_of(const siphb_probe *p) {
   return (const char *)p->request + p->branch_at - PROBE_COOKIE_LEN;
 }
 
+/* The branch map's hash: the branch's 64 random bits (its 16 hex digits),
+ * mixed with the map's key (the finaliser of MurmurHash3). SipHash is not
+ * needed here: only this module inserts, always fresh random bits, so no
+ * peer can crowd a bucket; a response's branch is only looked up. */
+static uint64_t branch_hash(const siphb_hmap *map, uint64_t bits) {
+  uint64_t h = bits ^ map->key[0];
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdu;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53u;
+  return h ^ (h >> 33);
+}
+
+/* The 64 bits of a branch's 16 lowercase hex digits; false if it has other
+ * characters (then no round of this module sent it). */
+static bool branch_bits(const char *digits, uint64_t *out) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 16; i++) {
+    unsigned c = (unsigned char)digits[i], d;
+    if (c - '0' < 10u)
+      d = c - '0';
+    else if (c - 'a' < 6u)
+      d = c - 'a' + 10;
+    else
+      return false;
+    v = v << 4 | d;
+  }
+  *out = v;
+  return true;
+}
+
 /* ---- outcome, statistics, event ---------------------------------------------- */
 
 static siphb_probe_outcome outcome_of(const siphb_probe *p, unsigned status) {
@@ -177,15 +208,16 @@ static int new_round(siphb_probe *p, siphb_ms now) {
   if (rv != 0) return rv < 0 ? rv : SIPHB_ERR_CALLBACK_FAILURE;
   uint8_t *req = p->request;
   uint8_t *b = req + p->branch_at;
+  uint64_t bits = 0;
   for (size_t i = 0; i < sizeof rnd; i++) {
     b[2 * i] = (uint8_t)digits[rnd[i] >> 4];
     b[2 * i + 1] = (uint8_t)digits[rnd[i] & 15];
+    bits = bits << 8 | rnd[i];
   }
   p->cseq = p->cseq >= PROBE_CSEQ_LAST ? PROBE_CSEQ_FIRST : p->cseq + 1;
   put_cseq(req + p->cseq_at, p->cseq);
   probe_module *m = module_of(p->base.ctx);
-  siphb_hmap_insert(&m->branches, &p->branch_node,
-                    siphb_hmap_hash(&m->branches, branch_of(p), PROBE_BRANCH_LEN));
+  siphb_hmap_insert(&m->branches, &p->branch_node, branch_hash(&m->branches, bits));
   p->txn = TXN_CALLING;
   p->transmissions = 0;
   p->round_start = now;
@@ -292,7 +324,9 @@ int siphb_probe_rx(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data, 
   probe_module *m = module_of(ctx);
   if (!m || !sip || sip->is_request || sip->via.branch.len != PROBE_BRANCH_LEN) return 0;
   siphb_str b = sip->via.branch;
-  uint64_t h = siphb_hmap_hash(&m->branches, b.ptr, b.len);
+  uint64_t bits;
+  if (!branch_bits(b.ptr + PROBE_COOKIE_LEN, &bits)) return 0;
+  uint64_t h = branch_hash(&m->branches, bits);
   for (siphb_hmap_node *n = siphb_hmap_find(&m->branches, h); n; n = siphb_hmap_find_next(n)) {
     siphb_probe *p = probe_of_branch(n);
     if (memcmp(branch_of(p), b.ptr, b.len) != 0) continue;

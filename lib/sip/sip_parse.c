@@ -16,6 +16,7 @@
 #include "base/sized.h"
 #include "sip/sip_lex.h"
 #include "sip/sip_names.h"
+#include "sip/sip_parse_int.h"
 #include "sip/sip_values.h"
 
 /* msg->present holds one bit per header id: adding the 64th id means the
@@ -25,13 +26,25 @@ SIPHB_STATIC_ASSERT(SIPHB_SIP_HDR_COUNT_ <= 64, header_ids_fit_the_presence_word
 /* The first release's struct: a caller's can be no smaller (base/sized.h). */
 #define CONFIG_MIN_SIZE (offsetof(siphb_sip_parse_config, max_headers) + sizeof(size_t))
 
+#define DEFAULT_MAX_SIZE 65535
+#define DEFAULT_MAX_HEADERS 256
+
 static void config_defaults(siphb_sip_parse_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
   cfg->size = (uint32_t)sizeof *cfg;
   cfg->mode = SIPHB_SIP_DATAGRAM;
   cfg->lenient = false;
-  cfg->max_size = 65535;
-  cfg->max_headers = 256;
+  cfg->max_size = DEFAULT_MAX_SIZE;
+  cfg->max_headers = DEFAULT_MAX_HEADERS;
+}
+
+const siphb_sip_parse_config *siphb_sip_lenient_config(siphb_sip_mode mode) {
+  static const siphb_sip_parse_config lenient[2] = {
+      {sizeof(siphb_sip_parse_config), SIPHB_SIP_DATAGRAM, true, DEFAULT_MAX_SIZE,
+       DEFAULT_MAX_HEADERS},
+      {sizeof(siphb_sip_parse_config), SIPHB_SIP_STREAM, true, DEFAULT_MAX_SIZE,
+       DEFAULT_MAX_HEADERS}};
+  return &lenient[mode == SIPHB_SIP_STREAM];
 }
 
 static void config_defaults_fn(void *cfg) { config_defaults(cfg); }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/error_info.h"
+#include "sip/sip_parse_int.h"
 #include "stream/stream_frame.h"
 #include "stun/stun_frame.h"
 
@@ -107,11 +108,7 @@ static siphb_ssize stream_item(const uint8_t *data, size_t len, siphb_stream_rol
   if (data[0] < 0x40)
     return refused(item, SIPHB_STREAM_OTHER, err, SIPHB_ERR_PARSE, 0, 0,
                    "neither SIP, STUN nor a CRLF keepalive");
-  siphb_sip_parse_config cfg;
-  siphb_sip_parse_config_init(&cfg, sizeof cfg);
-  cfg.mode = SIPHB_SIP_STREAM;
-  cfg.lenient = true;
-  siphb_ssize n = siphb_sip_parse(msg, data, len, &cfg, err);
+  siphb_ssize n = siphb_sip_parse(msg, data, len, siphb_sip_lenient_config(SIPHB_SIP_STREAM), err);
   if (n < 0) {
     item->kind = sip_kind(data, len);
     item->length = 0;
@@ -160,12 +157,9 @@ static siphb_ssize message_item(const uint8_t *data, size_t len, siphb_stream_it
     break;
   }
   if (data[0] < 0x40) return found(item, SIPHB_STREAM_OTHER, len);
-  siphb_sip_parse_config cfg;
-  siphb_sip_parse_config_init(&cfg, sizeof cfg);
-  cfg.mode = SIPHB_SIP_DATAGRAM;
-  cfg.lenient = true;
   siphb_error_info sip_err;
-  siphb_ssize n = siphb_sip_parse(msg, data, len, &cfg, &sip_err);
+  siphb_ssize n =
+      siphb_sip_parse(msg, data, len, siphb_sip_lenient_config(SIPHB_SIP_DATAGRAM), &sip_err);
   if (n >= 0)
     return found(item, msg->is_request ? SIPHB_STREAM_SIP_REQUEST : SIPHB_STREAM_SIP_RESPONSE,
                  len);
