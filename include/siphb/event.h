@@ -31,7 +31,8 @@ typedef enum siphb_object_kind {
   SIPHB_OBJECT_PACER = 5,    /* planned: server-side mass keepalive */
   SIPHB_OBJECT_HEALTH = 6,   /* planned: health state machine */
   SIPHB_OBJECT_FAILOVER = 7, /* planned: failover policy */
-  SIPHB_OBJECT_SESSION = 8   /* planned: RFC 4028 session timer */
+  SIPHB_OBJECT_SESSION = 8,  /* planned: RFC 4028 session timer */
+  SIPHB_OBJECT_RESPONDER = 9 /* answers OPTIONS and CRLF pings (siphb/responder.h) */
 } siphb_object_kind;
 
 /* Event types. Each object kind owns a block of 100 values so that modules

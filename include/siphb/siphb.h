@@ -17,5 +17,6 @@
 #include <siphb/stun.h>
 #include <siphb/probe.h>
 #include <siphb/reg.h>
+#include <siphb/responder.h>
 
 #endif /* SIPHB_SIPHB_H */

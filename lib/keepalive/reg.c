@@ -9,6 +9,7 @@
 
 #include "base/ms.h"
 #include "base/sized.h"
+#include "base/text.h"
 #include "keepalive/backoff.h"
 
 #define CONFIG_MIN_SIZE (offsetof(siphb_reg_config, instance_id) + sizeof(siphb_str))
@@ -49,14 +50,8 @@ void siphb_reg_result_init(siphb_reg_result *res, size_t size) {
   siphb_sized_init(res, size, &d, sizeof d, RESULT_MIN_SIZE);
 }
 
-/* A text that may be written into and compared with SIP: no CR, LF, NUL. */
-static bool text_ok(siphb_str s) {
-  if (!s.len) return true;
-  if (!s.ptr || s.len > MAX_TEXT) return false;
-  for (size_t i = 0; i < s.len; i++)
-    if (s.ptr[i] == '\r' || s.ptr[i] == '\n' || s.ptr[i] == '\0') return false;
-  return true;
-}
+/* A text that may be written into and compared with SIP. */
+static bool text_ok(siphb_str s) { return siphb_text_header_safe(s, MAX_TEXT); }
 
 static bool config_valid(const siphb_reg_config *c) {
   return c->expires_s > 0 && c->refresh_margin_min <= SIPHB_MS_MAX32 &&

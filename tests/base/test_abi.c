@@ -75,6 +75,7 @@ static void probe_config_init(void *s, size_t n) { siphb_probe_config_init(s, n)
 static void reg_config_init(void *s, size_t n) { siphb_reg_config_init(s, n); }
 static void reg_result_init(void *s, size_t n) { siphb_reg_result_init(s, n); }
 static void tcp_keepalive_config_init(void *s, size_t n) { siphb_tcp_keepalive_config_init(s, n); }
+static void responder_config_init(void *s, size_t n) { siphb_responder_config_init(s, n); }
 
 static void test_inputs_start_with_their_size(void **state) {
   (void)state;
@@ -88,6 +89,7 @@ static void test_inputs_start_with_their_size(void **state) {
   assert_int_equal(offsetof(siphb_reg_config, size), 0);
   assert_int_equal(offsetof(siphb_reg_result, size), 0);
   assert_int_equal(offsetof(siphb_tcp_keepalive_config, size), 0);
+  assert_int_equal(offsetof(siphb_responder_config, size), 0);
   check_init(ctx_config_init, sizeof(siphb_ctx_config));
   check_init(callbacks_init, sizeof(siphb_callbacks));
   check_init(sip_parse_config_init, sizeof(siphb_sip_parse_config));
@@ -98,6 +100,7 @@ static void test_inputs_start_with_their_size(void **state) {
   check_init(reg_config_init, sizeof(siphb_reg_config));
   check_init(reg_result_init, sizeof(siphb_reg_result));
   check_init(tcp_keepalive_config_init, sizeof(siphb_tcp_keepalive_config));
+  check_init(responder_config_init, sizeof(siphb_responder_config));
 }
 
 static int ctx_new_with(const siphb_ctx_config *cfg, const siphb_callbacks *cb) {
@@ -327,6 +330,28 @@ static void test_reg_structs_by_size(void **state) {
   siphb_ctx_del(ctx);
 }
 
+/* The responder's config by size; its statistics' room zeroed. */
+static void test_responder_structs_by_size(void **state) {
+  (void)state;
+  siphb_ctx *ctx = quiet_ctx();
+  newer n;
+  siphb_responder_config *c = (siphb_responder_config *)(void *)&n;
+  siphb_responder *r;
+  siphb_responder_config_init(c, sizeof *c + 8);
+  assert_int_equal(siphb_responder_new(&r, ctx, c, NULL), 0);
+  siphb_responder_del(r);
+  n.bytes[sizeof *c + 7] = 1;
+  assert_int_equal(siphb_responder_new(&r, ctx, c, NULL), SIPHB_ERR_UNSUPPORTED);
+  set_size_field(c, 0);
+  assert_int_equal(siphb_responder_new(&r, ctx, c, NULL), SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_responder_new(&r, ctx, NULL, NULL), 0);
+  siphb_responder_stats st;
+  memset(&st, 0xAA, sizeof st);
+  assert_int_equal(siphb_responder_get_stats(r, &st), 0);
+  RESERVED_ZERO(st);
+  siphb_ctx_del(ctx);
+}
+
 /* ---- caller-allocated outputs -------------------------------------------------- */
 
 static void test_sip_outputs_have_zeroed_room(void **state) {
@@ -471,6 +496,7 @@ int main(void) {
       cmocka_unit_test(test_encoder_inputs_by_size),
       cmocka_unit_test(test_probe_config_by_size),
       cmocka_unit_test(test_reg_structs_by_size),
+      cmocka_unit_test(test_responder_structs_by_size),
       cmocka_unit_test(test_tcp_keepalive_config_by_size),
       cmocka_unit_test(test_sip_outputs_have_zeroed_room),
       cmocka_unit_test(test_stun_and_stream_outputs_have_zeroed_room),
