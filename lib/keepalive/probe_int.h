@@ -78,9 +78,9 @@ struct siphb_probe {
   siphb_hmap_node branch_node; /* in the module's branch map while a round is matched */
   siphb_hmap_node peer_node;   /* in the module's peer map for the probe's life */
   siphb_wheel_node round_node; /* the next round */
-  siphb_wheel_node txn_node;   /* Timer E and F in flight, Timer K lingering */
+  siphb_wheel_node txn_node;   /* Timer E and F in flight (Timer K is timeout_at) */
   siphb_ms round_start;   /* first transmission of the round in flight */
-  siphb_ms timeout_at;    /* Timer F */
+  siphb_ms timeout_at;    /* Timer F in flight; Timer K while lingering */
   siphb_ms retry_after_until;
 };
 
