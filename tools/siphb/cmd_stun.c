@@ -360,18 +360,8 @@ static int open_socket(stun_run *r, const stun_opts *o) {
   int rc = net_resolve("stun", &o->where, o->family, SOCK_DGRAM, &server);
   if (rc >= 0) return rc;
   r->server = net_mapped(&server);
-  r->fd = socket(server.ss.ss_family, SOCK_DGRAM, IPPROTO_UDP);
-  bool ok = r->fd >= 0 && connect(r->fd, (const struct sockaddr *)&server.ss, server.len) == 0;
-  struct sockaddr_storage local;
-  socklen_t llen = sizeof local;
-  if (ok)
-    ok = getsockname(r->fd, (struct sockaddr *)&local, &llen) == 0 &&
-         addr_from_sockaddr(&local, &r->local);
-  if (!ok) {
-    fprintf(stderr, "siphb: stun: cannot open a UDP socket to %s: %s\n", o->target,
-            strerror(errno));
-    return TOOL_EXIT_USAGE;
-  }
+  r->fd = net_udp_connect("stun", o->target, &server, &r->local);
+  if (r->fd < 0) return TOOL_EXIT_USAGE;
   return -1;
 }
 

@@ -18,6 +18,7 @@
 #  include <stdlib.h>
 #  include <string.h>
 #  include <time.h>
+#  include <unistd.h>
 
 #  include "addr.h"
 #  include "tool.h"
@@ -120,6 +121,20 @@ siphb_mapped_addr net_mapped(const net_addr *a) {
   memset(&m, 0, sizeof m);
   (void)addr_from_sockaddr(&a->ss, &m);
   return m;
+}
+
+int net_udp_connect(const char *cmd, const char *what, const net_addr *to,
+                    siphb_mapped_addr *local) {
+  int fd = socket(to->ss.ss_family, SOCK_DGRAM, IPPROTO_UDP);
+  bool ok = fd >= 0 && connect(fd, (const struct sockaddr *)&to->ss, to->len) == 0;
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  if (ok)
+    ok = getsockname(fd, (struct sockaddr *)&ss, &len) == 0 && addr_from_sockaddr(&ss, local);
+  if (ok) return fd;
+  fprintf(stderr, "siphb: %s: cannot open a UDP socket to %s: %s\n", cmd, what, strerror(errno));
+  if (fd >= 0) close(fd);
+  return -1;
 }
 
 int net_set_nonblock(int fd) {

@@ -52,6 +52,16 @@ int net_resolve(const char *cmd, const net_target *t, int family, int socktype, 
 /* The siphb_mapped_addr of an address (for addr_text and the JSON). */
 siphb_mapped_addr net_mapped(const net_addr *a);
 
+/* A UDP socket connected to `to` (so that an ICMP port unreachable comes
+ * back as ECONNREFUSED from send or recv) and the local address the kernel
+ * chose for it, which is the one the server sees on loopback or without a
+ * NAT. Returns the descriptor, or -1 after "siphb: CMD: cannot open a UDP
+ * socket to WHAT: <strerror>" on stderr. Connecting a UDP socket sends
+ * nothing, so this also tells which local address a TCP connection to the
+ * same server would use. */
+int net_udp_connect(const char *cmd, const char *what, const net_addr *to,
+                    siphb_mapped_addr *local);
+
 /* Sets O_NONBLOCK and FD_CLOEXEC. 0, or -1 with errno. */
 int net_set_nonblock(int fd);
 
