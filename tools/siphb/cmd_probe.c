@@ -196,7 +196,7 @@ static int parse_options(int argc, char **argv, probe_opts *o) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = NULL;
     int rc = -1;
-    unsigned n;
+    unsigned n = 0;
     if (a[0] != '-') {
       if (o->uri_text) return tool_usage_error("probe", "more than one URI given ('%s')", a);
       o->uri_text = a;
