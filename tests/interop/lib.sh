@@ -268,6 +268,27 @@ EOF
   } >"$file"
 }
 
+# sipp_uas_start NAME SCENARIO udp|tcp PORT: sipp as a UAS on
+# 127.0.0.1:PORT for one call of SCENARIO, for at most 15 s, logging to
+# $tmp/sipp-NAME.log and $tmp/sipp-NAME-errors.log, its control and media
+# ports taken from port(); sets uas_pid. Returns 1 (sipp stopped, its log
+# shown) when it does not listen within 5 s.
+sipp_uas_start() {
+  local name=$1 t=$3 p=$4 ctrl media
+  port; ctrl=$PORT
+  port; media=$PORT
+  port; port # media uses M and M+2
+  start_bg "$tmp/sipp-$name.log" timeout 15 sipp -sf "$2" -t "${t:0:1}1" \
+    -i 127.0.0.1 -p "$p" -ci 127.0.0.1 -cp "$ctrl" -mi 127.0.0.1 -mp "$media" \
+    -bind_local -m 1 -nostdin -timeout 10s -timeout_error \
+    -trace_err -error_file "$tmp/sipp-$name-errors.log"
+  uas_pid=$BG
+  wait_listen "${t:0:1}" 127.0.0.1 "$p" "$uas_pid" && return 0
+  show "$tmp/sipp-$name.log"
+  stop_bg TERM "$uas_pid"
+  return 1
+}
+
 # ---- tshark -------------------------------------------------------------------
 # Prints what tshark finds wrong in PCAP, one line each (nothing when all is
 # well): expert items of severity warning or error from PROTO (as the expert

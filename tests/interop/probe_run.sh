@@ -35,21 +35,18 @@ interop_name=probe_run.sh
 interop_args "$@"
 tool=$build/tools/siphb/siphb
 interop_need "kamailio sip-tester" "$tool" kamailio sipp ss timeout
-interop_init 12
+interop_init 12 # Kamailio 1, sipp 2 + 2 x 4
 
 port; KAM=$PORT
 port; UAS_UDP=$PORT
 port; UAS_TCP=$PORT
-port; SP_CTRL=$PORT
-port; SP_MEDIA=$PORT
-port; port
 
 INTERVAL=1 TIMEOUT=2
 # The probe's bound: the next round starts at most `interval` after the
 # last alive one started (before the stop), and ends by `timeout`.
 BOUND_MS=$(((INTERVAL + TIMEOUT) * 1000))
 # What the script's own polling of the output adds (50 ms steps).
-SLACK_MS=150
+SLACK_MS=250
 
 echo "probe_run.sh: temp dir $tmp, ports $base..$((base + 11)), IPv6 loopback: $([ $have_v6 = 1 ] && echo yes || echo no)"
 echo "probe_run.sh: $(kamailio -v 2>/dev/null | head -1 | sed 's/^version: //'); $(sipp -v 2>/dev/null | grep -o 'SIPp v[^ ]*'); $("$tool" --version)"
@@ -92,15 +89,8 @@ done
 sipp_uas_scenario "$tmp/uas.xml" 3
 for t in udp tcp; do
   if [ "$t" = udp ]; then uport=$UAS_UDP; else uport=$UAS_TCP; fi
-  start_bg "$tmp/sipp-uas-$t.log" timeout 15 sipp -sf "$tmp/uas.xml" -t "${t:0:1}1" \
-    -i 127.0.0.1 -p "$uport" -ci 127.0.0.1 -cp "$SP_CTRL" -mi 127.0.0.1 -mp "$SP_MEDIA" \
-    -bind_local -m 1 -nostdin -timeout 10s -timeout_error \
-    -trace_err -error_file "$tmp/sipp-uas-$t-errors.log"
-  uas_pid=$BG
-  if ! wait_listen "${t:0:1}" 127.0.0.1 "$uport" "$uas_pid"; then
+  if ! sipp_uas_start "uas-$t" "$tmp/uas.xml" "$t" "$uport"; then
     fail "probe -> sipp UAS over $t: sipp did not start"
-    show "$tmp/sipp-uas-$t.log"
-    stop_bg TERM "$uas_pid"
     continue
   fi
   timeout 10 "$tool" probe "sip:127.0.0.1:$uport;transport=$t" --interval 0.3 --count 3 \

@@ -165,16 +165,8 @@ fi
 # ---- 2. sipp as a UAS ---------------------------------------------------------
 for t in udp tcp; do
   if [ "$t" = udp ]; then uport=$UAS_UDP; else uport=$UAS_TCP; fi
-  sipp_ports
-  start_bg "$tmp/sipp-uas-$t.log" timeout 15 sipp -sf "$tmp/uas.xml" -t "${t:0:1}1" \
-    -i 127.0.0.1 -p "$uport" -ci 127.0.0.1 -cp "$SP_CTRL" -mi 127.0.0.1 -mp "$SP_MEDIA" \
-    -bind_local -m 1 -nostdin -timeout 10s -timeout_error \
-    -trace_err -error_file "$tmp/sipp-uas-$t-errors.log"
-  uas_pid=$BG
-  if ! wait_listen "${t:0:1}" 127.0.0.1 "$uport" "$uas_pid"; then
+  if ! sipp_uas_start "uas-$t" "$tmp/uas.xml" "$t" "$uport"; then
     fail "our OPTIONS -> sipp UAS over $t: sipp did not start"
-    show "$tmp/sipp-uas-$t.log"
-    stop_bg TERM "$uas_pid"
     continue
   fi
   run_client "sipp-uas-$t" "127.0.0.1:$uport" "$t"

@@ -14,16 +14,7 @@
 
 #include "tool.h"
 
-#ifdef _WIN32
-
-int cmd_probe(int argc, char **argv) {
-  (void)argc;
-  (void)argv;
-  fputs("siphb: probe: not available on this platform (POSIX sockets only)\n", stderr);
-  return TOOL_EXIT_USAGE;
-}
-
-#else
+#ifndef _WIN32
 
 #  include <strings.h>
 #  include <sys/socket.h>
@@ -200,16 +191,9 @@ static int parse_options(int argc, char **argv, probe_opts *o) {
     if (a[0] != '-') {
       if (o->uri_text) return tool_usage_error("probe", "more than one URI given ('%s')", a);
       o->uri_text = a;
-    } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      fputs(probe_usage_text, stdout);
-      return fflush(stdout) == 0 ? TOOL_EXIT_OK : TOOL_EXIT_USAGE;
-    } else if (strcmp(a, "--json") == 0) {
-      o->json = true;
-    } else if (strcmp(a, "-4") == 0 || strcmp(a, "-6") == 0) {
-      int f = a[1] == '4' ? AF_INET : AF_INET6;
-      if (o->family != AF_UNSPEC && o->family != f)
-        return tool_usage_error("probe", "%s: -4 and -6 exclude each other", a);
-      o->family = f;
+    } else if ((rc = net_common_option("probe", a, probe_usage_text, &o->json, &o->family)) !=
+               NET_NOT_COMMON) {
+      /* taken, or the exit status */
     } else if (valued(argc, argv, &i, "--transport", &v)) {
       rc = v ? transport_of("--transport", v, &o->transport)
              : tool_usage_error("probe", "--transport needs udp or tcp");
@@ -253,11 +237,16 @@ static int parse_options(int argc, char **argv, probe_opts *o) {
   return -1;
 }
 
+#endif /* !_WIN32 */
+
 int cmd_probe(int argc, char **argv) {
+#ifdef _WIN32
+  (void)argc;
+  (void)argv;
+  return tool_not_available("probe"); /* POSIX sockets only */
+#else
   probe_opts o;
   int rc = parse_options(argc, argv, &o);
-  if (rc >= 0) return rc;
-  return probe_run(&o);
+  return rc >= 0 ? rc : probe_run(&o);
+#endif
 }
-
-#endif /* _WIN32 */

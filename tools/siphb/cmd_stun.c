@@ -20,8 +20,7 @@
 int cmd_stun(int argc, char **argv) {
   (void)argc;
   (void)argv;
-  fputs("siphb: stun: not available on this platform (POSIX sockets only)\n", stderr);
-  return TOOL_EXIT_USAGE;
+  return tool_not_available("stun");
 }
 
 #else
@@ -129,19 +128,13 @@ static int parse_options(int argc, char **argv, stun_opts *o) {
     if (a[0] != '-') {
       if (o->target) return tool_usage_error("stun", "more than one server given ('%s')", a);
       o->target = a;
-    } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      fputs(stun_usage_text, stdout);
-      return fflush(stdout) == 0 ? TOOL_EXIT_OK : TOOL_EXIT_USAGE;
     } else if (strcmp(a, "--fingerprint") == 0) {
       o->fingerprint = true;
-    } else if (strcmp(a, "--json") == 0) {
-      o->json = true;
-    } else if (strcmp(a, "-4") == 0 || strcmp(a, "-6") == 0) {
-      int f = a[1] == '4' ? AF_INET : AF_INET6;
-      if (o->family != AF_UNSPEC && o->family != f)
-        return tool_usage_error("stun", "%s: -4 and -6 exclude each other", a);
-      o->family = f;
-    } else if (!number_option(argc, argv, &i, o, &rc)) {
+    } else if ((rc = net_common_option("stun", a, stun_usage_text, &o->json, &o->family)) !=
+               NET_NOT_COMMON) {
+      if (rc >= 0) return rc;
+      rc = 0;
+    } else if (rc = 0, !number_option(argc, argv, &i, o, &rc)) {
       return tool_usage_error("stun", "unknown option '%s'", a);
     }
     if (rc) return rc;

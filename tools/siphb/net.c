@@ -57,6 +57,24 @@ bool net_parse_seconds(const char *s, uint64_t lo_ms, uint64_t hi_ms, uint64_t *
   return true;
 }
 
+int net_common_option(const char *cmd, const char *arg, const char *usage, bool *json,
+                      int *family) {
+  if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+    fputs(usage, stdout);
+    return fflush(stdout) == 0 ? TOOL_EXIT_OK : TOOL_EXIT_USAGE;
+  }
+  if (strcmp(arg, "--json") == 0) {
+    *json = true;
+    return -1;
+  }
+  if (strcmp(arg, "-4") != 0 && strcmp(arg, "-6") != 0) return NET_NOT_COMMON;
+  int f = arg[1] == '4' ? AF_INET : AF_INET6;
+  if (*family != AF_UNSPEC && *family != f)
+    return tool_usage_error(cmd, "%s: -4 and -6 exclude each other", arg);
+  *family = f;
+  return -1;
+}
+
 int net_split_hostport(const char *cmd, const char *text, const char *default_port,
                        net_target *out) {
   const char *host = text, *port = NULL;

@@ -37,6 +37,14 @@ bool net_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out);
  * [lo_ms, hi_ms]; false for anything else. */
 bool net_parse_seconds(const char *s, uint64_t lo_ms, uint64_t hi_ms, uint64_t *out_ms);
 
+/* The options every network subcommand has: -h/--help (prints `usage` on
+ * stdout), --json, -4 and -6 (which exclude each other). Returns
+ * NET_NOT_COMMON when `arg` is none of them, -1 when taken, otherwise the
+ * exit status (after --help, or a usage error line naming `cmd`). */
+#  define NET_NOT_COMMON (-2)
+int net_common_option(const char *cmd, const char *arg, const char *usage, bool *json,
+                      int *family);
+
 /* HOST, HOST:PORT, [IPv6], [IPv6]:PORT (an unbracketed IPv6 address, two
  * colons or more, takes no port). Returns -1 when fine, otherwise the exit
  * status after a usage error line naming `cmd`. */

@@ -50,6 +50,10 @@ __attribute__((format(printf, 2, 3)))
 #endif
 int tool_usage_error(const char *cmd, const char *fmt, ...);
 
+/* Prints "siphb: CMD: not available on this platform (POSIX sockets only)"
+ * for the network subcommands on other platforms; returns TOOL_EXIT_USAGE. */
+int tool_not_available(const char *cmd);
+
 /* Prints "error: <code name>: <message> at offset N" on stderr, N being
  * base + err->offset. */
 void tool_parse_error(const siphb_error_info *err, size_t base);
