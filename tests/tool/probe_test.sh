@@ -71,6 +71,7 @@ usage_case() { # WANT-IN-STDERR ARGS...
 usage_case "no URI given"
 usage_case "sips: URIs need TLS" sips:127.0.0.1
 usage_case "not a sip: URI" tel:+15551234
+usage_case "blanks, quotes or <> in the URI" "sip:127.0.0.1 x"
 usage_case "the port must be a number" sip:127.0.0.1:99999
 usage_case "udp or tcp" sip:127.0.0.1 --transport sctp
 usage_case "no TLS" "sip:127.0.0.1;transport=tls"

@@ -150,7 +150,10 @@ static int parse_uri(probe_opts *o, uri_parts *u) {
     s += 4;
   else if (other_scheme(s))
     return tool_usage_error("probe", "'%s': not a sip: URI", o->uri_text);
-  const char *at = strchr(s, '@');
+  if (strpbrk(s, " \t\r\n\"<>"))
+    return tool_usage_error("probe", "'%s': blanks, quotes or <> in the URI", o->uri_text);
+  const char *at = strchr(s, '@'); /* user@ before the host, not in a parameter */
+  if (at && at > s + strcspn(s, ";?")) at = NULL;
   const char *hp = at ? at + 1 : s;
   size_t hlen = strcspn(hp, ";?");
   if (hp[hlen] == '?') return tool_usage_error("probe", "'%s': no headers (?...) in the URI", s);
@@ -212,7 +215,7 @@ static int parse_options(int argc, char **argv, probe_opts *o) {
         rc = tool_usage_error("probe", "--count must be a number from 1 to 1000000000");
       o->count = n;
     } else if (valued(argc, argv, &i, "--from", &v)) {
-      if (!v || strncasecmp(v, "sip:", 4) != 0 || strpbrk(v, "\r\n"))
+      if (!v || strncasecmp(v, "sip:", 4) != 0 || strpbrk(v, " \t\r\n\"<>"))
         rc = tool_usage_error("probe", "--from needs a sip: URI");
       o->from = v;
     } else if (valued(argc, argv, &i, "--retries", &v)) {
