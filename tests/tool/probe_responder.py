@@ -8,6 +8,7 @@ and answers every request with the given status line, echoing Via, From,
 To, Call-ID and CSeq (RFC 3261 section 8.2.6.2). "drop" answers nothing.
 Exits after SECONDS (default 20) so that a test can never leave it behind.
 """
+import os
 import select
 import socket
 import sys
@@ -34,7 +35,6 @@ def main() -> None:
         srv.listen(4)
     with open(portfile + ".tmp", "w") as f:
         f.write("%d\n" % srv.getsockname()[1])
-    import os
     os.rename(portfile + ".tmp", portfile)
     conns = {}
     while time.monotonic() < end:
