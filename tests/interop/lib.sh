@@ -1,5 +1,6 @@
 # tests/interop/lib.sh - what the loopback interop scripts (run.sh for SIP,
-# stun_run.sh for STUN) share; sourced, never run.
+# stun_run.sh for STUN, probe_run.sh for `siphb probe`) share; sourced,
+# never run.
 #
 #   interop_name=run.sh; . tests/interop/lib.sh; interop_args "$@"
 #   interop_need PACKAGES CMD...; interop_init PORTS
@@ -157,6 +158,135 @@ interop_summary() {
     return 1
   fi
   echo "$interop_name: PASS"
+}
+
+# ---- Kamailio -----------------------------------------------------------------
+# kamailio_config DIR PORT: writes DIR/kamailio.cfg, a stateless server (sl
+# module, no database, no DNS) that answers OPTIONS with 200 and everything
+# else with 501, on udp and tcp 127.0.0.1:PORT (and [::1]:PORT when
+# have_v6 is 1).
+kamailio_config() {
+  local dir=$1 kport=$2 listen modpath
+  mkdir -p "$dir"
+  listen="listen=udp:127.0.0.1:$kport
+listen=tcp:127.0.0.1:$kport"
+  if [ "$have_v6" = 1 ]; then
+    listen="$listen
+listen=udp:[::1]:$kport
+listen=tcp:[::1]:$kport"
+  fi
+  modpath=$(dirname "$(dpkg -L kamailio 2>/dev/null | grep -m1 '/modules/sl\.so$')" 2>/dev/null)
+  [ -n "$modpath" ] || modpath=/usr/lib/x86_64-linux-gnu/kamailio/modules
+  cat >"$dir/kamailio.cfg" <<EOF
+#!KAMAILIO
+# Written by siphb tests/interop/lib.sh: a stateless server that answers
+# OPTIONS with 200 and everything else with 501. No database, no DNS.
+debug=2
+log_stderror=yes
+fork=yes
+children=1
+tcp_children=1
+dns=no
+rev_dns=no
+auto_aliases=no
+$listen
+mpath="$modpath"
+loadmodule "sl.so"
+
+request_route {
+  if (method == "OPTIONS") {
+    sl_send_reply("200", "OK");
+    exit;
+  }
+  sl_send_reply("501", "Not Implemented");
+}
+EOF
+}
+# kamailio_start DIR SECS [LOG]: runs the server of DIR/kamailio.cfg in the
+# foreground for at most SECS, logging to LOG (default DIR/kamailio.log);
+# sets kam_pid.
+kamailio_start() {
+  local dir=$1
+  start_bg "${3:-$dir/kamailio.log}" timeout "$2" kamailio -f "$dir/kamailio.cfg" \
+    -DD -E -Y "$dir" -P "$dir/kamailio.pid" -m 32 -M 4
+  kam_pid=$BG
+}
+# kamailio_wait PORT: true once the server of kam_pid listens on udp and
+# tcp 127.0.0.1:PORT (and tcp [::1]:PORT with have_v6), within 5 s each.
+kamailio_wait() {
+  wait_listen t 127.0.0.1 "$1" "$kam_pid" && wait_listen u 127.0.0.1 "$1" "$kam_pid" &&
+    { [ "$have_v6" != 1 ] || wait_listen t '[::1]' "$1" "$kam_pid"; }
+}
+
+# ---- sipp ---------------------------------------------------------------------
+# sipp_uas_scenario FILE ROUNDS: a UAS scenario that takes an OPTIONS,
+# checks its Via branch, From tag, CSeq and Max-Forwards, and answers 200
+# echoing Via, From, To, Call-ID and CSeq; ROUNDS times in one call (a
+# prober keeps one Call-ID for all its rounds).
+sipp_uas_scenario() {
+  local file=$1 rounds=$2 k
+  {
+    cat <<'EOF'
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!-- siphb interop: sipp takes an OPTIONS, checks a few of its fields and
+     answers 200, echoing Via, From, To, Call-ID and CSeq. -->
+<scenario name="siphb interop OPTIONS UAS">
+EOF
+    for ((k = 0; k < rounds; k++)); do
+      cat <<'EOF'
+  <recv request="OPTIONS">
+    <action>
+      <ereg regexp="branch=z9hG4bK[^;, ]+" search_in="hdr" header="Via:" check_it="true" assign_to="1"/>
+      <ereg regexp=";tag=[^;, ]+" search_in="hdr" header="From:" check_it="true" assign_to="2"/>
+      <ereg regexp="[0-9]+ OPTIONS" search_in="hdr" header="CSeq:" check_it="true" assign_to="3"/>
+      <ereg regexp="[0-9]+" search_in="hdr" header="Max-Forwards:" check_it="true" assign_to="4"/>
+    </action>
+  </recv>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]uas[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+      Allow: OPTIONS
+      Accept: application/sdp
+      Server: sipp-uas
+      Content-Length: 0
+
+    ]]>
+  </send>
+EOF
+    done
+    cat <<'EOF'
+  <Reference variables="1,2,3,4"/>
+</scenario>
+EOF
+  } >"$file"
+}
+
+# sipp_uas_start NAME SCENARIO udp|tcp PORT: sipp as a UAS on
+# 127.0.0.1:PORT for one call of SCENARIO, for at most 15 s, logging to
+# $tmp/sipp-NAME.log and $tmp/sipp-NAME-errors.log, its control and media
+# ports taken from port(); sets uas_pid. Returns 1 (sipp stopped, its log
+# shown) when it does not listen within 5 s.
+sipp_uas_start() {
+  local name=$1 t=$3 p=$4 ctrl media
+  port; ctrl=$PORT
+  port; media=$PORT
+  port; port # media uses M and M+2
+  start_bg "$tmp/sipp-$name.log" timeout 15 sipp -sf "$2" -t "${t:0:1}1" \
+    -i 127.0.0.1 -p "$p" -ci 127.0.0.1 -cp "$ctrl" -mi 127.0.0.1 -mp "$media" \
+    -bind_local -m 1 -nostdin -timeout 10s -timeout_error \
+    -trace_err -error_file "$tmp/sipp-$name-errors.log"
+  uas_pid=$BG
+  wait_listen "${t:0:1}" 127.0.0.1 "$p" "$uas_pid" && return 0
+  show "$tmp/sipp-$name.log"
+  stop_bg TERM "$uas_pid"
+  return 1
 }
 
 # ---- tshark -------------------------------------------------------------------

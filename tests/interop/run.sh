@@ -56,43 +56,8 @@ filter="port $KAM or port $UAS_UDP or port $UAS_TCP or port $RESP"
 start_capture "$cap" "$filter" 50
 
 # ---- Kamailio -----------------------------------------------------------------
-mkdir -p "$tmp/kamailio"
-kam_listen="listen=udp:127.0.0.1:$KAM
-listen=tcp:127.0.0.1:$KAM"
-if [ "$have_v6" = 1 ]; then
-  kam_listen="$kam_listen
-listen=udp:[::1]:$KAM
-listen=tcp:[::1]:$KAM"
-fi
-modpath=$(dirname "$(dpkg -L kamailio 2>/dev/null | grep -m1 '/modules/sl\.so$')" 2>/dev/null)
-[ -n "$modpath" ] || modpath=/usr/lib/x86_64-linux-gnu/kamailio/modules
-cat >"$tmp/kamailio/kamailio.cfg" <<EOF
-#!KAMAILIO
-# Written by siphb tests/interop/run.sh: a stateless server that answers
-# OPTIONS with 200 and everything else with 501. No database, no DNS.
-debug=2
-log_stderror=yes
-fork=yes
-children=1
-tcp_children=1
-dns=no
-rev_dns=no
-auto_aliases=no
-$kam_listen
-mpath="$modpath"
-loadmodule "sl.so"
-
-request_route {
-  if (method == "OPTIONS") {
-    sl_send_reply("200", "OK");
-    exit;
-  }
-  sl_send_reply("501", "Not Implemented");
-}
-EOF
-start_bg "$tmp/kamailio/kamailio.log" timeout 45 kamailio -f "$tmp/kamailio/kamailio.cfg" \
-  -DD -E -Y "$tmp/kamailio" -P "$tmp/kamailio/kamailio.pid" -m 32 -M 4
-kam_pid=$BG
+kamailio_config "$tmp/kamailio" "$KAM"
+kamailio_start "$tmp/kamailio" 45
 
 # Both start in parallel; the capture has to be on before any traffic.
 if wait_capture; then
@@ -103,10 +68,7 @@ else
 fi
 
 kam_up=0
-if wait_listen t 127.0.0.1 "$KAM" "$kam_pid" && wait_listen u 127.0.0.1 "$KAM" "$kam_pid"; then
-  kam_up=1
-  [ "$have_v6" = 1 ] && ! wait_listen t '[::1]' "$KAM" "$kam_pid" && kam_up=0
-fi
+kamailio_wait "$KAM" && kam_up=1
 if [ "$kam_up" = 1 ]; then
   pass "kamailio: started (pid $(cat "$tmp/kamailio/kamailio.pid" 2>/dev/null || echo '?')), udp+tcp on 127.0.0.1:$KAM$([ $have_v6 = 1 ] && echo " and [::1]:$KAM")"
 else
@@ -139,39 +101,7 @@ cat >"$tmp/uac.xml" <<'EOF'
   <recv response="200" timeout="3000"/>
 </scenario>
 EOF
-cat >"$tmp/uas.xml" <<'EOF'
-<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!-- siphb interop: sipp takes an OPTIONS, checks a few of its fields and
-     answers 200, echoing Via, From, To, Call-ID and CSeq. -->
-<scenario name="siphb interop OPTIONS UAS">
-  <recv request="OPTIONS">
-    <action>
-      <ereg regexp="branch=z9hG4bK[^;, ]+" search_in="hdr" header="Via:" check_it="true" assign_to="1"/>
-      <ereg regexp=";tag=[^;, ]+" search_in="hdr" header="From:" check_it="true" assign_to="2"/>
-      <ereg regexp="[0-9]+ OPTIONS" search_in="hdr" header="CSeq:" check_it="true" assign_to="3"/>
-      <ereg regexp="[0-9]+" search_in="hdr" header="Max-Forwards:" check_it="true" assign_to="4"/>
-    </action>
-  </recv>
-  <Reference variables="1,2,3,4"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]uas[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Allow: OPTIONS
-      Accept: application/sdp
-      Server: sipp-uas
-      Content-Length: 0
-
-    ]]>
-  </send>
-</scenario>
-EOF
+sipp_uas_scenario "$tmp/uas.xml" 1
 
 # sipp's cumulative "Successful call" and "Failed call" counts.
 sipp_calls() { # LOG
@@ -235,16 +165,8 @@ fi
 # ---- 2. sipp as a UAS ---------------------------------------------------------
 for t in udp tcp; do
   if [ "$t" = udp ]; then uport=$UAS_UDP; else uport=$UAS_TCP; fi
-  sipp_ports
-  start_bg "$tmp/sipp-uas-$t.log" timeout 15 sipp -sf "$tmp/uas.xml" -t "${t:0:1}1" \
-    -i 127.0.0.1 -p "$uport" -ci 127.0.0.1 -cp "$SP_CTRL" -mi 127.0.0.1 -mp "$SP_MEDIA" \
-    -bind_local -m 1 -nostdin -timeout 10s -timeout_error \
-    -trace_err -error_file "$tmp/sipp-uas-$t-errors.log"
-  uas_pid=$BG
-  if ! wait_listen "${t:0:1}" 127.0.0.1 "$uport" "$uas_pid"; then
+  if ! sipp_uas_start "uas-$t" "$tmp/uas.xml" "$t" "$uport"; then
     fail "our OPTIONS -> sipp UAS over $t: sipp did not start"
-    show "$tmp/sipp-uas-$t.log"
-    stop_bg TERM "$uas_pid"
     continue
   fi
   run_client "sipp-uas-$t" "127.0.0.1:$uport" "$t"

@@ -20,8 +20,7 @@
 int cmd_stun(int argc, char **argv) {
   (void)argc;
   (void)argv;
-  fputs("siphb: stun: not available on this platform (POSIX sockets only)\n", stderr);
-  return TOOL_EXIT_USAGE;
+  return tool_not_available("stun");
 }
 
 #else
@@ -129,19 +128,13 @@ static int parse_options(int argc, char **argv, stun_opts *o) {
     if (a[0] != '-') {
       if (o->target) return tool_usage_error("stun", "more than one server given ('%s')", a);
       o->target = a;
-    } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      fputs(stun_usage_text, stdout);
-      return fflush(stdout) == 0 ? TOOL_EXIT_OK : TOOL_EXIT_USAGE;
     } else if (strcmp(a, "--fingerprint") == 0) {
       o->fingerprint = true;
-    } else if (strcmp(a, "--json") == 0) {
-      o->json = true;
-    } else if (strcmp(a, "-4") == 0 || strcmp(a, "-6") == 0) {
-      int f = a[1] == '4' ? AF_INET : AF_INET6;
-      if (o->family != AF_UNSPEC && o->family != f)
-        return tool_usage_error("stun", "%s: -4 and -6 exclude each other", a);
-      o->family = f;
-    } else if (!number_option(argc, argv, &i, o, &rc)) {
+    } else if ((rc = net_common_option("stun", a, stun_usage_text, &o->json, &o->family)) !=
+               NET_NOT_COMMON) {
+      if (rc >= 0) return rc;
+      rc = 0;
+    } else if (rc = 0, !number_option(argc, argv, &i, o, &rc)) {
       return tool_usage_error("stun", "unknown option '%s'", a);
     }
     if (rc) return rc;
@@ -360,18 +353,8 @@ static int open_socket(stun_run *r, const stun_opts *o) {
   int rc = net_resolve("stun", &o->where, o->family, SOCK_DGRAM, &server);
   if (rc >= 0) return rc;
   r->server = net_mapped(&server);
-  r->fd = socket(server.ss.ss_family, SOCK_DGRAM, IPPROTO_UDP);
-  bool ok = r->fd >= 0 && connect(r->fd, (const struct sockaddr *)&server.ss, server.len) == 0;
-  struct sockaddr_storage local;
-  socklen_t llen = sizeof local;
-  if (ok)
-    ok = getsockname(r->fd, (struct sockaddr *)&local, &llen) == 0 &&
-         addr_from_sockaddr(&local, &r->local);
-  if (!ok) {
-    fprintf(stderr, "siphb: stun: cannot open a UDP socket to %s: %s\n", o->target,
-            strerror(errno));
-    return TOOL_EXIT_USAGE;
-  }
+  r->fd = net_udp_connect("stun", o->target, &server, &r->local);
+  if (r->fd < 0) return TOOL_EXIT_USAGE;
   return -1;
 }
 

@@ -17,6 +17,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"decode", cmd_decode, "decode a SIP or STUN message, or frame a byte stream, to JSON"},
+    {"probe", cmd_probe, "SIP OPTIONS reachability of one target, a line per round"},
     {"stun", cmd_stun, "ask a STUN server for the mapped address (Binding over UDP)"},
 };
 
@@ -31,7 +32,7 @@ static void usage(FILE *out) {
   fputs("\n"
         "Run 'siphb <command> --help' for the options of a command.\n"
         "Exit status: 0 success, 1 malformed input (stun: no answer or an error\n"
-        "response), 2 usage or I/O error.\n",
+        "response; probe: the last round failed), 2 usage or I/O error.\n",
         out);
 }
 

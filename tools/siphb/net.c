@@ -18,6 +18,7 @@
 #  include <stdlib.h>
 #  include <string.h>
 #  include <time.h>
+#  include <unistd.h>
 
 #  include "addr.h"
 #  include "tool.h"
@@ -54,6 +55,24 @@ bool net_parse_seconds(const char *s, uint64_t lo_ms, uint64_t hi_ms, uint64_t *
   if (ms < lo_ms || ms > hi_ms) return false;
   *out_ms = ms;
   return true;
+}
+
+int net_common_option(const char *cmd, const char *arg, const char *usage, bool *json,
+                      int *family) {
+  if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+    fputs(usage, stdout);
+    return fflush(stdout) == 0 ? TOOL_EXIT_OK : TOOL_EXIT_USAGE;
+  }
+  if (strcmp(arg, "--json") == 0) {
+    *json = true;
+    return -1;
+  }
+  if (strcmp(arg, "-4") != 0 && strcmp(arg, "-6") != 0) return NET_NOT_COMMON;
+  int f = arg[1] == '4' ? AF_INET : AF_INET6;
+  if (*family != AF_UNSPEC && *family != f)
+    return tool_usage_error(cmd, "%s: -4 and -6 exclude each other", arg);
+  *family = f;
+  return -1;
 }
 
 int net_split_hostport(const char *cmd, const char *text, const char *default_port,
@@ -120,6 +139,20 @@ siphb_mapped_addr net_mapped(const net_addr *a) {
   memset(&m, 0, sizeof m);
   (void)addr_from_sockaddr(&a->ss, &m);
   return m;
+}
+
+int net_udp_connect(const char *cmd, const char *what, const net_addr *to,
+                    siphb_mapped_addr *local) {
+  int fd = socket(to->ss.ss_family, SOCK_DGRAM, IPPROTO_UDP);
+  bool ok = fd >= 0 && connect(fd, (const struct sockaddr *)&to->ss, to->len) == 0;
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  if (ok)
+    ok = getsockname(fd, (struct sockaddr *)&ss, &len) == 0 && addr_from_sockaddr(&ss, local);
+  if (ok) return fd;
+  fprintf(stderr, "siphb: %s: cannot open a UDP socket to %s: %s\n", cmd, what, strerror(errno));
+  if (fd >= 0) close(fd);
+  return -1;
 }
 
 int net_set_nonblock(int fd) {

@@ -37,6 +37,14 @@ bool net_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out);
  * [lo_ms, hi_ms]; false for anything else. */
 bool net_parse_seconds(const char *s, uint64_t lo_ms, uint64_t hi_ms, uint64_t *out_ms);
 
+/* The options every network subcommand has: -h/--help (prints `usage` on
+ * stdout), --json, -4 and -6 (which exclude each other). Returns
+ * NET_NOT_COMMON when `arg` is none of them, -1 when taken, otherwise the
+ * exit status (after --help, or a usage error line naming `cmd`). */
+#  define NET_NOT_COMMON (-2)
+int net_common_option(const char *cmd, const char *arg, const char *usage, bool *json,
+                      int *family);
+
 /* HOST, HOST:PORT, [IPv6], [IPv6]:PORT (an unbracketed IPv6 address, two
  * colons or more, takes no port). Returns -1 when fine, otherwise the exit
  * status after a usage error line naming `cmd`. */
@@ -51,6 +59,16 @@ int net_resolve(const char *cmd, const net_target *t, int family, int socktype, 
 
 /* The siphb_mapped_addr of an address (for addr_text and the JSON). */
 siphb_mapped_addr net_mapped(const net_addr *a);
+
+/* A UDP socket connected to `to` (so that an ICMP port unreachable comes
+ * back as ECONNREFUSED from send or recv) and the local address the kernel
+ * chose for it, which is the one the server sees on loopback or without a
+ * NAT. Returns the descriptor, or -1 after "siphb: CMD: cannot open a UDP
+ * socket to WHAT: <strerror>" on stderr. Connecting a UDP socket sends
+ * nothing, so this also tells which local address a TCP connection to the
+ * same server would use. */
+int net_udp_connect(const char *cmd, const char *what, const net_addr *to,
+                    siphb_mapped_addr *local);
 
 /* Sets O_NONBLOCK and FD_CLOEXEC. 0, or -1 with errno. */
 int net_set_nonblock(int fd);

@@ -17,6 +17,11 @@ int tool_usage_error(const char *cmd, const char *fmt, ...) {
   return TOOL_EXIT_USAGE;
 }
 
+int tool_not_available(const char *cmd) {
+  fprintf(stderr, "siphb: %s: not available on this platform (POSIX sockets only)\n", cmd);
+  return TOOL_EXIT_USAGE;
+}
+
 void tool_parse_error(const siphb_error_info *err, size_t base) {
   fprintf(stderr, "error: %s: %s at offset %lu\n", siphb_errname(err->code),
           err->message ? err->message : siphb_strerror(err->code),

@@ -16,13 +16,15 @@
 enum {
   TOOL_EXIT_OK = 0,
   TOOL_EXIT_BAD_INPUT = 1, /* the input was malformed or too large; for
-                              `stun`: a timeout or an error response */
+                              `stun`: a timeout or an error response;
+                              for `probe`: the last round failed */
   TOOL_EXIT_USAGE = 2      /* bad command line, or the input/output failed */
 };
 
 /* Each subcommand gets argv from its own name on (argv[0] is "decode"). */
 int cmd_decode(int argc, char **argv);
 int cmd_stun(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 /* Credentials for `siphb decode --stun` (NULL: not given). */
 typedef struct stun_credentials {
@@ -47,6 +49,10 @@ bool looks_like_stun(const unsigned char *data, size_t len);
 __attribute__((format(printf, 2, 3)))
 #endif
 int tool_usage_error(const char *cmd, const char *fmt, ...);
+
+/* Prints "siphb: CMD: not available on this platform (POSIX sockets only)"
+ * for the network subcommands on other platforms; returns TOOL_EXIT_USAGE. */
+int tool_not_available(const char *cmd);
 
 /* Prints "error: <code name>: <message> at offset N" on stderr, N being
  * base + err->offset. */
