@@ -13,17 +13,17 @@
 #      Call-ID) over UDP and TCP: alive, and sipp's checks of the requests
 #      pass;
 #   3. Kamailio stopped (SIGTERM, by PID) while a probe runs with
-#      --interval 1 --timeout 2, over UDP and TCP: the time from the stop to
-#      the first failed line is printed and must be within the bound the
-#      probe defines (siphb/probe.h): a round starts at most `interval`
-#      after the previous one started and ends by Timer F, `timeout`, after
-#      it started, so interval + timeout = 3 s (the probe has no retry
-#      count: retransmissions happen inside the timeout). On UDP the ICMP
-#      port unreachable, on TCP the refused connection end the round sooner.
+#      --interval 1 --timeout 1 --retries 1, over UDP and TCP: the time from
+#      the stop to the first failed line is printed and must be within
+#      interval + timeout x (retries + 1) = 3 s: a round starts at most
+#      `interval` after the previous one started, sends at 0 and `timeout`
+#      (UDP) and ends (retries + 1) x timeout after it started (Timer F). On
+#      UDP the ICMP port unreachable, on TCP the refused connection end the
+#      round sooner.
 #      Then Kamailio is started again on the same port and the same probe
 #      reports alive again (TCP: it reconnects at the next round);
 #   4. Kamailio frozen (SIGSTOP) instead: no ICMP, no RST, so the round must
-#      time out, again within interval + timeout; after SIGCONT, alive again.
+#      time out, again within interval + timeout x (retries + 1); after SIGCONT, alive again.
 # One PASS/FAIL/SKIP line per check, a summary, exit 0 only if nothing
 # failed. Every process started here runs under `timeout`, and the EXIT trap
 # stops what is left by PID. SIPHB_INTEROP_KEEP=1 keeps the temp dir.
@@ -41,10 +41,10 @@ port; KAM=$PORT
 port; UAS_UDP=$PORT
 port; UAS_TCP=$PORT
 
-INTERVAL=1 TIMEOUT=2
+INTERVAL=1 TIMEOUT=1 RETRIES=1
 # The probe's bound: the next round starts at most `interval` after the
-# last alive one started (before the stop), and ends by `timeout`.
-BOUND_MS=$(((INTERVAL + TIMEOUT) * 1000))
+# last alive one started (before the stop), and ends by timeout x (retries + 1).
+BOUND_MS=$(((INTERVAL + TIMEOUT * (RETRIES + 1)) * 1000))
 # What the script's own polling of the output adds (50 ms steps).
 SLACK_MS=250
 
@@ -127,7 +127,7 @@ outage() {
   local t=$1 how=$2 name=outage-$1-$2 out err pid t0 t1 line ms lines back
   out=$tmp/$name.out err=$tmp/$name.err
   start_bg "$err" timeout 30 "$tool" probe "sip:127.0.0.1:$KAM" --transport "$t" \
-    --interval "$INTERVAL" --timeout "$TIMEOUT"
+    --interval "$INTERVAL" --timeout "$TIMEOUT" --retries "$RETRIES"
   pid=$BG
   # stdout and stderr apart: start_bg sends both to one file
   if ! wait_line "$err" 0 '^seq 2 alive' 5 >/dev/null; then
@@ -147,7 +147,7 @@ outage() {
   t1=$(now_ms)
   ms=$((t1 - t0))
   if [ -n "$line" ] && [ "$ms" -le $((BOUND_MS + SLACK_MS)) ]; then
-    pass "$name: kamailio $([ "$how" = stop ] && echo stopped || echo frozen) -> '$line' after $ms ms (bound interval + timeout = $BOUND_MS ms)"
+    pass "$name: kamailio $([ "$how" = stop ] && echo stopped || echo frozen) -> '$line' after $ms ms (bound interval + timeout x (retries + 1) = $BOUND_MS ms)"
   else
     fail "$name: kamailio $([ "$how" = stop ] && echo stopped || echo frozen) -> ${line:-no failed line} after $ms ms (bound $BOUND_MS ms)"
     show "$err"

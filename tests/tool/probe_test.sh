@@ -82,7 +82,9 @@ usage_case "--timeout needs" sip:127.0.0.1 --timeout
 usage_case "--timeout must be at least T1" sip:127.0.0.1 --timeout 0.2
 usage_case "--count must be a number" sip:127.0.0.1 --count 0
 usage_case "--from needs a sip: URI" sip:127.0.0.1 --from mailto:x@y
-usage_case "--retries: the probe has no retry count" sip:127.0.0.1 --retries 3
+usage_case "--retries must be a number from 0 to 100" sip:127.0.0.1 --retries 101
+usage_case "--retries sets T1 itself" sip:127.0.0.1 --retries 1 --t1 1
+usage_case "must stay within 10 hours" sip:127.0.0.1 --retries 100 --timeout 3600
 usage_case "-4 and -6 exclude each other" sip:127.0.0.1 -4 -6
 usage_case "unknown option" sip:127.0.0.1 --bogus
 usage_case "more than one URI" sip:127.0.0.1 sip:127.0.0.2
@@ -148,6 +150,14 @@ if [ "$rc" -eq 1 ] && grep -qx 'seq 1 timeout after 2.0 s (2 retransmissions)' "
   ok
 else
   bad "no answer: exit $rc (want 1), 'seq 1 timeout after 2.0 s (2 retransmissions)'"
+fi
+# --retries 2 --timeout 0.4: sends at 0, 0.4 and 0.8 s, the round over at 1.2 s
+run 10 "sip:127.0.0.1:$PORT" --retries 2 --timeout 0.4 --count 1
+if [ "$rc" -eq 1 ] && grep -qx 'seq 1 timeout after 1.2 s (2 retransmissions)' "$tmp/out"; then
+  ok
+else
+  bad "no answer, --retries 2: exit $rc (want 1), 'seq 1 timeout after 1.2 s (2 retransmissions)'"
+  show "$tmp/out"
 fi
 
 # ---- SIGTERM: a clean stop with the summary; the exit status is the last round's

@@ -25,8 +25,8 @@
 
 static const char probe_usage_text[] =
     "Usage: siphb probe URI [--transport udp|tcp] [--interval S] [--timeout S]\n"
-    "                   [--retry-interval S] [--t1 S] [--count N] [--from URI]\n"
-    "                   [--json] [-4 | -6]\n"
+    "                   [--retries N] [--retry-interval S] [--t1 S] [--count N]\n"
+    "                   [--from URI] [--json] [-4 | -6]\n"
     "\n"
     "Sends SIP OPTIONS to URI (sip:HOST[:PORT][;transport=udp|tcp], or\n"
     "HOST[:PORT] for sip:HOST[:PORT]; PORT defaults to 5060) every interval with\n"
@@ -44,7 +44,12 @@ static const char probe_usage_text[] =
     "  --interval S        from the start of one round to the next, in seconds,\n"
     "                      each shortened by up to 20 % at random (default 30)\n"
     "  --timeout S         how long a round waits for a final response (Timer F;\n"
-    "                      default 64*T1 = 32 s; at least T1)\n"
+    "                      default 64*T1 = 32 s; at least T1); with --retries,\n"
+    "                      how long each of the round's sends waits\n"
+    "  --retries N         send each round's request N more times, --timeout\n"
+    "                      apart on UDP (T1 = T2 = --timeout), and end the round\n"
+    "                      (N + 1) * --timeout after its first send (0-100;\n"
+    "                      each send then waits 2 s unless --timeout is given)\n"
     "  --retry-interval S  from a failed round's end to the next round (default\n"
     "                      5, or the interval when that is shorter)\n"
     "  --t1 S              RFC 3261 T1, the first UDP retransmission interval,\n"
@@ -55,9 +60,10 @@ static const char probe_usage_text[] =
     "  -4, -6              use only IPv4 or only IPv6 addresses of HOST\n"
     "  -h, --help          print this help\n"
     "\n"
-    "There is no --retries: the probe has no retry count. On UDP it resends the\n"
-    "request after T1, 2*T1, ... (at most T2 apart) until the timeout; set\n"
-    "--timeout and --t1 instead. On TCP it sends once and waits the timeout.\n"
+    "Without --retries a UDP round resends the request after T1, 2*T1, ... (at\n"
+    "most T2 = 4 s apart) until the timeout; on TCP it sends once. A target\n"
+    "that stops answering is reported failed at most interval + timeout (with\n"
+    "--retries: interval + timeout * (retries + 1)) after its last answer.\n"
     "\n"
     "At the end a summary line goes to stderr: sent N, alive A, failed F,\n"
     "rtt min/avg/max X/Y/Z ms.\n"
@@ -187,6 +193,9 @@ static int parse_options(int argc, char **argv, probe_opts *o) {
   o->interval = 30000; /* the probe's defaults (siphb/probe.h) */
   o->retry_interval = 5000;
   o->t1 = 500;
+  o->t2 = 4000;
+  o->retries = -1;
+  bool have_t1 = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = NULL;
     int rc = -1;
@@ -210,6 +219,7 @@ static int parse_options(int argc, char **argv, probe_opts *o) {
       have_retry = true;
     } else if (valued(argc, argv, &i, "--t1", &v)) {
       seconds_option("--t1", v, 1, 4000, &o->t1, &rc);
+      have_t1 = true;
     } else if (valued(argc, argv, &i, "--count", &v)) {
       if (!v || !net_parse_uint(v, 1, 1000000000, &n))
         rc = tool_usage_error("probe", "--count must be a number from 1 to 1000000000");
@@ -219,15 +229,25 @@ static int parse_options(int argc, char **argv, probe_opts *o) {
         rc = tool_usage_error("probe", "--from needs a sip: URI");
       o->from = v;
     } else if (valued(argc, argv, &i, "--retries", &v)) {
-      return tool_usage_error("probe",
-                              "--retries: the probe has no retry count; on UDP it retransmits "
-                              "after T1, 2*T1, ... until --timeout (use --timeout, --t1)");
+      if (!v || !net_parse_uint(v, 0, 100, &n))
+        rc = tool_usage_error("probe", "--retries must be a number from 0 to 100");
+      o->retries = (int)n;
     } else {
       return tool_usage_error("probe", "unknown option '%s'", a);
     }
     if (rc >= 0) return rc;
   }
   if (!o->uri_text) return tool_usage_error("probe", "no URI given (sip:HOST[:PORT])");
+  if (o->retries >= 0) {
+    /* Each send waits --timeout: Timer E fixed at it (T1 = T2), Timer F at
+     * (retries + 1) of it, so the sends go at 0, timeout, 2 timeout ... */
+    if (have_t1) return tool_usage_error("probe", "--retries sets T1 itself: drop --t1");
+    if (!o->timeout) o->timeout = 2000;
+    if (o->timeout > 36000000u / (unsigned)(o->retries + 1))
+      return tool_usage_error("probe", "--timeout * (--retries + 1) must stay within 10 hours");
+    o->t1 = o->t2 = o->timeout;
+    o->timeout *= (siphb_ms)(o->retries + 1);
+  }
   if (o->timeout && o->timeout < o->t1)
     return tool_usage_error("probe", "--timeout must be at least T1 (%.3g s)", (double)o->t1 / 1000.0);
   if (!have_retry && o->retry_interval > o->interval) o->retry_interval = o->interval;

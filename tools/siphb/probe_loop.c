@@ -326,6 +326,7 @@ static int make_probe(probe_io *io, const siphb_mapped_addr *local) {
   cfg.timeout = o->timeout;
   cfg.retry_interval = o->retry_interval;
   cfg.t1 = o->t1;
+  cfg.t2 = o->t2;
   int rv = siphb_probe_new(&io->probe, io->ctx, &cfg, &io->peer, io, net_now());
   if (rv == 0) rv = siphb_probe_start(io->probe, net_now());
   if (rv != 0) {

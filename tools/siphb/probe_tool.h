@@ -27,6 +27,8 @@ typedef struct probe_opts {
   siphb_ms timeout;        /* probe config `timeout` (Timer F); 0 = 64*T1 */
   siphb_ms retry_interval; /* probe config `retry_interval` */
   siphb_ms t1;             /* probe config `t1` */
+  siphb_ms t2;             /* probe config `t2` */
+  int retries;             /* --retries N, or -1 when not given */
   unsigned count;          /* rounds to run; 0 = until stopped */
   const char *from;        /* probe config `from_uri`; NULL = the default */
   bool json;
