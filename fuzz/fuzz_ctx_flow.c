@@ -25,7 +25,7 @@
 
 #include <siphb/siphb.h>
 
-#include "fuzz_check.h"
+#include "fuzz_ctx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -67,11 +67,7 @@ static const siphb_peer PROBE_PEERS[PROBES] = {{1, NULL, SIPHB_TRANSPORT_UDP},
                                                {2, NULL, SIPHB_TRANSPORT_TCP}};
 
 static int w_random(uint8_t *dest, size_t len, void *user_data) {
-  world *w = user_data;
-  for (size_t i = 0; i < len; i++) {
-    w->rng = w->rng * 6364136223846793005u + 1442695040888963407u;
-    dest[i] = (uint8_t)(w->rng >> 56);
-  }
+  fuzz_lcg_fill(&((world *)user_data)->rng, dest, len);
   return 0;
 }
 
@@ -147,11 +143,8 @@ static int w_event(siphb_ctx *ctx, const siphb_event *ev, void *user_data) {
   return 0;
 }
 
-typedef struct input {
-  const uint8_t *p, *end;
-} input;
-
-static unsigned next(input *in) { return in->p < in->end ? *in->p++ : 0; }
+typedef fuzz_input input;
+#define next fuzz_next
 
 static void make_flow(world *w, size_t k, unsigned style) {
   siphb_flow_config c;
@@ -197,22 +190,7 @@ static void make_probe(world *w, size_t k, unsigned style) {
 }
 
 static void receive(world *w, const siphb_peer *peer, const uint8_t *d, size_t len) {
-  siphb_rx_result r;
-  int rv = siphb_ctx_receive(w->ctx, peer, d, len, &r, w->now);
-  FUZZ_CHECK(rv == 0);
-  FUZZ_CHECK(r.length <= len);
-  FUZZ_CHECK(!r.consumed || r.length > 0);
-  FUZZ_CHECK(!r.consumed || r.object_kind == SIPHB_OBJECT_PROBE ||
-             r.object_kind == SIPHB_OBJECT_FLOW);
-  FUZZ_CHECK(r.consumed == (r.object != NULL));
-}
-
-static void flip(input *in, uint8_t *buf, size_t n) {
-  unsigned flips = next(in) % 4;
-  for (unsigned i = 0; i < flips && n; i++) {
-    size_t at = (next(in) << 8 | next(in)) % n;
-    buf[at] = (uint8_t)(buf[at] ^ next(in));
-  }
+  fuzz_receive(w->ctx, peer, d, len, w->now, 1u << SIPHB_OBJECT_PROBE | 1u << SIPHB_OBJECT_FLOW);
 }
 
 /* A STUN answer to flow k's last request, mutated. */
@@ -233,7 +211,7 @@ static size_t stun_answer(ftrack *t, input *in, uint8_t *out, size_t cap) {
   }
   siphb_ssize n = siphb_stun_encode_finish(&e, NULL, how & 8 ? SIPHB_STUN_WITH_FINGERPRINT : 0);
   if (n <= 0) return 0;
-  if (how & 16) flip(in, out, (size_t)n);
+  if (how & 16) fuzz_flip(in, out, (size_t)n);
   return (size_t)n;
 }
 
@@ -249,7 +227,7 @@ static size_t sip_answer(ptrack *t, input *in, char *out, size_t cap) {
                    m.from.value.ptr, (int)m.to.value.len, m.to.value.ptr, (int)m.call_id.len,
                    m.call_id.ptr, m.cseq);
   if (n <= 0 || (size_t)n >= cap) return 0;
-  flip(in, (uint8_t *)out, (size_t)n);
+  fuzz_flip(in, (uint8_t *)out, (size_t)n);
   return (size_t)n;
 }
 
@@ -305,12 +283,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   world *w = calloc(1, sizeof *w);
   FUZZ_CHECK(w != NULL);
   w->rng = 1;
-  siphb_callbacks cb;
-  siphb_callbacks_init(&cb, sizeof cb);
-  cb.send = w_send;
-  cb.event = w_event;
-  cb.random = w_random;
-  FUZZ_CHECK(siphb_ctx_new(&w->ctx, NULL, &cb, NULL, w, 0) == 0);
+  w->ctx = fuzz_ctx_new(w_send, w_event, w_random, w);
   input in = {data, data + size};
   for (size_t k = 0; k < FLOWS; k++) {
     make_flow(w, k, next(&in));
@@ -327,11 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ftrack *t = &w->f[k];
     switch (op % 10) {
     case 0: case 1: { /* the clock: to the next deadline, or by an arbitrary step */
-      siphb_ms step = op & 16 ? (siphb_ms)next(&in) * 37 : 0;
-      siphb_ms nd = siphb_ctx_next_deadline(w->ctx);
-      if (step == 0 && nd != SIPHB_NEVER && nd > w->now) w->now = nd;
-      w->now += step;
-      FUZZ_CHECK(siphb_ctx_advance(w->ctx, w->now) == 0);
+      fuzz_clock(w->ctx, &w->now, op & 16 ? (siphb_ms)next(&in) * 37 : 0);
       break;
     }
     case 2: case 3: { /* a STUN answer to flow k, possibly mutated, maybe from elsewhere */
@@ -353,10 +322,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       break;
     }
     case 6: { /* raw bytes from the input on a flow's or a probe's peer */
-      size_t n = next(&in);
-      if (n > (size_t)(in.end - in.p)) n = (size_t)(in.end - in.p);
-      receive(w, op & 32 ? &PROBE_PEERS[k % PROBES] : siphb_flow_get_peer(t->f), in.p, n);
-      in.p += n;
+      const uint8_t *at;
+      size_t n = fuzz_take(&in, next(&in), &at);
+      receive(w, op & 32 ? &PROBE_PEERS[k % PROBES] : siphb_flow_get_peer(t->f), at, n);
       break;
     }
     case 7: /* a transport event */

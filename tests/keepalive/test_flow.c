@@ -34,16 +34,16 @@ typedef void (*tweak_fn)(siphb_flow_config *cfg);
 
 static int setup(void **state) {
   (void)state;
-  S = test_malloc(sizeof *S);
-  assert_int_equal(sim_init(S, 0, NULL, 0), 0);
+  int rv;
+  S = sim_new(NULL, &rv);
+  assert_non_null(S);
   F = NULL;
   return 0;
 }
 
 static int teardown(void **state) {
   (void)state;
-  sim_free(S);
-  test_free(S);
+  sim_delete(S);
   return 0;
 }
 
@@ -981,44 +981,25 @@ static void test_memory(void **state) {
 /* Creates flows until one fails (the module, the three maps' buckets as
  * they grow, each flow's object: every allocation flow_new causes); a
  * failed _new changes nothing, and the flows made so far still run. */
-static int scenario_flows(failmem *fm, void *arg) {
-  (void)arg;
-  sim *s = test_malloc(sizeof *s);
-  int rv = sim_init(s, 0, &fm->mem, 0);
-  if (rv != 0) {
-    test_free(s);
-    return rv;
-  }
+static int make_flow(sim *s, size_t i, void **obj) {
   siphb_flow_config c;
   base_config(&c, 1000);
-  siphb_flow *made[6];
-  size_t n = 0;
-  for (; n < 6; n++) {
-    size_t used = siphb_ctx_mem_used(s->ctx);
-    siphb_ms next = siphb_ctx_next_deadline(s->ctx);
-    siphb_flow *f = (siphb_flow *)(uintptr_t)1;
-    siphb_peer peer = {100 + n, NULL, n % 2 ? SIPHB_TRANSPORT_TCP : SIPHB_TRANSPORT_UDP};
-    rv = siphb_flow_new(&f, s->ctx, &c, &peer, NULL, 0);
-    if (rv != 0) {
-      assert_ptr_equal(f, (siphb_flow *)(uintptr_t)1);
-      assert_true(siphb_ctx_mem_used(s->ctx) >= used); /* only the module and buckets stay */
-      assert_int_equal(siphb_ctx_next_deadline(s->ctx), next);
-      break;
-    }
-    made[n] = f;
-    assert_int_equal(siphb_flow_start(f, 0), 0);
-  }
-  assert_int_equal(sim_run_until(s, 1000), 0);
-  assert_int_equal(s->nsends, n);
-  if (n > 0) siphb_flow_del(made[0]);
-  sim_free(s);
-  test_free(s);
-  return rv;
+  siphb_peer peer = {100 + i, NULL, i % 2 ? SIPHB_TRANSPORT_TCP : SIPHB_TRANSPORT_UDP};
+  siphb_flow *f;
+  int rv = siphb_flow_new(&f, s->ctx, &c, &peer, NULL, 0);
+  if (rv != 0) return rv;
+  assert_int_equal(siphb_flow_start(f, 0), 0);
+  *obj = f;
+  return 0;
 }
+
+static void del_flow(void *f) { siphb_flow_del(f); }
+
+static const sim_sweep sweep = {6, make_flow, del_flow, 1000, 1};
 
 static void test_allocation_sweep(void **state) {
   (void)state;
-  long allocs = failmem_sweep(scenario_flows, NULL);
+  long allocs = failmem_sweep(sim_sweep_objects, (void *)(uintptr_t)&sweep);
   assert_true(allocs >= 1 + 1 + 3 + 6); /* ctx, module, three maps, one per flow */
 }
 
