@@ -61,7 +61,8 @@ static inline void fuzz_clock(siphb_ctx *ctx, siphb_ms *now, siphb_ms step) {
 static inline void fuzz_flip(fuzz_input *in, uint8_t *buf, size_t n) {
   unsigned flips = fuzz_next(in) % 4;
   for (unsigned i = 0; i < flips && n; i++) {
-    size_t at = (fuzz_next(in) << 8 | fuzz_next(in)) % n;
+    size_t hi = fuzz_next(in); /* sequenced: the same program with every compiler */
+    size_t at = (hi << 8 | fuzz_next(in)) % n;
     buf[at] = (uint8_t)(buf[at] ^ fuzz_next(in));
   }
 }

@@ -162,7 +162,10 @@ static int soak_send(siphb_ctx *ctx, const siphb_send_info *info, const uint8_t 
   }
   if (below(100) < 5) {
     W->forged_sent++;
-    enqueue(k, &info->peer, data, len, stun, stun && below(2) ? F_TXID : F_PEER, below(5000));
+    /* one decision at a time: the order of arguments' evaluation is the
+     * compiler's, and the runs must be the same with every compiler */
+    forge f = stun && below(2) ? F_TXID : F_PEER;
+    enqueue(k, &info->peer, data, len, stun, f, below(5000));
   }
   return 0;
 }
