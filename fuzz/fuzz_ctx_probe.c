@@ -19,7 +19,7 @@
 
 #include <siphb/siphb.h>
 
-#include "fuzz_check.h"
+#include "fuzz_ctx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -42,11 +42,7 @@ typedef struct world {
 static const siphb_peer PEERS[2] = {{1, NULL, SIPHB_TRANSPORT_UDP}, {2, NULL, SIPHB_TRANSPORT_TCP}};
 
 static int w_random(uint8_t *dest, size_t len, void *user_data) {
-  world *w = user_data;
-  for (size_t i = 0; i < len; i++) {
-    w->rng = w->rng * 6364136223846793005u + 1442695040888963407u;
-    dest[i] = (uint8_t)(w->rng >> 56);
-  }
+  fuzz_lcg_fill(&((world *)user_data)->rng, dest, len);
   return 0;
 }
 
@@ -80,12 +76,8 @@ static int w_event(siphb_ctx *ctx, const siphb_event *ev, void *user_data) {
   return 0;
 }
 
-/* A cursor over the input. */
-typedef struct input {
-  const uint8_t *p, *end;
-} input;
-
-static unsigned next(input *in) { return in->p < in->end ? *in->p++ : 0; }
+typedef fuzz_input input;
+#define next fuzz_next
 
 static void make_probe(world *w, size_t k, unsigned style) {
   siphb_probe_config c;
@@ -120,33 +112,19 @@ static size_t respond(track *t, input *in, char *out, size_t cap) {
                    m.from.value.ptr, (int)m.to.value.len, m.to.value.ptr, (int)m.call_id.len,
                    m.call_id.ptr, m.cseq, next(in) & 1 ? "Retry-After: 2\r\n" : "");
   if (n <= 0 || (size_t)n >= cap) return 0;
-  unsigned flips = next(in) % 4;
-  for (unsigned i = 0; i < flips; i++) {
-    size_t at = (next(in) << 8 | next(in)) % (size_t)n;
-    out[at] = (char)(out[at] ^ (char)next(in));
-  }
+  fuzz_flip(in, (uint8_t *)out, (size_t)n);
   return (size_t)n;
 }
 
 static void receive(world *w, const siphb_peer *peer, const uint8_t *d, size_t len) {
-  siphb_rx_result r;
-  int rv = siphb_ctx_receive(w->ctx, peer, d, len, &r, w->now);
-  FUZZ_CHECK(rv == 0);
-  FUZZ_CHECK(r.length <= len);
-  FUZZ_CHECK(!r.consumed || r.length > 0);
-  FUZZ_CHECK(!r.consumed || r.object_kind == SIPHB_OBJECT_PROBE);
+  fuzz_receive(w->ctx, peer, d, len, w->now, 1u << SIPHB_OBJECT_PROBE);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   world *w = calloc(1, sizeof *w);
   FUZZ_CHECK(w != NULL);
   w->rng = 1;
-  siphb_callbacks cb;
-  siphb_callbacks_init(&cb, sizeof cb);
-  cb.send = w_send;
-  cb.event = w_event;
-  cb.random = w_random;
-  FUZZ_CHECK(siphb_ctx_new(&w->ctx, NULL, &cb, NULL, w, 0) == 0);
+  w->ctx = fuzz_ctx_new(w_send, w_event, w_random, w);
   input in = {data, data + size};
   for (size_t k = 0; k < PROBES; k++) {
     make_probe(w, k, next(&in));
@@ -159,11 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     track *t = &w->t[k];
     switch (op % 8) {
     case 0: case 1: { /* the clock: to the next deadline, or by an arbitrary step */
-      siphb_ms step = op & 8 ? (siphb_ms)next(&in) * 97 : 0;
-      siphb_ms nd = siphb_ctx_next_deadline(w->ctx);
-      if (step == 0 && nd != SIPHB_NEVER && nd > w->now) w->now = nd;
-      w->now += step;
-      FUZZ_CHECK(siphb_ctx_advance(w->ctx, w->now) == 0);
+      fuzz_clock(w->ctx, &w->now, op & 8 ? (siphb_ms)next(&in) * 97 : 0);
       break;
     }
     case 2: case 3: { /* a response to probe k, possibly mutated */
@@ -172,10 +146,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       break;
     }
     case 4: { /* raw bytes from the input on either peer */
-      size_t n = next(&in);
-      if (n > (size_t)(in.end - in.p)) n = (size_t)(in.end - in.p);
-      receive(w, &PEERS[op >> 7], in.p, n);
-      in.p += n;
+      const uint8_t *at;
+      size_t n = fuzz_take(&in, next(&in), &at);
+      receive(w, &PEERS[op >> 7], at, n);
       break;
     }
     case 5: /* a transport event */

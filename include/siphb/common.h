@@ -116,8 +116,9 @@ typedef enum siphb_error {
   SIPHB_ERR_UNSUPPORTED = -8,      /* feature not built in or not supported */
   SIPHB_ERR_SEND = -9,             /* returned by a send callback: this send failed,
                                       the ctx carries on and reports it */
-  /* -10 is planned (docs/API-PLAN.md). */
-  SIPHB_ERR_EXISTS = -11,          /* the ctx already has it (e.g. a second responder) */
+  /* -10 is planned (SIPHB_ERR_WOULD_BLOCK, docs/API-PLAN.md). */
+  SIPHB_ERR_EXISTS = -11,          /* the item exists already (a flow on that peer:
+                                      pongs are routed by peer; a second responder) */
   SIPHB_ERR_OS = -12,              /* the operating system refused a call (the
                                       hosted helpers, e.g. siphb/tcp_keepalive.h);
                                       siphb_error_info.message names call and errno */

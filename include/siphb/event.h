@@ -13,6 +13,7 @@
 #define SIPHB_EVENT_H
 
 #include <siphb/common.h>
+#include <siphb/flow_types.h>
 #include <siphb/probe_types.h>
 #include <siphb/reg_types.h>
 #include <siphb/timer_types.h>
@@ -26,7 +27,7 @@ typedef enum siphb_object_kind {
   SIPHB_OBJECT_CTX = 0,
   SIPHB_OBJECT_TIMER = 1,
   SIPHB_OBJECT_PROBE = 2,    /* SIP OPTIONS reachability (siphb/probe.h) */
-  SIPHB_OBJECT_FLOW = 3,     /* planned: RFC 5626 flow keepalive */
+  SIPHB_OBJECT_FLOW = 3,     /* RFC 5626 flow keepalive (siphb/flow.h) */
   SIPHB_OBJECT_REG = 4,      /* REGISTER refresh timing (siphb/reg.h) */
   SIPHB_OBJECT_PACER = 5,    /* planned: server-side mass keepalive */
   SIPHB_OBJECT_HEALTH = 6,   /* planned: health state machine */
@@ -43,6 +44,12 @@ typedef enum siphb_event_type {
   SIPHB_EVENT_NONE = 0,
   SIPHB_EVENT_TIMER = 1,         /* a siphb_timer fired: payload u.timer */
   SIPHB_EVENT_PROBE_RESULT = 100, /* a probe round ended: payload u.probe */
+  SIPHB_EVENT_FLOW_ALIVE = 200,       /* siphb/flow.h; payload u.flow for 200-205 */
+  SIPHB_EVENT_FLOW_FAILED = 201,
+  SIPHB_EVENT_FLOW_RECOVER_DUE = 202,
+  SIPHB_EVENT_FLOW_RECOVERED = 203,
+  SIPHB_EVENT_FLOW_MAPPED_ADDRESS = 204,
+  SIPHB_EVENT_FLOW_INTERVAL = 205,
   SIPHB_EVENT_REG_REFRESH_DUE = 300, /* siphb/reg.h; payload u.reg for 300-304 */
   SIPHB_EVENT_REG_REGISTERED = 301,
   SIPHB_EVENT_REG_FAILED = 302,
@@ -60,6 +67,7 @@ typedef struct siphb_event {
   union {
     siphb_event_timer timer;
     siphb_event_probe probe;
+    siphb_event_flow flow;
     siphb_event_reg reg;
     uint64_t reserved_[24]; /* keeps sizeof(siphb_event) stable as members are added */
   } u;

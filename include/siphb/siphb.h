@@ -15,6 +15,7 @@
 #include <siphb/sip.h>
 #include <siphb/stream.h>
 #include <siphb/stun.h>
+#include <siphb/flow.h>
 #include <siphb/probe.h>
 #include <siphb/reg.h>
 #include <siphb/responder.h>

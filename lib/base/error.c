@@ -22,7 +22,7 @@ static const error_text errors[] = {
     {SIPHB_ERR_LIMIT, "SIPHB_ERR_LIMIT", "configured limit exceeded"},
     {SIPHB_ERR_UNSUPPORTED, "SIPHB_ERR_UNSUPPORTED", "not supported by this build"},
     {SIPHB_ERR_SEND, "SIPHB_ERR_SEND", "send failed"},
-    {SIPHB_ERR_EXISTS, "SIPHB_ERR_EXISTS", "already exists"},
+    {SIPHB_ERR_EXISTS, "SIPHB_ERR_EXISTS", "already exists (e.g. a flow on that peer)"},
     {SIPHB_ERR_OS, "SIPHB_ERR_OS", "the operating system refused the call"},
     {SIPHB_ERR_SIP_START_LINE, "SIPHB_ERR_SIP_START_LINE", "malformed SIP request or status line"},
     {SIPHB_ERR_SIP_VERSION, "SIPHB_ERR_SIP_VERSION", "SIP version is not SIP/2.0"},

@@ -3,6 +3,16 @@
  */
 #include <siphb/event.h>
 
+#include "base/assert.h"
+
+/* Payloads grow at their end inside the 192-byte union (docs/API-PLAN.md
+ * section 13). */
+SIPHB_STATIC_ASSERT(sizeof(((siphb_event *)0)->u) == 192, event_union_size);
+SIPHB_STATIC_ASSERT(sizeof(siphb_event_timer) <= 192, timer_payload_fits);
+SIPHB_STATIC_ASSERT(sizeof(siphb_event_probe) <= 192, probe_payload_fits);
+SIPHB_STATIC_ASSERT(sizeof(siphb_event_flow) <= 192, flow_payload_fits);
+SIPHB_STATIC_ASSERT(sizeof(siphb_event_reg) <= 192, reg_payload_fits);
+
 const char *siphb_event_type_name(siphb_event_type type) {
   switch (type) {
   case SIPHB_EVENT_NONE:
@@ -11,6 +21,18 @@ const char *siphb_event_type_name(siphb_event_type type) {
     return "SIPHB_EVENT_TIMER";
   case SIPHB_EVENT_PROBE_RESULT:
     return "SIPHB_EVENT_PROBE_RESULT";
+  case SIPHB_EVENT_FLOW_ALIVE:
+    return "SIPHB_EVENT_FLOW_ALIVE";
+  case SIPHB_EVENT_FLOW_FAILED:
+    return "SIPHB_EVENT_FLOW_FAILED";
+  case SIPHB_EVENT_FLOW_RECOVER_DUE:
+    return "SIPHB_EVENT_FLOW_RECOVER_DUE";
+  case SIPHB_EVENT_FLOW_RECOVERED:
+    return "SIPHB_EVENT_FLOW_RECOVERED";
+  case SIPHB_EVENT_FLOW_MAPPED_ADDRESS:
+    return "SIPHB_EVENT_FLOW_MAPPED_ADDRESS";
+  case SIPHB_EVENT_FLOW_INTERVAL:
+    return "SIPHB_EVENT_FLOW_INTERVAL";
   case SIPHB_EVENT_REG_REFRESH_DUE:
     return "SIPHB_EVENT_REG_REFRESH_DUE";
   case SIPHB_EVENT_REG_REGISTERED:

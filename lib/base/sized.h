@@ -70,6 +70,19 @@ static inline int siphb_sized_view(const void *in, void *full, size_t full_size,
   return rv;
 }
 
+/* As siphb_sized_view(), for a config that may be NULL (the defaults):
+ * then *view = full, filled by `defaults`. */
+static inline int siphb_sized_view_or_defaults(const void *in, void *full, size_t full_size,
+                                               size_t min_size, siphb_defaults_fn defaults,
+                                               const void **view) {
+  if (!in) {
+    defaults(full);
+    *view = full;
+    return 0;
+  }
+  return siphb_sized_view(in, full, full_size, min_size, defaults, view);
+}
+
 /* Records siphb_sized_read()'s refusal of the caller's struct in *err. */
 static inline siphb_ssize siphb_sized_refuse(siphb_error_info *err, int code) {
   return siphb_fail(err, code, 0, 0,

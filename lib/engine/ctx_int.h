@@ -72,9 +72,13 @@ typedef int (*siphb_rx_hook)(siphb_ctx *ctx, const siphb_peer *peer, const uint8
                              size_t len, const siphb_sip_msg *sip, siphb_rx_result *result,
                              siphb_ms now);
 
-/* Registers the handler for one kind of received item (one per kind;
- * NULL removes it). */
-void siphb_ctx_set_rx_hook(siphb_ctx *ctx, siphb_stream_kind kind, siphb_rx_hook hook);
+/* Registers module `owner`'s handler for one kind of received item (NULL
+ * removes it). Several modules may take one kind (a CRLF ping is a flow's
+ * at the client end of a connection, the responder's at the server end):
+ * they are asked in the order of their object kinds until one consumes the
+ * item, reports an error in it, or fails. */
+void siphb_ctx_set_rx_hook(siphb_ctx *ctx, siphb_stream_kind kind, siphb_object_kind owner,
+                           siphb_rx_hook hook);
 
 /* Handles siphb_ctx_peer_event() for a module's objects on `peer`.
  * Returns 0 or a callback failure code. */

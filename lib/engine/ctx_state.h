@@ -24,7 +24,7 @@ struct siphb_ctx {
   unsigned in_callback;    /* depth of callbacks running */
   bool delete_pending;     /* siphb_ctx_del() was called from a callback */
   siphb_module_slot modules[SIPHB_CTX_MODULES];
-  siphb_rx_hook rx_hooks[SIPHB_RX_KINDS];
+  siphb_rx_hook rx_hooks[SIPHB_RX_KINDS][SIPHB_CTX_MODULES]; /* [kind][owner] */
   siphb_role_hook role_hook;
   siphb_peer_hook peer_hooks[SIPHB_CTX_MODULES];
 };

@@ -6,6 +6,8 @@
 
 #include "engine/ctx_int.h"
 
+#include <string.h>
+
 static void list_push(siphb_obj **head, siphb_obj *obj) {
   obj->prev = NULL;
   obj->next = *head;
@@ -83,6 +85,20 @@ void siphb_obj_fill_event(const siphb_obj *obj, siphb_event *ev, siphb_event_typ
   ev->object_user_data = obj->user_data;
   ev->now = now;
   ev->due = due;
+}
+
+int siphb_obj_send(siphb_obj *obj, const siphb_peer *peer, siphb_payload_kind payload,
+                   uint32_t attempt, uint64_t ref, const uint8_t *data, size_t len) {
+  siphb_send_info info;
+  memset(&info, 0, sizeof info);
+  info.peer = *peer;
+  info.payload = payload;
+  info.object_kind = obj->ops->kind;
+  info.object = obj; /* the public handle is the object itself */
+  info.object_user_data = obj->user_data;
+  info.attempt = attempt;
+  info.ref = ref;
+  return siphb_ctx_send(obj->ctx, &info, data, len);
 }
 
 siphb_obs_sink *siphb_obj_sink(siphb_obj *obj, siphb_ctx *ctx, siphb_object_kind kind) {

@@ -74,6 +74,14 @@ void siphb_obj_free_all(siphb_ctx *ctx);
 void siphb_obj_fill_event(const siphb_obj *obj, siphb_event *ev, siphb_event_type type,
                           siphb_ms due, siphb_ms now);
 
+/* Sends data[0..len) to `peer` for obj through the ctx's send callback,
+ * with the send info that names obj (attempt: 0 first, n the nth
+ * retransmission; ref: object-specific). Returns siphb_ctx_send()'s value:
+ * 0, SIPHB_ERR_SEND (refused), SIPHB_ERR_CALLBACK_FAILURE or SIPHB_STOPPED.
+ * The callback may delete obj: check siphb_obj_dead() before touching it. */
+int siphb_obj_send(siphb_obj *obj, const siphb_peer *peer, siphb_payload_kind payload,
+                   uint32_t attempt, uint64_t ref, const uint8_t *data, size_t len);
+
 /* The sink of a live object of `kind` (SIPHB_OBJECT_HEALTH, ...) on `ctx`,
  * or NULL when obj is NULL, dead, on another ctx, of another kind, or has
  * no sink: the check behind every typed wiring call. */

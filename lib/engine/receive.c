@@ -11,8 +11,10 @@
 
 #include "stream/stream_frame.h"
 
-void siphb_ctx_set_rx_hook(siphb_ctx *ctx, siphb_stream_kind kind, siphb_rx_hook hook) {
-  if ((size_t)kind < SIPHB_RX_KINDS) ctx->rx_hooks[(size_t)kind] = hook;
+void siphb_ctx_set_rx_hook(siphb_ctx *ctx, siphb_stream_kind kind, siphb_object_kind owner,
+                           siphb_rx_hook hook) {
+  if ((size_t)kind < SIPHB_RX_KINDS && (size_t)owner < SIPHB_CTX_MODULES)
+    ctx->rx_hooks[(size_t)kind][(size_t)owner] = hook;
 }
 
 void siphb_ctx_set_role_hook(siphb_ctx *ctx, siphb_role_hook hook) { ctx->role_hook = hook; }
@@ -70,8 +72,9 @@ int siphb_ctx_receive(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *dat
   } else {
     r.length = (size_t)n;
     bool is_sip = item.kind == SIPHB_STREAM_SIP_REQUEST || item.kind == SIPHB_STREAM_SIP_RESPONSE;
-    siphb_rx_hook hook = ctx->rx_hooks[(size_t)item.kind];
-    if (hook) rv = hook(ctx, peer, data, r.length, is_sip ? &sip : NULL, &r, now);
+    siphb_rx_hook *hooks = ctx->rx_hooks[(size_t)item.kind];
+    for (size_t k = 0; k < SIPHB_CTX_MODULES && rv == 0 && !r.consumed && !r.error; k++)
+      if (hooks[k]) rv = hooks[k](ctx, peer, data, r.length, is_sip ? &sip : NULL, &r, now);
   }
   if (result) *result = r;
   if (siphb_ctx_finish(ctx)) return 0;

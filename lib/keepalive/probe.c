@@ -89,7 +89,7 @@ int siphb_probe_module(siphb_ctx *ctx, probe_module **out) {
     siphb_hmap_init(&m->peers, key + 16);
     slot->state = m;
     slot->destroy = module_destroy;
-    siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_SIP_RESPONSE, siphb_probe_rx);
+    siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_SIP_RESPONSE, SIPHB_OBJECT_PROBE, siphb_probe_rx);
     siphb_ctx_set_peer_hook(ctx, SIPHB_OBJECT_PROBE, siphb_probe_peer_event);
   }
   *out = slot->state;

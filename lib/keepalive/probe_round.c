@@ -183,18 +183,11 @@ static int end_round(siphb_probe *p, siphb_probe_outcome o, const siphb_sip_msg 
 /* ---- sending ------------------------------------------------------------------- */
 
 static int transmit(siphb_probe *p) {
-  siphb_send_info info;
-  memset(&info, 0, sizeof info);
-  info.peer = p->peer;
-  info.payload = SIPHB_PAYLOAD_SIP_REQUEST;
-  info.object_kind = SIPHB_OBJECT_PROBE;
-  info.object = p;
-  info.object_user_data = p->base.user_data;
-  info.attempt = p->transmissions;
-  info.ref = p->cseq;
+  uint32_t attempt = p->transmissions;
   p->transmissions++;
   p->counts.transmissions++;
-  return siphb_ctx_send(p->base.ctx, &info, p->request, p->request_len);
+  return siphb_obj_send(&p->base, &p->peer, SIPHB_PAYLOAD_SIP_REQUEST, attempt, p->cseq,
+                        p->request, p->request_len);
 }
 
 /* Writes v as exactly PROBE_CSEQ_DIGITS digits. */

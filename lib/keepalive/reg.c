@@ -190,20 +190,15 @@ int siphb_reg_new(siphb_reg **out, siphb_ctx *ctx, const siphb_reg_config *cfg_i
                   void *user_data, siphb_ms now) {
   if (!out || !ctx) return SIPHB_ERR_INVALID_ARGUMENT;
   siphb_reg_config full;
-  const siphb_reg_config *cfg = &full;
-  if (cfg_in) {
-    const void *view;
-    int rv = siphb_sized_view(cfg_in, &full, sizeof full, CONFIG_MIN_SIZE, config_defaults_fn,
-                              &view);
-    if (rv != 0) return rv;
-    cfg = view;
-  } else {
-    config_defaults(&full);
-  }
+  const void *view;
+  int rv = siphb_sized_view_or_defaults(cfg_in, &full, sizeof full, CONFIG_MIN_SIZE,
+                                        config_defaults_fn, &view);
+  if (rv != 0) return rv;
+  const siphb_reg_config *cfg = view;
   if (!config_valid(cfg)) return SIPHB_ERR_INVALID_ARGUMENT;
   siphb_ctx_clock(ctx, now);
   void *obj;
-  int rv = siphb_obj_new(&obj, ctx, &reg_ops, user_data);
+  rv = siphb_obj_new(&obj, ctx, &reg_ops, user_data);
   if (rv != 0) return rv;
   siphb_reg *r = obj;
   r->text_size = cfg->contact.len + cfg->instance_id.len;

@@ -177,8 +177,8 @@ static void responder_stop_op(siphb_obj *obj) {
   siphb_module_slot *slot = siphb_ctx_module(obj->ctx, SIPHB_OBJECT_RESPONDER);
   if (slot->state != obj) return;
   slot->state = NULL;
-  siphb_ctx_set_rx_hook(obj->ctx, SIPHB_STREAM_SIP_REQUEST, NULL);
-  siphb_ctx_set_rx_hook(obj->ctx, SIPHB_STREAM_CRLF_PING, NULL);
+  siphb_ctx_set_rx_hook(obj->ctx, SIPHB_STREAM_SIP_REQUEST, SIPHB_OBJECT_RESPONDER, NULL);
+  siphb_ctx_set_rx_hook(obj->ctx, SIPHB_STREAM_CRLF_PING, SIPHB_OBJECT_RESPONDER, NULL);
 }
 
 static void responder_destroy_op(siphb_obj *obj) {
@@ -248,8 +248,8 @@ int siphb_responder_new(siphb_responder **out, siphb_ctx *ctx, const siphb_respo
   r->peer_source = c->peer_source;
   r->peer_source_user_data = c->peer_source_user_data;
   slot->state = r;
-  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_SIP_REQUEST, on_request);
-  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_CRLF_PING, on_ping);
+  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_SIP_REQUEST, SIPHB_OBJECT_RESPONDER, on_request);
+  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_CRLF_PING, SIPHB_OBJECT_RESPONDER, on_ping);
   *out = r;
   return 0;
 }

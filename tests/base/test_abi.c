@@ -73,6 +73,7 @@ static void sip_response_init(void *s, size_t n) { siphb_sip_response_init(s, n)
 static void stun_parse_config_init(void *s, size_t n) { siphb_stun_parse_config_init(s, n); }
 static void probe_config_init(void *s, size_t n) { siphb_probe_config_init(s, n); }
 static void reg_config_init(void *s, size_t n) { siphb_reg_config_init(s, n); }
+static void flow_config_init(void *s, size_t n) { siphb_flow_config_init(s, n); }
 static void reg_result_init(void *s, size_t n) { siphb_reg_result_init(s, n); }
 static void tcp_keepalive_config_init(void *s, size_t n) { siphb_tcp_keepalive_config_init(s, n); }
 static void responder_config_init(void *s, size_t n) { siphb_responder_config_init(s, n); }
@@ -87,6 +88,7 @@ static void test_inputs_start_with_their_size(void **state) {
   assert_int_equal(offsetof(siphb_stun_parse_config, size), 0);
   assert_int_equal(offsetof(siphb_probe_config, size), 0);
   assert_int_equal(offsetof(siphb_reg_config, size), 0);
+  assert_int_equal(offsetof(siphb_flow_config, size), 0);
   assert_int_equal(offsetof(siphb_reg_result, size), 0);
   assert_int_equal(offsetof(siphb_tcp_keepalive_config, size), 0);
   assert_int_equal(offsetof(siphb_responder_config, size), 0);
@@ -98,6 +100,7 @@ static void test_inputs_start_with_their_size(void **state) {
   check_init(stun_parse_config_init, sizeof(siphb_stun_parse_config));
   check_init(probe_config_init, sizeof(siphb_probe_config));
   check_init(reg_config_init, sizeof(siphb_reg_config));
+  check_init(flow_config_init, sizeof(siphb_flow_config));
   check_init(reg_result_init, sizeof(siphb_reg_result));
   check_init(tcp_keepalive_config_init, sizeof(siphb_tcp_keepalive_config));
   check_init(responder_config_init, sizeof(siphb_responder_config));
@@ -294,6 +297,33 @@ static void test_probe_config_by_size(void **state) {
   siphb_ctx_del(ctx);
 }
 
+/* The flow's config by size (a newer header's zero tail, a non-zero one,
+ * size 0, the first release's size); its statistics' room zeroed. */
+static void test_flow_config_by_size(void **state) {
+  (void)state;
+  siphb_ctx *ctx = quiet_ctx();
+  newer n;
+  siphb_flow_config *c = (siphb_flow_config *)(void *)&n;
+  const siphb_peer peer = {1, NULL, SIPHB_TRANSPORT_UDP};
+  siphb_flow *f;
+  siphb_flow_config_init(c, sizeof *c + 16);
+  assert_int_equal(siphb_flow_new(&f, ctx, c, &peer, NULL, 0), 0);
+  siphb_flow_del(f);
+  n.bytes[sizeof *c + 15] = 1;
+  assert_int_equal(siphb_flow_new(&f, ctx, c, &peer, NULL, 0), SIPHB_ERR_UNSUPPORTED);
+  set_size_field(c, 0);
+  assert_int_equal(siphb_flow_new(&f, ctx, c, &peer, NULL, 0), SIPHB_ERR_INVALID_ARGUMENT);
+  /* the first release's struct ends with backoff_max */
+  siphb_flow_config_init(c, offsetof(siphb_flow_config, backoff_max) + sizeof(siphb_ms));
+  assert_int_equal(siphb_flow_new(&f, ctx, c, &peer, NULL, 0), 0);
+  siphb_flow_stats st;
+  memset(&st, 0xAA, sizeof st);
+  assert_int_equal(siphb_flow_get_stats(f, &st), 0);
+  RESERVED_ZERO(st);
+  siphb_flow_del(f);
+  siphb_ctx_del(ctx);
+}
+
 /* The reg's config and result by size; its statistics' room zeroed. */
 static void test_reg_structs_by_size(void **state) {
   (void)state;
@@ -478,6 +508,18 @@ static void test_layouts(void **state) {
   assert_true(sizeof(siphb_event_timer) <= 192);
   assert_true(sizeof(siphb_event_probe) <= 192);
   assert_true(sizeof(siphb_event_reg) <= 192);
+  assert_true(sizeof(siphb_event_flow) <= 192);
+  /* the flow's payload as docs/API-PLAN.md section 5 lists it (LP64) */
+  if (sizeof(void *) == 8) {
+    assert_int_equal(offsetof(siphb_event_flow, state), 24);
+    assert_int_equal(offsetof(siphb_event_flow, stun_error), 40);
+    assert_int_equal(offsetof(siphb_event_flow, rtt), 48);
+    assert_int_equal(offsetof(siphb_event_flow, retry_at), 64);
+    assert_int_equal(offsetof(siphb_event_flow, mapped), 72);
+    assert_int_equal(offsetof(siphb_event_flow, previous), 92);
+    assert_int_equal(offsetof(siphb_event_flow, interval_min), 112);
+    assert_int_equal(sizeof(siphb_event_flow), 128);
+  }
   /* siphb_send_info is siphb's (passed const to `send`): it grows at its end */
   assert_int_equal(offsetof(siphb_send_info, peer), 0);
   /* fixed layouts */
@@ -497,6 +539,7 @@ int main(void) {
       cmocka_unit_test(test_probe_config_by_size),
       cmocka_unit_test(test_reg_structs_by_size),
       cmocka_unit_test(test_responder_structs_by_size),
+      cmocka_unit_test(test_flow_config_by_size),
       cmocka_unit_test(test_tcp_keepalive_config_by_size),
       cmocka_unit_test(test_sip_outputs_have_zeroed_room),
       cmocka_unit_test(test_stun_and_stream_outputs_have_zeroed_room),

@@ -407,9 +407,9 @@ static void test_receive_routes_to_registered_hook(void **state) {
   fixture f = {0};
   siphb_ctx *ctx;
   assert_int_equal(siphb_ctx_new(&ctx, NULL, &CB, NULL, &f, 0), 0);
-  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_CRLF_PONG, pong_hook);
-  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_STUN, stun_hook_failing);
-  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_SIP_RESPONSE, response_hook);
+  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_CRLF_PONG, SIPHB_OBJECT_FLOW, pong_hook);
+  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_STUN, SIPHB_OBJECT_FLOW, stun_hook_failing);
+  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_SIP_RESPONSE, SIPHB_OBJECT_PROBE, response_hook);
   siphb_peer peer = {7, NULL, SIPHB_TRANSPORT_TCP};
   siphb_rx_result r;
   assert_int_equal(siphb_ctx_receive(ctx, &peer, (const uint8_t *)"\r\nSIP/2.0", 9, &r, 55), 0);
@@ -441,6 +441,54 @@ static void test_receive_routes_to_registered_hook(void **state) {
   siphb_ctx_del(ctx);
 }
 
+/* Two modules on one kind: asked in object-kind order until one takes it. */
+static unsigned chain_calls[2];
+static int chain_first(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data, size_t len,
+                       const siphb_sip_msg *sip, siphb_rx_result *r, siphb_ms now) {
+  (void)ctx, (void)data, (void)len, (void)sip, (void)now;
+  chain_calls[0]++;
+  if (peer->id == 1) r->consumed = true; /* peer 1 is this module's */
+  if (peer->id == 2) r->error = SIPHB_ERR_PARSE; /* peer 2: its, and refused */
+  return 0;
+}
+static int chain_second(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *data, size_t len,
+                        const siphb_sip_msg *sip, siphb_rx_result *r, siphb_ms now) {
+  (void)ctx, (void)peer, (void)data, (void)len, (void)sip, (void)now;
+  chain_calls[1]++;
+  r->consumed = true;
+  return 0;
+}
+
+static void test_receive_hooks_share_a_kind(void **state) {
+  (void)state;
+  fixture f = {0};
+  siphb_ctx *ctx;
+  assert_int_equal(siphb_ctx_new(&ctx, NULL, &CB, NULL, &f, 0), 0);
+  /* registered in the other order: the order is the owners', not the calls' */
+  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_CRLF_PING, SIPHB_OBJECT_RESPONDER, chain_second);
+  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_CRLF_PING, SIPHB_OBJECT_FLOW, chain_first);
+  siphb_rx_result r;
+  const siphb_peer p1 = {1, NULL, SIPHB_TRANSPORT_TCP}, p2 = {2, NULL, SIPHB_TRANSPORT_TCP},
+                   p3 = {3, NULL, SIPHB_TRANSPORT_TCP};
+  assert_int_equal(siphb_ctx_receive(ctx, &p1, (const uint8_t *)"\r\n\r\n", 4, &r, 0), 0);
+  assert_true(r.consumed);
+  assert_int_equal(chain_calls[0], 1);
+  assert_int_equal(chain_calls[1], 0);
+  assert_int_equal(siphb_ctx_receive(ctx, &p2, (const uint8_t *)"\r\n\r\n", 4, &r, 0), 0);
+  assert_false(r.consumed);
+  assert_int_equal(r.error, SIPHB_ERR_PARSE);
+  assert_int_equal(chain_calls[1], 0);
+  assert_int_equal(siphb_ctx_receive(ctx, &p3, (const uint8_t *)"\r\n\r\n", 4, &r, 0), 0);
+  assert_true(r.consumed);
+  assert_int_equal(chain_calls[0], 3);
+  assert_int_equal(chain_calls[1], 1);
+  siphb_ctx_set_rx_hook(ctx, SIPHB_STREAM_CRLF_PING, SIPHB_OBJECT_FLOW, NULL);
+  assert_int_equal(siphb_ctx_receive(ctx, &p1, (const uint8_t *)"\r\n\r\n", 4, &r, 0), 0);
+  assert_int_equal(chain_calls[0], 3);
+  assert_int_equal(chain_calls[1], 2);
+  siphb_ctx_del(ctx);
+}
+
 static void test_null_ctx_queries(void **state) {
   (void)state;
   assert_int_equal(siphb_ctx_next_deadline(NULL), SIPHB_NEVER);
@@ -464,6 +512,7 @@ int main(void) {
       cmocka_unit_test(test_log_level_filters),
       cmocka_unit_test(test_receive_classifies),
       cmocka_unit_test(test_receive_routes_to_registered_hook),
+      cmocka_unit_test(test_receive_hooks_share_a_kind),
       cmocka_unit_test(test_null_ctx_queries),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

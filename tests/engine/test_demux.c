@@ -219,7 +219,7 @@ static void test_ctx_and_codec_agree(void **state) {
   siphb_ctx *ctx = quiet_ctx();
   siphb_ctx_set_role_hook(ctx, role_of);
   for (int k = 0; k <= (int)SIPHB_STREAM_SIP_RESPONSE; k++)
-    siphb_ctx_set_rx_hook(ctx, (siphb_stream_kind)k, hook);
+    siphb_ctx_set_rx_hook(ctx, (siphb_stream_kind)k, SIPHB_OBJECT_FLOW, hook);
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
     check_codec(&rows[i]);
     check_ctx(ctx, &rows[i]);

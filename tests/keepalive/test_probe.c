@@ -37,16 +37,16 @@ static void base_config(siphb_probe_config *cfg) {
 
 static int setup(void **state) {
   (void)state;
-  S = test_malloc(sizeof *S);
-  assert_int_equal(sim_init(S, 0, NULL, 0), 0);
+  int rv;
+  S = sim_new(NULL, &rv);
+  assert_non_null(S);
   P = NULL;
   return 0;
 }
 
 static int teardown(void **state) {
   (void)state;
-  sim_free(S);
-  test_free(S);
+  sim_delete(S);
   return 0;
 }
 
@@ -733,45 +733,25 @@ static void test_rtt_statistics(void **state) {
  * they grow, each probe's object and text block: every allocation site of
  * the probe); a failed _new changes nothing, and the probes made so far
  * still run their rounds. */
-static int scenario_probes(failmem *fm, void *arg) {
-  (void)arg;
-  sim *s = test_malloc(sizeof *s);
-  int rv = sim_init(s, 0, &fm->mem, 0);
-  if (rv != 0) {
-    test_free(s);
-    return rv;
-  }
+static int make_probe(sim *s, size_t i, void **obj) {
+  (void)i;
   siphb_probe_config c;
   base_config(&c);
-  siphb_probe *made[5];
-  size_t n = 0;
-  for (; n < 5; n++) {
-    size_t used = siphb_ctx_mem_used(s->ctx);
-    siphb_ms next = siphb_ctx_next_deadline(s->ctx);
-    siphb_probe *p = (siphb_probe *)(uintptr_t)1;
-    rv = siphb_probe_new(&p, s->ctx, &c, &UDP_PEER, NULL, 0);
-    if (rv != 0) {
-      assert_ptr_equal(p, (siphb_probe *)(uintptr_t)1);
-      /* only the module's state and bucket array (a high-water mark) may
-       * stay; no timer was armed */
-      assert_true(siphb_ctx_mem_used(s->ctx) >= used);
-      assert_int_equal(siphb_ctx_next_deadline(s->ctx), next);
-      break;
-    }
-    made[n] = p;
-    assert_int_equal(siphb_probe_start(p, 0), 0);
-  }
-  assert_int_equal(sim_run_until(s, 0), 0);
-  assert_int_equal(s->nsends, n);
-  if (n > 0) siphb_probe_del(made[0]);
-  sim_free(s);
-  test_free(s);
-  return rv;
+  siphb_probe *p;
+  int rv = siphb_probe_new(&p, s->ctx, &c, &UDP_PEER, NULL, 0);
+  if (rv != 0) return rv;
+  assert_int_equal(siphb_probe_start(p, 0), 0);
+  *obj = p;
+  return 0;
 }
+
+static void del_probe(void *p) { siphb_probe_del(p); }
+
+static const sim_sweep sweep = {5, make_probe, del_probe, 0, 1};
 
 static void test_allocation_sweep(void **state) {
   (void)state;
-  long allocs = failmem_sweep(scenario_probes, NULL);
+  long allocs = failmem_sweep(sim_sweep_objects, (void *)(uintptr_t)&sweep);
   assert_true(allocs >= 1 + 5 * 2); /* ctx, module, map buckets, 2 per probe */
 }
 

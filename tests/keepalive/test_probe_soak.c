@@ -22,6 +22,8 @@
 #include <siphb/siphb.h>
 
 #include "failmem.h"
+#include "quietctx.h"
+#include "rndtest.h"
 
 #define PROBES 1000
 #define DAYS 30
@@ -66,20 +68,7 @@ typedef struct soak {
 static soak *W;
 static const siphb_peer PEER = {3, NULL, SIPHB_TRANSPORT_UDP};
 
-static uint64_t rnd(void) {
-  uint64_t z = (W->rng += 0x9E3779B97F4A7C15u);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-  return z ^ (z >> 31);
-}
-
-static uint64_t below(uint64_t n) { return rnd() % n; }
-
-static int soak_random(uint8_t *dest, size_t len, void *user_data) {
-  (void)user_data;
-  for (size_t i = 0; i < len; i++) dest[i] = (uint8_t)rnd();
-  return 0;
-}
+static uint64_t below(uint64_t n) { return rnd_splitmix(&W->rng) % n; }
 
 /* A response to `req`, possibly with one field forged. */
 static size_t respond(char *out, size_t cap, const uint8_t *req, size_t len, tamper f) {
@@ -203,6 +192,15 @@ static void deliver(size_t i) {
   W->consumed += r.consumed;
 }
 
+/* The earliest queued answer, or SIZE_MAX. */
+static size_t next_input(siphb_ms *at) {
+  size_t first = SIZE_MAX;
+  for (size_t i = 0; i < W->nq; i++)
+    if (first == SIZE_MAX || W->q[i].at < W->q[first].at) first = i;
+  if (first != SIZE_MAX) *at = W->q[first].at;
+  return first;
+}
+
 static void test_soak(void **state) {
   (void)state;
   W = test_calloc(1, sizeof *W);
@@ -210,12 +208,7 @@ static void test_soak(void **state) {
   W->rng = 20261207;
   failmem fm;
   failmem_init(&fm, -1);
-  siphb_callbacks cb;
-  siphb_callbacks_init(&cb, sizeof cb);
-  cb.send = soak_send;
-  cb.event = soak_event;
-  cb.random = soak_random;
-  assert_int_equal(siphb_ctx_new(&W->ctx, NULL, &cb, &fm.mem, W, 0), 0);
+  W->ctx = test_ctx_new(soak_send, soak_event, rnd_splitmix_fill, &fm.mem, &W->rng);
   siphb_probe_config c;
   siphb_probe_config_init(&c, sizeof c);
   c.request_uri = siphb_str_c("sip:pbx.example.com");
@@ -229,20 +222,7 @@ static void test_soak(void **state) {
     assert_int_equal(siphb_probe_start(W->t[k].p, 0), 0);
   }
   const siphb_ms end = (siphb_ms)DAYS * 86400 * 1000;
-  while (W->now < end) {
-    siphb_ms next = siphb_ctx_next_deadline(W->ctx);
-    size_t first = SIZE_MAX;
-    for (size_t i = 0; i < W->nq; i++)
-      if (first == SIZE_MAX || W->q[i].at < W->q[first].at) first = i;
-    if (first != SIZE_MAX && W->q[first].at < next) {
-      if (W->q[first].at > W->now) W->now = W->q[first].at;
-      deliver(first);
-    } else {
-      if (next == SIPHB_NEVER) break;
-      if (next > W->now) W->now = next;
-      assert_int_equal(siphb_ctx_advance(W->ctx, W->now), 0);
-    }
-  }
+  test_drive(W->ctx, &W->now, end, next_input, deliver, NULL);
   uint64_t started = 0, ended = 0;
   for (size_t k = 0; k < PROBES; k++) {
     probe_track *t = &W->t[k];

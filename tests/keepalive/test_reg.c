@@ -21,15 +21,15 @@ static siphb_reg *R;
 
 static int setup(void **state) {
   (void)state;
-  S = test_malloc(sizeof *S);
-  assert_int_equal(sim_init(S, 0, NULL, 0), 0);
+  int rv;
+  S = sim_new(NULL, &rv);
+  assert_non_null(S);
   return 0;
 }
 
 static int teardown(void **state) {
   (void)state;
-  sim_free(S);
-  test_free(S);
+  sim_delete(S);
   return 0;
 }
 
@@ -386,37 +386,26 @@ static void test_delete_from_event(void **state) {
 
 /* Every allocation of a reg (the object, its copied texts) failed in turn:
  * siphb_reg_new() reports NOMEM and leaves nothing behind. */
-static int scenario_regs(failmem *fm, void *arg) {
-  (void)arg;
-  sim *s = test_malloc(sizeof *s);
-  int rv = sim_init(s, 0, &fm->mem, 0);
-  if (rv != 0) {
-    test_free(s);
-    return rv;
-  }
+static int make_reg(sim *s, size_t i, void **obj) {
+  (void)i;
   siphb_reg_config c;
   siphb_reg_config_init(&c, sizeof c);
   c.contact = siphb_str_c("sip:alice@192.0.2.5");
-  for (int i = 0; i < 3 && rv == 0; i++) {
-    size_t used = siphb_ctx_mem_used(s->ctx);
-    siphb_reg *r = (siphb_reg *)(uintptr_t)1;
-    rv = siphb_reg_new(&r, s->ctx, &c, NULL, 0);
-    if (rv != 0) {
-      assert_ptr_equal(r, (siphb_reg *)(uintptr_t)1);
-      assert_int_equal(siphb_ctx_mem_used(s->ctx), used);
-      break;
-    }
-    assert_int_equal(siphb_reg_start(r, 0), 0);
-  }
-  assert_int_equal(sim_run_until(s, 0), 0);
-  sim_free(s);
-  test_free(s);
-  return rv;
+  siphb_reg *r;
+  int rv = siphb_reg_new(&r, s->ctx, &c, NULL, 0);
+  if (rv != 0) return rv;
+  assert_int_equal(siphb_reg_start(r, 0), 0);
+  *obj = r;
+  return 0;
 }
+
+static void del_reg(void *r) { siphb_reg_del(r); }
+
+static const sim_sweep sweep = {3, make_reg, del_reg, 0, 0};
 
 static void test_allocation_sweep(void **state) {
   (void)state;
-  assert_true(failmem_sweep(scenario_regs, NULL) >= 1 + 3 * 2);
+  assert_true(failmem_sweep(sim_sweep_objects, (void *)(uintptr_t)&sweep) >= 1 + 3 * 2);
 }
 
 int main(void) {

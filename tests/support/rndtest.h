@@ -20,4 +20,11 @@ typedef struct rnd_state {
 /* user_data is a rnd_state. */
 int rnd_counter(uint8_t *dest, size_t len, void *user_data);
 
+/* SplitMix64: the soak tests' deterministic generator (the network's
+ * decisions and the ctx's random bytes). */
+uint64_t rnd_splitmix(uint64_t *state);
+
+/* A siphb_random_fn over rnd_splitmix; user_data is the uint64_t state. */
+int rnd_splitmix_fill(uint8_t *dest, size_t len, void *user_data);
+
 #endif /* SIPHB_TESTS_RNDTEST_H */

@@ -1,6 +1,12 @@
 #include "simclock.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 static int sim_send_cb(siphb_ctx *ctx, const siphb_send_info *info, const uint8_t *data,
                        size_t len, void *user_data) {
@@ -71,4 +77,48 @@ size_t sim_count(const sim *s, siphb_event_type type) {
   for (size_t i = 0; i < s->nrecords; i++)
     if (s->records[i].event.type == type) n++;
   return n;
+}
+
+sim *sim_new(const siphb_mem *mem, int *rv) {
+  sim *s = test_malloc(sizeof *s);
+  *rv = sim_init(s, 0, mem, 0);
+  if (*rv != 0) {
+    assert_null(s->ctx); /* *out not written on failure */
+    test_free(s);
+    return NULL;
+  }
+  return s;
+}
+
+void sim_delete(sim *s) {
+  if (!s) return;
+  sim_free(s);
+  test_free(s);
+}
+
+int sim_sweep_objects(failmem *fm, void *arg) {
+  const sim_sweep *sw = arg;
+  int rv;
+  sim *s = sim_new(&fm->mem, &rv);
+  if (!s) return rv;
+  void *first = NULL;
+  size_t n = 0;
+  for (; n < sw->count; n++) {
+    size_t used = siphb_ctx_mem_used(s->ctx);
+    siphb_ms next = siphb_ctx_next_deadline(s->ctx);
+    void *obj = (void *)(uintptr_t)1;
+    rv = sw->make(s, n, &obj);
+    if (rv != 0) {
+      assert_ptr_equal(obj, (void *)(uintptr_t)1);
+      assert_true(siphb_ctx_mem_used(s->ctx) >= used);
+      assert_int_equal(siphb_ctx_next_deadline(s->ctx), next);
+      break;
+    }
+    if (n == 0) first = obj;
+  }
+  assert_int_equal(sim_run_until(s, sw->until), 0);
+  assert_int_equal(s->nsends, n * sw->sends_each);
+  if (first) sw->del(first);
+  sim_delete(s);
+  return rv;
 }

@@ -11,6 +11,8 @@
 
 #include <siphb/siphb.h>
 
+#include "failmem.h"
+
 #define SIM_MAX_RECORDS 4096
 
 typedef struct sim_record {
@@ -57,6 +59,31 @@ struct sim {
  * and budget. Returns 0 or the siphb error. */
 int sim_init(sim *s, siphb_ms start, const siphb_mem *mem, size_t budget);
 void sim_free(sim *s);
+
+/* A sim on the heap (cmocka's test_malloc) at time 0 with the allocator
+ * (NULL = libc): NULL, and *rv the error, when the ctx cannot be made.
+ * sim_delete() frees the ctx and the sim (NULL accepted). */
+sim *sim_new(const siphb_mem *mem, int *rv);
+void sim_delete(sim *s);
+
+/* The allocation-failure sweep's scenario for objects of one kind: makes
+ * up to `count` of them on a sim over fm (make: create and start the
+ * i-th, return 0 or the error with *obj untouched), until one fails; a
+ * failed make must leave the ctx's memory (beyond the module's state and
+ * buckets, a high-water mark) and next deadline as they were; then runs
+ * to `until` and expects `sends_each` sends per object made, deletes the
+ * first (del), and frees everything. Returns what failmem_sweep expects. */
+typedef int (*sim_make_fn)(sim *s, size_t i, void **obj);
+typedef void (*sim_del_fn)(void *obj);
+typedef struct sim_sweep {
+  size_t count;
+  sim_make_fn make;
+  sim_del_fn del;
+  siphb_ms until;
+  size_t sends_each;
+} sim_sweep;
+/* A failmem_scenario: arg is a const sim_sweep. */
+int sim_sweep_objects(failmem *fm, void *arg);
 
 /* Runs the loop until the clock reaches `until` (inclusive), always waking
  * exactly at next_deadline. Returns 0 or the first advance error. */
