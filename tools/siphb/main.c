@@ -18,6 +18,7 @@ typedef struct command {
 static const command commands[] = {
     {"decode", cmd_decode, "decode a SIP or STUN message, or frame a byte stream, to JSON"},
     {"stun", cmd_stun, "ask a STUN server for the mapped address (Binding over UDP)"},
+    {"serve", cmd_serve, "answer SIP OPTIONS, CRLF keepalives and STUN on loopback sockets"},
 };
 
 static void usage(FILE *out) {

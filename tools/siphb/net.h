@@ -43,6 +43,10 @@ bool net_parse_seconds(const char *s, uint64_t lo_ms, uint64_t hi_ms, uint64_t *
 int net_split_hostport(const char *cmd, const char *text, const char *default_port,
                        net_target *out);
 
+/* The same for an address to listen on: port 0 (any free port) allowed. */
+int net_split_listen(const char *cmd, const char *text, const char *default_port,
+                     net_target *out);
+
 /* Resolves a target to its first address of `family` (AF_UNSPEC, AF_INET,
  * AF_INET6) for `socktype` (SOCK_DGRAM, SOCK_STREAM). Returns -1 when fine,
  * otherwise TOOL_EXIT_USAGE after "siphb: CMD: cannot resolve ..." on
@@ -51,6 +55,14 @@ int net_resolve(const char *cmd, const net_target *t, int family, int socktype, 
 
 /* The siphb_mapped_addr of an address (for addr_text and the JSON). */
 siphb_mapped_addr net_mapped(const net_addr *a);
+
+/* A socket of `socktype` (SOCK_DGRAM, SOCK_STREAM) bound to the target's
+ * first address (listening, for SOCK_STREAM; IPv6 sockets IPv6 only; TCP
+ * with SO_REUSEADDR), non-blocking; *bound is the address it got (the port
+ * chosen for port 0). Returns -1 when fine, otherwise TOOL_EXIT_USAGE after
+ * "siphb: CMD: cannot listen on udp HOST:PORT: <reason>" on stderr. */
+int net_listen(const char *cmd, const net_target *t, int socktype, int *fd_out,
+               siphb_mapped_addr *bound);
 
 /* Sets O_NONBLOCK and FD_CLOEXEC. 0, or -1 with errno. */
 int net_set_nonblock(int fd);

@@ -23,6 +23,7 @@ enum {
 /* Each subcommand gets argv from its own name on (argv[0] is "decode"). */
 int cmd_decode(int argc, char **argv);
 int cmd_stun(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* Credentials for `siphb decode --stun` (NULL: not given). */
 typedef struct stun_credentials {
@@ -47,6 +48,11 @@ bool looks_like_stun(const unsigned char *data, size_t len);
 __attribute__((format(printf, 2, 3)))
 #endif
 int tool_usage_error(const char *cmd, const char *fmt, ...);
+
+/* An option with a value, "--name V" or "--name=V": true when argv[*i] is
+ * one (then *i has moved past a separate value), with *value the value, or
+ * NULL when none followed. */
+bool tool_option_value(int argc, char **argv, int *i, const char *name, const char **value);
 
 /* Prints "error: <code name>: <message> at offset N" on stderr, N being
  * base + err->offset. */
