@@ -123,7 +123,9 @@ static void enqueue(serve_state *s, const serve_event *ev, const serve_route *r,
     return;
   }
   memset(p, 0, sizeof *p);
-  p->due = now + s->o.delay_ms;
+  /* now is whole milliseconds, cut down: one more keeps the answer from
+   * leaving before --delay has passed in real time. */
+  p->due = now + s->o.delay_ms + 1;
   p->ev = *ev;
   p->udp_fd = r->udp_fd;
   if (r->to) p->to = *r->to;
