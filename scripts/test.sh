@@ -13,6 +13,7 @@
 #   h  build (not run) the bench in build/gcc          -DSIPHB_BUILD_BENCH=ON
 #   i  interop on loopback: SIP (kamailio, sipp, tshark) tests/interop/run.sh build/gcc
 #      and STUN (coturn, tshark)                      tests/interop/stun_run.sh build/gcc
+#      and `siphb serve` (sipp, tshark)              tests/interop/serve_run.sh build/gcc
 #   j  fuzz smoke: libFuzzer, 15 s per harness,       fuzz/smoke.sh build/fuzz
 #      one per core (SIPHB_FUZZ_SECONDS overrides the 15)
 #   k  OpenSSL crypto backend: gcc, -Werror, ctest    build/openssl
@@ -104,10 +105,11 @@ stage_h() {
 stage_i() {
   [ "${result[a]:-}" = ok ] || { echo "needs stage a (build/gcc)"; return 1; }
   siphb_deps_ensure "${SIPHB_INTEROP_PACKAGES[@]}"
-  # Both run even when the first fails; the stage needs both to pass.
+  # All run even when one fails; the stage needs all to pass.
   local rc=0
   timeout 120 tests/interop/run.sh build/gcc || rc=1
   timeout 60 tests/interop/stun_run.sh build/gcc || rc=1
+  timeout 90 tests/interop/serve_run.sh build/gcc || rc=1
   return "$rc"
 }
 
@@ -144,7 +146,7 @@ declare -A title=(
   [f]="include and ABI checks (layers, the core's headers, growth rules)"
   [g]="Cortex-M4 cross build of the freestanding core"
   [h]="bench builds (build/gcc, not run)"
-  [i]="SIP and STUN interop on loopback (kamailio, sipp, coturn, tshark)"
+  [i]="SIP, STUN and siphb serve interop on loopback (kamailio, sipp, coturn, tshark)"
   [j]="fuzz smoke (libFuzzer, ${SIPHB_FUZZ_SECONDS:-15} s per harness, one per core)"
   [k]="OpenSSL crypto backend: gcc build with SIPHB_WITH_OPENSSL=ON, ctest (build/openssl)"
 )

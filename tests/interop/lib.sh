@@ -1,5 +1,6 @@
 # tests/interop/lib.sh - what the loopback interop scripts (run.sh for SIP,
-# stun_run.sh for STUN) share; sourced, never run.
+# stun_run.sh for STUN, serve_run.sh for `siphb serve`) share; sourced,
+# never run.
 #
 #   interop_name=run.sh; . tests/interop/lib.sh; interop_args "$@"
 #   interop_need PACKAGES CMD...; interop_init PORTS
@@ -146,6 +147,30 @@ interop_init() { # PORTS
   fi
 }
 port() { PORT=$next_port; next_port=$((next_port + 1)); }
+
+# ---- sipp ---------------------------------------------------------------------
+# sipp binds a local SIP port, a control port and media ports M and M+2.
+sipp_ports() { port; SP_LOCAL=$PORT; port; SP_CTRL=$PORT; port; SP_MEDIA=$PORT; port; port; }
+# sipp's cumulative "Successful call" and "Failed call" counts.
+sipp_calls() { # LOG
+  awk -F'|' '/Successful call/ { gsub(/ /, "", $3); ok = $3 }
+             /Failed call/ { gsub(/ /, "", $3); bad = $3 }
+             END { printf "successful=%s failed=%s", ok, bad }' "$1"
+}
+# sipp as a UAC on its own ports from the block, bounded by timeout; sets
+# SIPP_SUMMARY; returns sipp's exit status (0: every call succeeded). The
+# control socket stays on 127.0.0.1: sipp cannot bind it to ::1.
+sipp_uac() { # NAME SCENARIO TRANSPORT(u1|t1) LOCAL_IP TARGET CALLS
+  local name=$1 sf=$2 t=$3 ip=$4 target=$5 calls=$6 log=$tmp/sipp-$1.log rc
+  sipp_ports
+  timeout 15 sipp "$target" -sf "$sf" -t "$t" -i "$ip" -p "$SP_LOCAL" \
+    -ci 127.0.0.1 -cp "$SP_CTRL" -mi "$ip" -mp "$SP_MEDIA" -bind_local \
+    -m "$calls" -r 50 -nostdin -timeout 10s -timeout_error \
+    -trace_err -error_file "$tmp/sipp-$name-errors.log" >"$log" 2>&1 </dev/null
+  rc=$?
+  SIPP_SUMMARY="sipp exit $rc, $(sipp_calls "$log")"
+  return "$rc"
+}
 
 # Prints the totals; returns 0 only if nothing failed.
 interop_summary() {

@@ -43,8 +43,6 @@ port; KAM=$PORT
 port; UAS_UDP=$PORT
 port; UAS_TCP=$PORT
 port; RESP=$PORT
-# sipp binds a local SIP port, a control port and media ports M and M+2.
-sipp_ports() { port; SP_LOCAL=$PORT; port; SP_CTRL=$PORT; port; SP_MEDIA=$PORT; port; port; }
 
 echo "run.sh: temp dir $tmp, ports $base..$((base + 39)), IPv6 loopback: $([ $have_v6 = 1 ] && echo yes || echo no)"
 echo "run.sh: $(kamailio -v 2>/dev/null | head -1 | sed 's/^version: //'); $(sipp -v 2>/dev/null | grep -o 'SIPp v[^ ]*'); $(tshark -v 2>/dev/null | head -1)"
@@ -173,24 +171,8 @@ cat >"$tmp/uas.xml" <<'EOF'
 </scenario>
 EOF
 
-# sipp's cumulative "Successful call" and "Failed call" counts.
-sipp_calls() { # LOG
-  awk -F'|' '/Successful call/ { gsub(/ /, "", $3); ok = $3 }
-             /Failed call/ { gsub(/ /, "", $3); bad = $3 }
-             END { printf "successful=%s failed=%s", ok, bad }' "$1"
-}
-# sipp as a UAC: run_sipp_uac NAME TRANSPORT(u1|t1) TARGET CALLS
-run_sipp_uac() {
-  local name=$1 t=$2 target=$3 calls=$4 log=$tmp/sipp-$1.log rc
-  sipp_ports
-  timeout 15 sipp "$target" -sf "$tmp/uac.xml" -t "$t" -i 127.0.0.1 -p "$SP_LOCAL" \
-    -ci 127.0.0.1 -cp "$SP_CTRL" -mi 127.0.0.1 -mp "$SP_MEDIA" -bind_local \
-    -m "$calls" -r 50 -nostdin -timeout 10s -timeout_error \
-    -trace_err -error_file "$tmp/sipp-$name-errors.log" >"$log" 2>&1 </dev/null
-  rc=$?
-  SIPP_SUMMARY="sipp exit $rc, $(sipp_calls "$log")"
-  return "$rc"
-}
+# sipp as a UAC with the OPTIONS scenario: run_sipp_uac NAME TRANSPORT(u1|t1) TARGET CALLS
+run_sipp_uac() { sipp_uac "$1" "$tmp/uac.xml" "$2" 127.0.0.1 "$3" "$4"; }
 
 # Our client: run_client NAME TARGET TRANSPORT ; sets CLIENT_LINE
 nclient_msgs=0
