@@ -93,18 +93,10 @@ start_bg "$tmp/kamailio/kamailio.log" timeout 45 kamailio -f "$tmp/kamailio/kama
 kam_pid=$BG
 
 # Both start in parallel; the capture has to be on before any traffic.
-if wait_capture; then
-  pass "capture: tshark on lo, filter '$filter'"
-else
-  skip "capture: tshark could not capture on lo (the pcap made from the encoded bytes is still checked)"
-  show "$tmp/tshark-capture.log" 5
-fi
+report_capture "$filter" " (the pcap made from the encoded bytes is still checked)"
 
 kam_up=0
-if wait_listen t 127.0.0.1 "$KAM" "$kam_pid" && wait_listen u 127.0.0.1 "$KAM" "$kam_pid"; then
-  kam_up=1
-  [ "$have_v6" = 1 ] && ! wait_listen t '[::1]' "$KAM" "$kam_pid" && kam_up=0
-fi
+wait_listen_sip "$kam_pid" "$KAM" && kam_up=1
 if [ "$kam_up" = 1 ]; then
   pass "kamailio: started (pid $(cat "$tmp/kamailio/kamailio.pid" 2>/dev/null || echo '?')), udp+tcp on 127.0.0.1:$KAM$([ $have_v6 = 1 ] && echo " and [::1]:$KAM")"
 else
@@ -113,30 +105,7 @@ else
 fi
 
 # ---- sipp scenarios -----------------------------------------------------------
-cat >"$tmp/uac.xml" <<'EOF'
-<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!-- siphb interop: sipp sends one OPTIONS per call and wants a 200. -->
-<scenario name="siphb interop OPTIONS UAC">
-  <send retrans="500">
-    <![CDATA[
-
-      OPTIONS sip:[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      Max-Forwards: 70
-      From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]uac[call_number]
-      To: <sip:[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: [cseq] OPTIONS
-      Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
-      Accept: application/sdp
-      User-Agent: sipp-uac
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv response="200" timeout="3000"/>
-</scenario>
-EOF
+sipp_options_uac "$tmp/uac.xml" '[local_ip]:[local_port]' ''
 cat >"$tmp/uas.xml" <<'EOF'
 <?xml version="1.0" encoding="ISO-8859-1" ?>
 <!-- siphb interop: sipp takes an OPTIONS, checks a few of its fields and

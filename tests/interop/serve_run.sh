@@ -26,13 +26,12 @@
 # stops what is left by PID. SIPHB_INTEROP_KEEP=1 keeps the temp dir.
 set -uo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 interop_name=serve_run.sh
 # shellcheck source=SCRIPTDIR/lib.sh
-. "$here/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 interop_args "$@"
+interop_need "sip-tester tshark" "$build/tools/siphb/siphb" sipp tshark ss timeout
 tool=$build/tools/siphb/siphb
-interop_need "sip-tester tshark" "$tool" sipp tshark ss timeout
 interop_init 48
 port; SRV=$PORT
 calls=3
@@ -50,18 +49,10 @@ listen=(--udp "127.0.0.1:$SRV" --tcp "127.0.0.1:$SRV")
 start_bg "$tmp/serve.out" timeout 45 "$tool" serve "${listen[@]}" --json
 serve_pid=$BG
 
-if wait_capture; then
-  pass "capture: tshark on lo, filter 'port $SRV'"
-else
-  skip "capture: tshark could not capture on lo"
-  show "$tmp/tshark-capture.log" 5
-fi
+report_capture "port $SRV" " (the sipp scenarios still check the Via)"
 
 up=0
-if wait_listen u 127.0.0.1 "$SRV" "$serve_pid" && wait_listen t 127.0.0.1 "$SRV" "$serve_pid"; then
-  up=1
-  [ "$have_v6" = 1 ] && ! wait_listen t '[::1]' "$SRV" "$serve_pid" && up=0
-fi
+wait_listen_sip "$serve_pid" "$SRV" && up=1
 if [ "$up" = 1 ]; then
   pass "siphb serve: $(grep -c '^listening ' "$tmp/serve.out") sockets: $(grep '^listening ' "$tmp/serve.out" | sed 's/^listening //' | tr '\n' ' ')"
 else
@@ -69,42 +60,7 @@ else
   show "$tmp/serve.out"
 fi
 
-# ---- the scenarios --------------------------------------------------------------
-# scenario FILE SENT-BY VIA-PARAMS RECEIVED-REGEXP CHECKS: one OPTIONS per
-# call, a 200 wanted, with regexps on its Via (each must match).
-scenario() {
-  local file=$1 sent_by=$2 params=$3 checks=$4
-  cat >"$file" <<EOF
-<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!-- siphb serve interop: one OPTIONS per call, a 200 wanted whose top Via
-     carries what siphb serve adds. -->
-<scenario name="siphb serve OPTIONS UAC">
-  <send retrans="500">
-    <![CDATA[
-
-      OPTIONS sip:[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] $sent_by;branch=[branch]$params
-      Max-Forwards: 70
-      From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]uac[call_number]
-      To: <sip:[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: [cseq] OPTIONS
-      Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
-      Accept: application/sdp
-      User-Agent: sipp-uac
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv response="200" timeout="3000">
-    <action>
-$checks
-    </action>
-  </recv>
-  <Reference variables="1,2"/>
-</scenario>
-EOF
-}
+# ---- the scenarios: regexps on the Via of the 200 (lib.sh: sipp_options_uac) ----
 ereg() { # N REGEXP
   printf '      <ereg regexp="%s" search_in="hdr" header="Via:" check_it="true" assign_to="%s"/>\n' "$2" "$1"
 }
@@ -112,14 +68,14 @@ for fam in "${families[@]}"; do
   if [ "$fam" = v4 ]; then rx='127\.0\.0\.1'; else rx='::1'; fi
   # RFC 3581: an empty rport gets the port, and received= although the
   # address is sent-by's.
-  scenario "$tmp/uac-rport-$fam.xml" '[local_ip]:[local_port]' ';rport' \
+  sipp_options_uac "$tmp/uac-rport-$fam.xml" '[local_ip]:[local_port]' ';rport' \
     "$(ereg 1 ';rport=[0-9]+(;|$)')
-$(ereg 2 ";received=$rx(;|\$)")"
+$(ereg 2 ";received=$rx(;|\$)")" 1,2
   # RFC 3261 section 18.2.1: a host name as sent-by gets received=; no
   # rport asked, none given.
-  scenario "$tmp/uac-host-$fam.xml" 'sipp.invalid:[local_port]' '' \
+  sipp_options_uac "$tmp/uac-host-$fam.xml" 'sipp.invalid:[local_port]' '' \
     "$(ereg 1 "^ *SIP/2\.0/(UDP|TCP) sipp\.invalid:[0-9]+;branch=[^;]+;received=$rx\$")
-$(ereg 2 ';received=')"
+$(ereg 2 ';received=')" 1,2
 done
 
 total=0

@@ -202,11 +202,16 @@ def expect_sip(peer, req, expected, what):
     check(got == expected, what, "want:\n" + expected + "\ngot:\n" + got)
 
 
-def case_basic(peer_args):
+def each_peer(peer_args):
+    """A fresh client per ADDR: (peer, Via transport, line prefix)."""
     for transport, host, port in peer_args:
-        tag = "%s %s" % (transport, bracket(host))
-        T = transport.upper()
         p = Peer(transport, host, port)
+        yield p, transport.upper(), "%s %s" % (transport, bracket(host))
+        p.close()
+
+
+def case_basic(peer_args):
+    for p, T, tag in each_peer(peer_args):
         lh, lp = p.local_host, p.local_port
         # RFC 3581: an empty rport gets the port and received= even when
         # the address is sent-by's.
@@ -248,7 +253,7 @@ def case_basic(peer_args):
             check(got == want, "%s: STUN Binding%s: success, XOR-MAPPED-ADDRESS %s:%d" %
                   (tag, " with FINGERPRINT" if fp else "", bracket(lh), lp),
                   "want %s\ngot  %s" % (want.hex(), got.hex()))
-        if transport == "udp":
+        if p.transport == "udp":
             p.send(b"\r\n\r\n")
             check(p.silent(), "%s: CRLFCRLF datagram gets nothing (RFC 5626 3.5.1)" % tag)
         else:
@@ -282,54 +287,42 @@ def case_basic(peer_args):
                 got = normalise(p.recv_sip())
                 check(early and got == wa, "%s: one request over three segments (cut at %d, %d)"
                       % (tag, cut[0], cut[1]), "got:\n" + got)
-        p.close()
 
 
 def case_code(peer_args):
-    for transport, host, port in peer_args:
-        p = Peer(transport, host, port)
-        T = transport.upper()
+    for p, T, tag in each_peer(peer_args):
         expect_sip(p, options(T, "192.0.2.1", ""),
                    response(503, "Service Unavailable", "SIP/2.0/%s 192.0.2.1;"
                             "branch=z9hG4bKserve1;received=%s" % (T, p.local_host)),
-                   "%s %s: --code 503: OPTIONS gets 503" % (transport, bracket(host)))
-        p.close()
+                   "%s: --code 503: OPTIONS gets 503" % tag)
 
 
 def case_drop(peer_args):
-    for transport, host, port in peer_args:
-        p = Peer(transport, host, port)
-        T = transport.upper()
-        tag = "%s %s" % (transport, bracket(host))
+    for p, T, tag in each_peer(peer_args):
         p.send(options(T, "192.0.2.1", ""))
         check(p.silent(0.5), "%s: --drop 1000: OPTIONS unanswered" % tag)
         p.send(stun_request(os.urandom(12), False))
         check(p.silent(0.3), "%s: --drop 1000: STUN unanswered" % tag)
-        if transport == "tcp":
+        if p.transport == "tcp":
             p.send(b"\r\n\r\n")
             check(p.silent(0.3), "%s: --drop 1000: CRLF ping unanswered" % tag)
-        p.close()
 
 
 def case_delay(peer_args):
-    for transport, host, port in peer_args:
-        p = Peer(transport, host, port)
-        T = transport.upper()
-        tag = "%s %s" % (transport, bracket(host))
+    for p, T, tag in each_peer(peer_args):
         t0 = time.monotonic()
         p.send(options(T, "192.0.2.1", ""))
         got = p.recv_sip(5)
         dt = (time.monotonic() - t0) * 1000
         check(got.startswith(b"SIP/2.0 200 OK\r\n") and 300 <= dt < 3000,
               "%s: --delay 300: OPTIONS answered after %.0f ms" % (tag, dt), repr(got[:40]))
-        if transport == "tcp":
+        if p.transport == "tcp":
             t0 = time.monotonic()
             p.send(b"\r\n\r\n")
             got = p.recv_exact(2, 5)
             dt = (time.monotonic() - t0) * 1000
             check(got == b"\r\n" and 300 <= dt < 3000,
                   "%s: --delay 300: pong after %.0f ms" % (tag, dt))
-        p.close()
 
 
 def case_abuse(peer_args):

@@ -20,8 +20,7 @@
 int cmd_serve(int argc, char **argv) {
   (void)argc;
   (void)argv;
-  fputs("siphb: serve: not available on this platform (POSIX sockets only)\n", stderr);
-  return TOOL_EXIT_USAGE;
+  return tool_unavailable("serve");
 }
 
 #else

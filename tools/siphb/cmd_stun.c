@@ -20,8 +20,7 @@
 int cmd_stun(int argc, char **argv) {
   (void)argc;
   (void)argv;
-  fputs("siphb: stun: not available on this platform (POSIX sockets only)\n", stderr);
-  return TOOL_EXIT_USAGE;
+  return tool_unavailable("stun");
 }
 
 #else

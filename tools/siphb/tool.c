@@ -39,3 +39,8 @@ bool tool_option_value(int argc, char **argv, int *i, const char *name, const ch
   *value = a[n] == '=' ? a + n + 1 : *i + 1 < argc ? argv[++*i] : NULL;
   return true;
 }
+
+int tool_unavailable(const char *cmd) {
+  fprintf(stderr, "siphb: %s: not available on this platform (POSIX sockets only)\n", cmd);
+  return TOOL_EXIT_USAGE;
+}

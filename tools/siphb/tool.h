@@ -49,6 +49,10 @@ __attribute__((format(printf, 2, 3)))
 #endif
 int tool_usage_error(const char *cmd, const char *fmt, ...);
 
+/* Prints "siphb: CMD: not available on this platform (POSIX sockets only)"
+ * and returns TOOL_EXIT_USAGE: the network subcommands on Windows. */
+int tool_unavailable(const char *cmd);
+
 /* An option with a value, "--name V" or "--name=V": true when argv[*i] is
  * one (then *i has moved past a separate value), with *value the value, or
  * NULL when none followed. */
