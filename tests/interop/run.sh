@@ -14,7 +14,8 @@
 #   2. the client gets a 200 from sipp acting as a UAS (-t u1 and -t t1),
 #      whose scenario also checks the request's Via branch, From tag and CSeq;
 #   3. sipp as a UAC gets a 200 for every OPTIONS it sends to
-#      sip_options_responder (siphb_sip_parse + siphb_sip_encode_response),
+#      sip_options_responder (siphb_sip_parse + siphb_sip_encode_response,
+#      told each request's source address so the top Via gets received/rport),
 #      over UDP and TCP: sipp exits 0 only when all its calls succeeded;
 #   4. tshark dissects every message: the live capture of all the above and
 #      a pcap made from the exact bytes our programs encoded show no
