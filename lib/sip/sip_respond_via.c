@@ -19,7 +19,8 @@
  * IPv6reference.
  *
  * Edits are made while copying: the value of a received= already present is
- * replaced (a client has no business setting it, the server's view wins),
+ * replaced (a client has no business setting it, the server's view wins;
+ * of several, the last, which is the one a parser keeps),
  * "=<port>" goes right after the empty rport, and a new received= is
  * appended after the last parameter, as in section 18.2.1's example.
  */
@@ -119,8 +120,7 @@ const char *siphb_via_reply_plan(const siphb_sip_via *top, siphb_str ip, uint16_
   plan->rport = top->has_rport && !top->rport_has_value &&
                 siphb_sip_find_param(top->params, "rport", &plan->rport_prm);
   plan->received = plan->rport || !ieq(top->host, ip);
-  plan->has_received = top->received.len != 0 &&
-                       siphb_sip_find_param(top->params, "received", &plan->received_prm);
+  plan->old_received = top->received;
   return NULL;
 }
 
@@ -137,9 +137,9 @@ void siphb_via_reply_put(siphb_outbuf *ob, siphb_str value, const siphb_via_repl
   } edit;
   edit ed[2];
   size_t n = 0;
-  if (plan->received && plan->has_received) {
-    ed[n].at = plan->received_prm.value.ptr;
-    ed[n].skip = plan->received_prm.value.len;
+  if (plan->received && plan->old_received.len) {
+    ed[n].at = plan->old_received.ptr;
+    ed[n].skip = plan->old_received.len;
     ed[n++].is_port = false;
   }
   if (plan->rport) {
@@ -164,7 +164,7 @@ void siphb_via_reply_put(siphb_outbuf *ob, siphb_str value, const siphb_via_repl
     run = ed[i].at + ed[i].skip;
   }
   siphb_ob_put_unfolded(ob, siphb_mkstr(run, end));
-  if (plan->received && !plan->has_received) {
+  if (plan->received && !plan->old_received.len) {
     siphb_ob_put(ob, SIPHB_LIT(";received="));
     siphb_ob_put_str(ob, plan->ip);
   }

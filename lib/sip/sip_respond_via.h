@@ -20,10 +20,10 @@ typedef struct siphb_via_reply {
   uint16_t port;             /* the source port */
   bool received;             /* received=ip is due */
   bool rport;                /* rport gets =port */
-  bool has_received;         /* the Via has a received= already: its value is
-                                replaced when one is due */
-  siphb_sip_param received_prm;
-  siphb_sip_param rport_prm; /* the rport without a value */
+  siphb_str old_received;    /* the value of the Via's received= (the last
+                                one, as the parser reads it), replaced when
+                                one is due; empty if none */
+  siphb_sip_param rport_prm; /* the (first) rport without a value */
 } siphb_via_reply;
 
 /* Checks source_ip (IPv4 or IPv6, brackets optional) and source_port

@@ -158,6 +158,11 @@ static void test_received_already_present(void **state) {
               "Via: SIP/2.0/UDP 10.1.1.1;rport=9988;branch=z9hG4bKk;received=192.0.2.1\r\n");
   expect_vias("Via: SIP/2.0/UDP 10.1.1.1;received=198.51.100.9;branch=z9hG4bKk\r\n", "10.1.1.1",
               9988, "Via: SIP/2.0/UDP 10.1.1.1;received=198.51.100.9;branch=z9hG4bKk\r\n");
+  /* of two, the last: the one a parser keeps */
+  expect_vias("Via: SIP/2.0/UDP 10.1.1.1;received=1.1.1.1;rport;received=2.2.2.2;branch=z9hG4bKk\r\n",
+              "192.0.2.1", 5,
+              "Via: SIP/2.0/UDP 10.1.1.1;received=1.1.1.1;rport=5;received=192.0.2.1;"
+              "branch=z9hG4bKk\r\n");
 }
 
 /* Only the top Via changes: in a comma list, on a folded line, with more
