@@ -21,11 +21,18 @@ py=/usr/bin/python3
 check_py=$here/serve_check.py
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/siphb-serve-test.XXXXXX")
 pids=()
+# Each server runs under `timeout`, which makes itself a process group: the
+# group (named by timeout's PID) holds timeout and the server. SIGTERM goes
+# to the server itself, not through timeout: timeout would follow it with
+# SIGCONT to the group, and a SIGCONT that lands while LeakSanitizer (the
+# ASan build) stops the exiting server to check for leaks cancels that stop
+# and leaves its check waiting forever.
+kill_group() { kill "-$1" -- "-$2" 2>/dev/null || kill "-$1" "$2" 2>/dev/null; }
 cleanup() {
   local p
   for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && kill -TERM "$p" 2>/dev/null; done
   sleep 0.1
-  for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && kill_group KILL "$p"; done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -44,8 +51,8 @@ have_v6=0
 if [ -r /proc/net/if_inet6 ] && grep -qE '^0{31}1 ' /proc/net/if_inet6; then have_v6=1; fi
 
 # start NAME ARGS...: starts `siphb serve ARGS` and waits (5 s at most) for
-# its "listening" lines; sets PID and ADDRS ("udp HOST PORT ..." for
-# serve_check.py). Returns 1 if it did not come up.
+# its "listening" lines; sets PID (timeout's), SRV (the server's) and ADDRS
+# ("udp HOST PORT ..." for serve_check.py). Returns 1 if it did not come up.
 start() {
   local name=$1 want i
   shift
@@ -58,19 +65,21 @@ start() {
     kill -0 "$PID" 2>/dev/null || break
     sleep 0.1
   done
+  SRV=$(pgrep -P "$PID" | head -1)
   ADDRS=$(sed -nE 's/^listening (udp|tcp) \[?([0-9a-f.:]+)\]?:([0-9]+)$/\1 \2 \3/p' \
     "$tmp/$name.out" | tr '\n' ' ')
   [ "$(grep -c '^listening ' "$tmp/$name.out")" -ge "$want" ]
 }
-# stop PID: SIGTERM, then waits (3 s) for the exit; sets RC.
+# stop PID: SIGTERM to its server ($SRV), then waits (3 s) for the exit;
+# sets RC.
 stop() {
   local i
-  kill -TERM "$1" 2>/dev/null
+  kill -TERM "${SRV:-$1}" 2>/dev/null
   for ((i = 0; i < 30; i++)); do
     kill -0 "$1" 2>/dev/null || break
     sleep 0.1
   done
-  kill -0 "$1" 2>/dev/null && kill -KILL "$1" 2>/dev/null
+  kill -0 "$1" 2>/dev/null && kill_group KILL "$1"
   wait "$1" 2>/dev/null
   RC=$?
 }
