@@ -10,8 +10,13 @@
  * parser counted; unfolding every value fits and leaves no line break. The
  * modes are then held against each other (strict success implies lenient
  * success, a stream message parses the same as a datagram, a prefix of a
- * stream is either incomplete or gives the same answer). Any violation
- * aborts, which libFuzzer reports as a crash.
+ * stream is either incomplete or gives the same answer). Every parsed
+ * request is answered by the responder, told a source address: a response
+ * or a refusal (ACK always), NOBUF one byte short with the exact need, and
+ * a response that parses with received= on its top Via when the request's
+ * had an empty rport. siphb_sip_find_param agrees with the parser on the
+ * top Via's rport and received. Any violation aborts, which libFuzzer
+ * reports as a crash.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -200,6 +205,57 @@ static void check_msg(const siphb_sip_msg *m, const uint8_t *data, size_t size, 
   check_tokens(&b, m, SIPHB_SIP_HDR_ALLOW_EVENTS, false);
 }
 
+static int fixed_random(uint8_t *dest, size_t len, void *user_data) {
+  (void)user_data;
+  memset(dest, 0x5a, len);
+  return 0;
+}
+
+/* The responder on a parsed message, and the parameter lookup on its top
+ * Via. */
+static void check_respond(const siphb_sip_msg *m) {
+  siphb_sip_param p;
+  if (siphb_sip_msg_has(m, SIPHB_SIP_HDR_VIA) && m->via.has_rport) {
+    /* the first rport; the parser reads them all (a value in any one) */
+    FUZZ_CHECK(siphb_sip_find_param(m->via.params, "rport", &p));
+    if (p.has_value) FUZZ_CHECK(m->via.rport_has_value);
+    FUZZ_CHECK(fuzz_slice_inside(p.whole, m->via.params.ptr,
+                                 m->via.params.ptr + m->via.params.len));
+  }
+  if (siphb_sip_msg_has(m, SIPHB_SIP_HDR_VIA) && m->via.received.len)
+    FUZZ_CHECK(siphb_sip_find_param(m->via.params, "received", &p) && p.value.len);
+  if (!m->is_request) return;
+  static uint8_t out[65536 + 8192];
+  siphb_sip_response rsp;
+  siphb_sip_response_init(&rsp, sizeof rsp);
+  rsp.random = fixed_random;
+  rsp.source_ip = siphb_str_c(m->cseq & 1 ? "2001:db8::7" : "192.0.2.7");
+  rsp.source_port = 4242;
+  siphb_error_info err;
+  siphb_ssize n = siphb_sip_encode_response(out, sizeof out, m, &rsp, &err);
+  if (m->method_id == SIPHB_SIP_METHOD_ACK || n < 0) {
+    /* ACK, or a lenient parse without a header the response copies */
+    FUZZ_CHECK(n == SIPHB_ERR_INVALID_ARGUMENT && err.message != NULL);
+    return;
+  }
+  FUZZ_CHECK(siphb_sip_encode_response(out, (size_t)n - 1, m, &rsp, &err) == SIPHB_ERR_NOBUF);
+  FUZZ_CHECK(err.need == (size_t)n);
+  FUZZ_CHECK(siphb_sip_encode_response(out, (size_t)n, m, &rsp, NULL) == n);
+  siphb_sip_parse_config cfg;
+  siphb_sip_parse_config_init(&cfg, sizeof cfg);
+  cfg.lenient = true;
+  cfg.max_size = sizeof out;
+  cfg.max_headers = 1024;
+  siphb_sip_msg r;
+  FUZZ_CHECK(siphb_sip_parse(&r, out, (size_t)n, &cfg, NULL) == n);
+  FUZZ_CHECK(!r.is_request && r.via_count > 0);
+  if (m->via.has_rport && !m->via.rport_has_value) {
+    FUZZ_CHECK(r.via.rport_has_value && r.via.rport == 4242);
+    FUZZ_CHECK(r.via.received.len == rsp.source_ip.len &&
+               memcmp(r.via.received.ptr, rsp.source_ip.ptr, rsp.source_ip.len) == 0);
+  }
+}
+
 typedef struct outcome {
   siphb_ssize rc;
   siphb_sip_msg msg;
@@ -221,6 +277,7 @@ static void parse_checked(outcome *o, const uint8_t *data, size_t size,
   if (cfg->mode == SIPHB_SIP_DATAGRAM) {
     FUZZ_CHECK((size_t)o->rc == size);
     check_msg(&o->msg, data, size, (const char *)data);
+    if (cfg->lenient && cfg->max_size == 65535) check_respond(&o->msg);
   } else {
     /* consumed = the CRLFs skipped before the start line + the message */
     FUZZ_CHECK(o->msg.length <= (size_t)o->rc);

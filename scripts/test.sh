@@ -14,6 +14,7 @@
 #   i  interop on loopback: SIP (kamailio, sipp, tshark) tests/interop/run.sh build/gcc
 #      and STUN (coturn, tshark)                      tests/interop/stun_run.sh build/gcc
 #      and `siphb probe` (kamailio, sipp)             tests/interop/probe_run.sh build/gcc
+#      and `siphb serve` (sipp, tshark)              tests/interop/serve_run.sh build/gcc
 #   j  fuzz smoke: libFuzzer, 15 s per harness,       fuzz/smoke.sh build/fuzz
 #      one per core (SIPHB_FUZZ_SECONDS overrides the 15)
 #   k  OpenSSL crypto backend: gcc, -Werror, ctest    build/openssl
@@ -110,6 +111,7 @@ stage_i() {
   timeout 120 tests/interop/run.sh build/gcc || rc=1
   timeout 60 tests/interop/stun_run.sh build/gcc || rc=1
   timeout 90 tests/interop/probe_run.sh build/gcc || rc=1
+  timeout 90 tests/interop/serve_run.sh build/gcc || rc=1
   return "$rc"
 }
 
@@ -146,7 +148,7 @@ declare -A title=(
   [f]="include and ABI checks (layers, the core's headers, growth rules)"
   [g]="Cortex-M4 cross build of the freestanding core"
   [h]="bench builds (build/gcc, not run)"
-  [i]="SIP, STUN and siphb probe interop on loopback (kamailio, sipp, coturn, tshark)"
+  [i]="SIP, STUN, siphb probe and serve interop on loopback (kamailio, sipp, coturn, tshark)"
   [j]="fuzz smoke (libFuzzer, ${SIPHB_FUZZ_SECONDS:-15} s per harness, one per core)"
   [k]="OpenSSL crypto backend: gcc build with SIPHB_WITH_OPENSSL=ON, ctest (build/openssl)"
 )

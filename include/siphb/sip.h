@@ -317,6 +317,28 @@ SIPHB_EXTERN bool siphb_sip_next_token(siphb_sip_iter *it, siphb_sip_hdr hdr, si
 SIPHB_EXTERN bool siphb_sip_has_token(const siphb_sip_msg *msg, siphb_sip_hdr hdr,
                                       const char *token);
 
+/* One ";name[=value]" header parameter, as siphb_sip_find_param() found it
+ * (slices of the searched value). */
+typedef struct siphb_sip_param {
+  siphb_str name;   /* as written */
+  siphb_str value;  /* quotes included for a quoted-string value; empty
+                       when there is no '=' */
+  bool has_value;
+  siphb_str whole;  /* from the ';' to the end of the name or value */
+  uint64_t reserved_[1]; /* zeroed; later fields are carved from here */
+} siphb_sip_param;
+
+/* Finds the first ";name[=value]" parameter called `name` (NUL-terminated,
+ * compared case-insensitively) in a header value or a part of one, e.g. a
+ * whole Via value, siphb_sip_via.params or siphb_sip_addr.params. ';' inside
+ * quoted strings and inside <...> (URI parameters) do not start a
+ * parameter; the search stops at a top-level ',' (the next value of a
+ * list). true and *out filled (reserved_ zeroed) when found; false when
+ * absent, when a malformed parameter or an unclosed quote comes first, or
+ * when an argument is NULL or name is empty (*out is then zeroed if not
+ * NULL). */
+SIPHB_EXTERN bool siphb_sip_find_param(siphb_str value, const char *name, siphb_sip_param *out);
+
 /* Copies `value` into out[0..cap) with every folded line break (CRLF, or
  * the LF alone a lenient parse accepts, plus the blanks around it) turned
  * into one SP. Returns the length written, or
@@ -407,6 +429,13 @@ typedef struct siphb_sip_response {
   siphb_str contact_uri; /* optional Contact */
   siphb_random_fn random; /* required when to_tag is generated */
   void *random_user_data;
+  /* Added after the first release (older callers get the defaults): */
+  siphb_str source_ip;   /* the request's source address, IPv4 or IPv6
+                            (brackets optional), as the transport saw it;
+                            empty (default): the top Via is copied as
+                            received, nothing added */
+  uint16_t source_port;  /* the request's source port, 1..65535; required
+                            with source_ip, 0 (default) without it */
 } siphb_sip_response;
 
 /* Fills rsp (size bytes: pass sizeof *rsp) with the defaults above. */
@@ -417,18 +446,31 @@ SIPHB_EXTERN void siphb_sip_response_init(siphb_sip_response *rsp, size_t size);
  * status line, every Via in order, From, To (with a tag added if absent),
  * Call-ID, CSeq, then Allow/Accept/Supported/Server/Contact as configured
  * and Content-Length: 0. Folded values are written unfolded.
- * The Vias are copied as received: siphb has no source address, so the
- * integrator that must add received= or fill rport (RFC 3261 section
- * 18.2.1, RFC 3581) does it before sending. Any request method is answered,
- * ACK included: never call this for an ACK (section 17.2.1: ACK gets no
- * response). ids.branch of the encoder and the branch written here include
- * the "z9hG4bK" magic cookie.
+ *
+ * With rsp->source_ip set, the top Via gets what the server transport adds
+ * (RFC 3261 section 18.2.1, RFC 3581 section 4):
+ *   - received=<source_ip> (an IPv6 address without brackets) when the
+ *     sent-by host differs from source_ip (compared as text, brackets
+ *     dropped, case ignored: a host name always differs), or when rport is
+ *     filled in;
+ *   - rport=<source_port> when the request's top Via has an rport without
+ *     a value (an rport with a value is no request and is left as is);
+ *   - a received= the request already carries gets source_ip as its value
+ *     when one is due, and is left alone otherwise.
+ * The other Vias are copied as received. Without source_ip every Via is
+ * copied as received (the integrator that must add received= or fill rport
+ * does it itself).
+ * ids.branch of the encoder and the branch written here include the
+ * "z9hG4bK" magic cookie.
  * err is optional. Returns the length, or SIPHB_ERR_INVALID_ARGUMENT (req is
- * a response; req lacks a Via, From, To, Call-ID or CSeq, which only a
- * lenient parse lets through; rsp not initialised; status out of range; a
- * value with CR/LF/NUL; err->message names it), SIPHB_ERR_UNSUPPORTED (rsp
- * sets a field this library does not know), SIPHB_ERR_NOBUF (err->need as
- * for the encoder), SIPHB_ERR_CALLBACK_FAILURE.
+ * a response; req is an ACK, which gets no response (sections 17 and
+ * 17.2.1); req lacks a Via, From, To, Call-ID or CSeq, which only a lenient
+ * parse lets through; rsp not initialised; status out of range; a value
+ * with CR/LF/NUL; source_ip not an IPv4 or IPv6 address; source_port 0
+ * with source_ip or set without it; err->message names it),
+ * SIPHB_ERR_UNSUPPORTED (rsp sets a field this library does not know),
+ * SIPHB_ERR_NOBUF (err->need as for the encoder),
+ * SIPHB_ERR_CALLBACK_FAILURE.
  */
 SIPHB_EXTERN siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap,
                                                    const siphb_sip_msg *req,

@@ -130,8 +130,8 @@ static int on_request(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *dat
   uint16_t port = 0;
   if (r->peer_source && r->peer_source(peer, ip, sizeof ip, &port, r->peer_source_user_data) == 0 &&
       memchr(ip, '\0', sizeof ip)) {
-    /*MERGE rsp.source_ip = siphb_str_c(ip); */
-    /*MERGE rsp.source_port = port; */
+    rsp.source_ip = siphb_str_c(ip);
+    rsp.source_port = port;
   }
   r->random_rv = 0;
   siphb_ssize n = siphb_sip_encode_response(r->buf, r->buf_size, sip, &rsp, NULL);

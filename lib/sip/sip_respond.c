@@ -28,10 +28,13 @@
  * tag, when generated, is left as a hole and filled only once the response
  * is known to fit, so a SIPHB_ERR_NOBUF costs no call to `random`.
  *
- * What the responder does not do: the received= and rport= values of the
- * top Via (section 18.2.1, RFC 3581 section 4) need the request's source
- * address, which siphb never sees (sans-I/O, no address parsing); the
- * integrator's transport answers to the address the request came from.
+ * Given the request's source address (source_ip, source_port), the top Via
+ * gets received= and the value of an empty rport (RFC 3261 section 18.2.1,
+ * RFC 3581 section 4), as sip_respond_via.c decides and writes; siphb still
+ * parses no socket address, the integrator hands over the text.
+ *
+ * ACK is refused: it never gets a response (sections 17 and 17.2.1), and
+ * answering one is a loop waiting to happen with a peer that answers back.
  */
 #include <siphb/sip.h>
 
@@ -41,6 +44,7 @@
 #include "base/error_info.h"
 #include "base/sized.h"
 #include "sip/outbuf.h"
+#include "sip/sip_respond_via.h"
 
 #define RAND_TO_TAG ((size_t)SIPHB_SIP_TAG_BITS / 8)
 
@@ -88,6 +92,18 @@ static void opt_line(siphb_outbuf *ob, const char *name, size_t name_len, siphb_
   siphb_ob_put(ob, SIPHB_LIT("\r\n"));
 }
 
+static siphb_str sub(const char *p, const char *end) {
+  siphb_str s = {p, (size_t)(end - p)};
+  return s;
+}
+
+/* Is the top via-parm a part of the header value `line`? (It always is of
+ * the first Via line; checked rather than trusted.) */
+static bool top_via_in(siphb_str line, siphb_str top) {
+  return top.len && top.ptr >= line.ptr && top.len <= line.len &&
+         (size_t)(top.ptr - line.ptr) <= line.len - top.len;
+}
+
 /* The headers a response copies must all be there: a lenient parse lets a
  * request through without them, but a response without them could not be
  * matched to its transaction (sections 8.1.3.3 and 17.1.3). */
@@ -111,11 +127,16 @@ siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap, const siphb_sip_
   if (rv != 0) return siphb_sized_refuse(err, rv);
   const siphb_sip_response *rsp = view;
   if (!req->is_request) return invalid(err, "req is a response");
+  if (req->method_id == SIPHB_SIP_METHOD_ACK)
+    return invalid(err, "req is an ACK, which gets no response (RFC 3261 section 17)");
   if (!has_copied_headers(req))
     return invalid(err, "req lacks Via, From, To, Call-ID or CSeq (a lenient parse)");
   /* Section 7.2: a status code is three digits, 100 to 699. */
   if (rsp->status < 100 || rsp->status > 699) return invalid(err, "status must be 100 .. 699");
   const char *bad = bad_value(rsp);
+  if (bad) return invalid(err, bad);
+  siphb_via_reply plan;
+  bad = siphb_via_reply_plan(&req->via, rsp->source_ip, rsp->source_port, &plan);
   if (bad) return invalid(err, bad);
   /* Section 8.2.6.2: the UAS MUST add a tag to a To without one (it MAY
    * for a 100, which gets one too: simpler, and allowed). */
@@ -138,7 +159,7 @@ siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap, const siphb_sip_
    * again would cost more than all the rest of the response. */
   if (req->via_count == 1 && req->via.value.len) {
     siphb_ob_put(&ob, SIPHB_LIT("Via: "));
-    siphb_ob_put_unfolded(&ob, req->via.value);
+    siphb_via_reply_put(&ob, req->via.value, &plan);
     siphb_ob_put(&ob, SIPHB_LIT("\r\n"));
   } else {
     siphb_sip_iter it;
@@ -148,7 +169,15 @@ siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap, const siphb_sip_
     while (siphb_sip_next_header(&it, &h)) {
       if (h.id != SIPHB_SIP_HDR_VIA) continue;
       siphb_ob_put(&ob, SIPHB_LIT("Via: "));
-      siphb_ob_put_unfolded(&ob, h.value);
+      if (vias == 0 && top_via_in(h.value, req->via.value)) {
+        /* The first line holds the top Via, maybe in a comma list. */
+        const char *top = req->via.value.ptr, *top_end = top + req->via.value.len;
+        siphb_ob_put_unfolded(&ob, sub(h.value.ptr, top));
+        siphb_via_reply_put(&ob, req->via.value, &plan);
+        siphb_ob_put_unfolded(&ob, sub(top_end, h.value.ptr + h.value.len));
+      } else {
+        siphb_ob_put_unfolded(&ob, h.value);
+      }
       siphb_ob_put(&ob, SIPHB_LIT("\r\n"));
       vias++;
     }

@@ -473,3 +473,54 @@ static int owner_param(param_owner owner, const siphb_sip_param *prm, void *out,
   }
   return 0;
 }
+
+/* ---- siphb_sip_find_param ------------------------------------------------- */
+
+/* Where a <...> that starts at p (p[0] == '<') ends: after the '>', or NULL
+ * when it is not closed. A URI holds no '>' and no quotes (RFC 3261 section
+ * 25.1: they are escaped), so the first '>' closes it. */
+static const char *skip_angle(const char *p, const char *end) {
+  const char *q = memchr(p, '>', (size_t)(end - p));
+  return q ? q + 1 : NULL;
+}
+
+bool siphb_sip_find_param(siphb_str value, const char *name, siphb_sip_param *out) {
+  if (out) memset(out, 0, sizeof *out);
+  if (!out || !name || !name[0] || !value.ptr) return false;
+  const size_t name_len = strlen(name);
+  const char *p = value.ptr, *end = value.ptr + value.len;
+  while (p < end) {
+    const char c = *p;
+    if (c == '"') {
+      p = siphb_skip_quoted(p, end);
+      if (!p) return false;
+    } else if (c == '<') {
+      p = skip_angle(p, end);
+      if (!p) return false;
+    } else if (c == ',') {
+      return false; /* the next value of a list */
+    } else if (c == ';') {
+      siphb_sip_param prm;
+      siphb_sip_verr e;
+      const char *next = next_param(p, end, &prm, &e);
+      if (!next) return false;
+      if (prm.name.len == name_len) {
+        size_t i = 0;
+        while (i < name_len && siphb_lower((uint8_t)prm.name.ptr[i]) ==
+                                   siphb_lower((uint8_t)name[i]))
+          i++;
+        if (i == name_len) {
+          out->name = prm.name;
+          out->value = prm.value;
+          out->has_value = prm.has_value;
+          out->whole = siphb_mkstr(p, next);
+          return true;
+        }
+      }
+      p = next;
+    } else {
+      p++;
+    }
+  }
+  return false;
+}

@@ -46,11 +46,4 @@ int siphb_sip_parse_session_expires(const char *p, const char *end,
 int siphb_sip_parse_tokens(const char *p, const char *end, uint32_t *methods,
                            siphb_sip_verr *e);
 
-/* One ";name[=value]" parameter. */
-typedef struct siphb_sip_param {
-  siphb_str name;
-  siphb_str value; /* quotes included for a quoted-string value */
-  bool has_value;
-} siphb_sip_param;
-
 #endif /* SIPHB_LIB_SIP_VALUES_H */

@@ -418,6 +418,10 @@ static void test_sip_outputs_have_zeroed_room(void **state) {
   siphb_sip_iter_init(&it, &msg);
   assert_true(siphb_sip_next_contact(&it, &c));
   RESERVED_ZERO(c);
+  siphb_sip_param prm;
+  memset(&prm, 0xAA, sizeof prm);
+  assert_true(siphb_sip_find_param(msg.via.value, "branch", &prm));
+  RESERVED_ZERO(prm);
 
   siphb_sip_options o;
   base_options(&o, sizeof o);

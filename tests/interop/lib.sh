@@ -1,6 +1,6 @@
 # tests/interop/lib.sh - what the loopback interop scripts (run.sh for SIP,
-# stun_run.sh for STUN, probe_run.sh for `siphb probe`) share; sourced,
-# never run.
+# stun_run.sh for STUN, probe_run.sh for `siphb probe`, serve_run.sh for
+# `siphb serve`) share; sourced, never run.
 #
 #   interop_name=run.sh; . tests/interop/lib.sh; interop_args "$@"
 #   interop_need PACKAGES CMD...; interop_init PORTS
@@ -103,6 +103,14 @@ wait_listen() { # PROTO HOST PORT PID
   return 1
 }
 
+# Waits up to 5 s per socket until PID listens on 127.0.0.1:PORT over TCP
+# and UDP and, when the loopback has IPv6, on [::1]:PORT over TCP.
+wait_listen_sip() { # PID PORT
+  wait_listen t 127.0.0.1 "$2" "$1" && wait_listen u 127.0.0.1 "$2" "$1" || return 1
+  if [ "$have_v6" = 1 ] && ! wait_listen t '[::1]' "$2" "$1"; then return 1; fi
+  return 0
+}
+
 # Starts tshark on lo with a capture filter, writing FILE; sets cap_pid and
 # capture_ok (1 once tshark says it is capturing, after up to 10 s).
 start_capture() { # FILE FILTER SECS
@@ -147,6 +155,70 @@ interop_init() { # PORTS
   fi
 }
 port() { PORT=$next_port; next_port=$((next_port + 1)); }
+
+# ---- sipp ---------------------------------------------------------------------
+# sipp binds a local SIP port, a control port and media ports M and M+2.
+sipp_ports() { port; SP_LOCAL=$PORT; port; SP_CTRL=$PORT; port; SP_MEDIA=$PORT; port; port; }
+# sipp's cumulative "Successful call" and "Failed call" counts.
+sipp_calls() { # LOG
+  awk -F'|' '/Successful call/ { gsub(/ /, "", $3); ok = $3 }
+             /Failed call/ { gsub(/ /, "", $3); bad = $3 }
+             END { printf "successful=%s failed=%s", ok, bad }' "$1"
+}
+# Writes a sipp UAC scenario: one OPTIONS per call whose top Via is
+# "SIP/2.0/[transport] SENT-BY;branch=[branch]PARAMS", and a 200 wanted.
+# CHECKS, if given, are <ereg ... check_it="true" assign_to="N"/> lines run
+# on the 200 (a failed one fails the call); VARS names their variables.
+sipp_options_uac() { # FILE SENT-BY PARAMS [CHECKS VARS]
+  local recv='  <recv response="200" timeout="3000"/>'
+  if [ -n "${4:-}" ]; then
+    recv="  <recv response=\"200\" timeout=\"3000\">
+    <action>
+$4
+    </action>
+  </recv>
+  <Reference variables=\"$5\"/>"
+  fi
+  cat >"$1" <<EOF
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!-- siphb interop: sipp sends one OPTIONS per call and wants a 200. -->
+<scenario name="siphb interop OPTIONS UAC">
+  <send retrans="500">
+    <![CDATA[
+
+      OPTIONS sip:[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] $2;branch=[branch]$3
+      Max-Forwards: 70
+      From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]uac[call_number]
+      To: <sip:[remote_ip]:[remote_port]>
+      Call-ID: [call_id]
+      CSeq: [cseq] OPTIONS
+      Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
+      Accept: application/sdp
+      User-Agent: sipp-uac
+      Content-Length: 0
+
+    ]]>
+  </send>
+$recv
+</scenario>
+EOF
+}
+
+# sipp as a UAC on its own ports from the block, bounded by timeout; sets
+# SIPP_SUMMARY; returns sipp's exit status (0: every call succeeded). The
+# control socket stays on 127.0.0.1: sipp cannot bind it to ::1.
+sipp_uac() { # NAME SCENARIO TRANSPORT(u1|t1) LOCAL_IP TARGET CALLS
+  local name=$1 sf=$2 t=$3 ip=$4 target=$5 calls=$6 log=$tmp/sipp-$1.log rc
+  sipp_ports
+  timeout 15 sipp "$target" -sf "$sf" -t "$t" -i "$ip" -p "$SP_LOCAL" \
+    -ci 127.0.0.1 -cp "$SP_CTRL" -mi "$ip" -mp "$SP_MEDIA" -bind_local \
+    -m "$calls" -r 50 -nostdin -timeout 10s -timeout_error \
+    -trace_err -error_file "$tmp/sipp-$name-errors.log" >"$log" 2>&1 </dev/null
+  rc=$?
+  SIPP_SUMMARY="sipp exit $rc, $(sipp_calls "$log")"
+  return "$rc"
+}
 
 # Prints the totals; returns 0 only if nothing failed.
 interop_summary() {
@@ -213,12 +285,9 @@ kamailio_start() {
 }
 # kamailio_wait PORT: true once the server of kam_pid listens on udp and
 # tcp 127.0.0.1:PORT (and tcp [::1]:PORT with have_v6), within 5 s each.
-kamailio_wait() {
-  wait_listen t 127.0.0.1 "$1" "$kam_pid" && wait_listen u 127.0.0.1 "$1" "$kam_pid" &&
-    { [ "$have_v6" != 1 ] || wait_listen t '[::1]' "$1" "$kam_pid"; }
-}
+kamailio_wait() { wait_listen_sip "$kam_pid" "$1"; }
 
-# ---- sipp ---------------------------------------------------------------------
+# ---- sipp as a UAS ---------------------------------------------------------------------
 # sipp_uas_scenario FILE ROUNDS: a UAS scenario that takes an OPTIONS,
 # checks its Via branch, From tag, CSeq and Max-Forwards, and answers 200
 # echoing Via, From, To, Call-ID and CSeq; ROUNDS times in one call (a
@@ -313,6 +382,17 @@ tshark_show_problems() { # PCAP DECODE-ARGS...
   shift
   tshark -r "$pcap" "$@" -Y '_ws.malformed || _ws.expert.severity >= 6291456' \
     -T fields -e frame.number -e _ws.expert.message 2>/dev/null | sed 's/^/      | frame /'
+}
+
+# After start_capture: waits for tshark and says so, PASS, or SKIP with
+# NOTE appended (what is checked without the capture).
+report_capture() { # FILTER NOTE
+  if wait_capture; then
+    pass "capture: tshark on lo, filter '$1'"
+  else
+    skip "capture: tshark could not capture on lo$2"
+    show "$tmp/tshark-capture.log" 5
+  fi
 }
 
 # Stops the capture started by start_capture, once the last packets are in.

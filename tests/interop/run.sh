@@ -14,7 +14,8 @@
 #   2. the client gets a 200 from sipp acting as a UAS (-t u1 and -t t1),
 #      whose scenario also checks the request's Via branch, From tag and CSeq;
 #   3. sipp as a UAC gets a 200 for every OPTIONS it sends to
-#      sip_options_responder (siphb_sip_parse + siphb_sip_encode_response),
+#      sip_options_responder (siphb_sip_parse + siphb_sip_encode_response,
+#      told each request's source address so the top Via gets received/rport),
 #      over UDP and TCP: sipp exits 0 only when all its calls succeeded;
 #   4. tshark dissects every message: the live capture of all the above and
 #      a pcap made from the exact bytes our programs encoded show no
@@ -43,8 +44,6 @@ port; KAM=$PORT
 port; UAS_UDP=$PORT
 port; UAS_TCP=$PORT
 port; RESP=$PORT
-# sipp binds a local SIP port, a control port and media ports M and M+2.
-sipp_ports() { port; SP_LOCAL=$PORT; port; SP_CTRL=$PORT; port; SP_MEDIA=$PORT; port; port; }
 
 echo "run.sh: temp dir $tmp, ports $base..$((base + 39)), IPv6 loopback: $([ $have_v6 = 1 ] && echo yes || echo no)"
 echo "run.sh: $(kamailio -v 2>/dev/null | head -1 | sed 's/^version: //'); $(sipp -v 2>/dev/null | grep -o 'SIPp v[^ ]*'); $(tshark -v 2>/dev/null | head -1)"
@@ -60,12 +59,7 @@ kamailio_config "$tmp/kamailio" "$KAM"
 kamailio_start "$tmp/kamailio" 45
 
 # Both start in parallel; the capture has to be on before any traffic.
-if wait_capture; then
-  pass "capture: tshark on lo, filter '$filter'"
-else
-  skip "capture: tshark could not capture on lo (the pcap made from the encoded bytes is still checked)"
-  show "$tmp/tshark-capture.log" 5
-fi
+report_capture "$filter" " (the pcap made from the encoded bytes is still checked)"
 
 kam_up=0
 kamailio_wait "$KAM" && kam_up=1
@@ -77,50 +71,11 @@ else
 fi
 
 # ---- sipp scenarios -----------------------------------------------------------
-cat >"$tmp/uac.xml" <<'EOF'
-<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!-- siphb interop: sipp sends one OPTIONS per call and wants a 200. -->
-<scenario name="siphb interop OPTIONS UAC">
-  <send retrans="500">
-    <![CDATA[
-
-      OPTIONS sip:[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      Max-Forwards: 70
-      From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]uac[call_number]
-      To: <sip:[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: [cseq] OPTIONS
-      Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
-      Accept: application/sdp
-      User-Agent: sipp-uac
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv response="200" timeout="3000"/>
-</scenario>
-EOF
+sipp_options_uac "$tmp/uac.xml" '[local_ip]:[local_port]' ''
 sipp_uas_scenario "$tmp/uas.xml" 1
 
-# sipp's cumulative "Successful call" and "Failed call" counts.
-sipp_calls() { # LOG
-  awk -F'|' '/Successful call/ { gsub(/ /, "", $3); ok = $3 }
-             /Failed call/ { gsub(/ /, "", $3); bad = $3 }
-             END { printf "successful=%s failed=%s", ok, bad }' "$1"
-}
-# sipp as a UAC: run_sipp_uac NAME TRANSPORT(u1|t1) TARGET CALLS
-run_sipp_uac() {
-  local name=$1 t=$2 target=$3 calls=$4 log=$tmp/sipp-$1.log rc
-  sipp_ports
-  timeout 15 sipp "$target" -sf "$tmp/uac.xml" -t "$t" -i 127.0.0.1 -p "$SP_LOCAL" \
-    -ci 127.0.0.1 -cp "$SP_CTRL" -mi 127.0.0.1 -mp "$SP_MEDIA" -bind_local \
-    -m "$calls" -r 50 -nostdin -timeout 10s -timeout_error \
-    -trace_err -error_file "$tmp/sipp-$name-errors.log" >"$log" 2>&1 </dev/null
-  rc=$?
-  SIPP_SUMMARY="sipp exit $rc, $(sipp_calls "$log")"
-  return "$rc"
-}
+# sipp as a UAC with the OPTIONS scenario: run_sipp_uac NAME TRANSPORT(u1|t1) TARGET CALLS
+run_sipp_uac() { sipp_uac "$1" "$tmp/uac.xml" "$2" 127.0.0.1 "$3" "$4"; }
 
 # Our client: run_client NAME TARGET TRANSPORT ; sets CLIENT_LINE
 nclient_msgs=0

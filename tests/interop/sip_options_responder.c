@@ -1,7 +1,9 @@
 /*
  * sip_options_responder.c - a SIP responder built on siphb's codec: it
  * parses each request with siphb_sip_parse and answers it with
- * siphb_sip_encode_response (200 to OPTIONS, 501 to anything else but ACK).
+ * siphb_sip_encode_response (200 to OPTIONS, 501 to anything else but ACK),
+ * passing each request's source address so that the top Via gets received=
+ * and rport= (RFC 3261 section 18.2.1, RFC 3581).
  *
  * Part of the loopback interop tests (tests/interop/run.sh), where sipp acts
  * as the UAC; hosted POSIX code, not part of the library.
@@ -47,6 +49,7 @@ typedef struct responder_args {
 /* One accepted TCP connection and the bytes it has sent so far. */
 typedef struct conn {
   int fd;
+  interop_addr peer; /* from accept(): the source of its requests */
   size_t len;
   uint8_t buf[RX_CAP];
 } conn;
@@ -165,13 +168,15 @@ static int open_listener(const interop_addr *addr, int type) {
   return fd;
 }
 
-/* Builds the answer to one parsed request into out. Returns its length, 0
- * when the request gets no answer (ACK), or -1. */
-static siphb_ssize build_answer(responder *r, const siphb_sip_msg *req, int tcp, uint8_t *out,
-                                size_t cap) {
+/* Builds the answer to one parsed request from `src` into out, with
+ * received= and rport= on its top Via as the source address calls for.
+ * Returns its length, 0 when the request gets no answer (ACK), or -1. */
+static siphb_ssize build_answer(responder *r, const siphb_sip_msg *req, int tcp,
+                                const interop_addr *src, uint8_t *out, size_t cap) {
   siphb_sip_response rsp;
   siphb_error_info err;
   siphb_ssize n;
+  char src_host[64];
 
   if (req->method_id == SIPHB_SIP_METHOD_ACK) return 0; /* never answered */
   siphb_sip_response_init(&rsp, sizeof rsp);
@@ -183,6 +188,9 @@ static siphb_ssize build_answer(responder *r, const siphb_sip_msg *req, int tcp,
   rsp.contact_uri = interop_str(tcp ? r->contact_tcp : r->contact_udp);
   rsp.random = interop_random;
   rsp.random_user_data = NULL;
+  interop_addr_host(src, src_host, sizeof src_host);
+  rsp.source_ip = interop_str(src_host);
+  rsp.source_port = interop_addr_port(src);
   n = siphb_sip_encode_response(out, cap, req, &rsp, &err);
   if (n < 0) {
     fprintf(stderr, "sip_options_responder: siphb_sip_encode_response: %s (%s), need %lu\n",
@@ -233,13 +241,14 @@ static int only_crlf(const uint8_t *p, size_t n) {
 static void handle_udp(responder *r, int fd) {
   static uint8_t rx[RX_CAP];
   uint8_t tx[TX_CAP];
-  struct sockaddr_storage from;
-  socklen_t flen = sizeof from;
+  interop_addr from;
   siphb_sip_msg req;
   siphb_error_info err;
   siphb_sip_parse_config cfg;
   siphb_ssize pr, an;
-  ssize_t n = recvfrom(fd, rx, sizeof rx, 0, (struct sockaddr *)&from, &flen);
+  ssize_t n;
+  from.len = sizeof from.ss;
+  n = recvfrom(fd, rx, sizeof rx, 0, (struct sockaddr *)&from.ss, &from.len);
 
   if (n <= 0 || only_crlf(rx, (size_t)n)) return;
   if (r->a.verbose) interop_dump(stderr, "  << ", rx, (size_t)n);
@@ -254,13 +263,13 @@ static void handle_udp(responder *r, int fd) {
   }
   if (!req.is_request) return; /* a stray response: nothing to answer */
   r->requests++;
-  an = build_answer(r, &req, 0, tx, sizeof tx);
+  an = build_answer(r, &req, 0, &from, tx, sizeof tx);
   if (an > 0) {
     if (r->a.verbose) interop_dump(stderr, "  >> ", tx, (size_t)an);
     save_answer(r, tx, (size_t)an);
     /* Back to the source address and port: RFC 3581 behaviour, which on
      * loopback is also where the Via points. */
-    if (sendto(fd, tx, (size_t)an, 0, (struct sockaddr *)&from, flen) != an) {
+    if (sendto(fd, tx, (size_t)an, 0, (struct sockaddr *)&from.ss, from.len) != an) {
       perror("sip_options_responder: sendto");
       r->send_errors++;
     } else {
@@ -340,7 +349,7 @@ static void handle_conn(responder *r, conn *c) {
     }
     if (req.is_request) {
       r->requests++;
-      an = build_answer(r, &req, 1, tx, sizeof tx);
+      an = build_answer(r, &req, 1, &c->peer, tx, sizeof tx);
       if (an > 0) {
         if (r->a.verbose) interop_dump(stderr, "  >> ", tx, (size_t)an);
         save_answer(r, tx, (size_t)an);
@@ -463,7 +472,10 @@ int main(int argc, char **argv) {
       } else if (p[i].fd == ufd) {
         handle_udp(&r, ufd);
       } else {
-        int cfd = accept(tfd, NULL, NULL), j;
+        interop_addr peer;
+        int cfd, j;
+        peer.len = sizeof peer.ss;
+        cfd = accept(tfd, (struct sockaddr *)&peer.ss, &peer.len);
         if (cfd < 0) continue;
         for (j = 0; j < MAX_CONNS && r.conns[j].fd >= 0; j++) {
         }
@@ -473,6 +485,7 @@ int main(int argc, char **argv) {
           continue;
         }
         r.conns[j].fd = cfd;
+        r.conns[j].peer = peer;
         r.conns[j].len = 0;
       }
     }

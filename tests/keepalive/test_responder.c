@@ -124,6 +124,53 @@ static void test_status_and_generated_tag(void **state) {
   assert_memory_equal(to + 16, "\r\n", 2);
 }
 
+/* The integrator's peer_source: peer 7 came from 198.51.100.4:40000, peer
+ * 8 from 2001:db8::9:5070, others are unknown. */
+static int source_of(const siphb_peer *peer, char *ip, size_t cap, uint16_t *port, void *ud) {
+  (void)ud;
+  const char *text = peer->id == 7 ? "198.51.100.4" : peer->id == 8 ? "2001:db8::9" : NULL;
+  if (!text || strlen(text) >= cap) return -1;
+  memcpy(ip, text, strlen(text) + 1);
+  *port = peer->id == 7 ? 40000 : 5070;
+  return 0;
+}
+
+static void test_received_and_rport(void **state) {
+  (void)state;
+  siphb_responder_config c;
+  siphb_responder_config_init(&c, sizeof c);
+  c.peer_source = source_of;
+  new_responder(&c);
+  /* NATed: sent-by differs from the source, rport asked: both filled */
+  rx(&UDP_PEER,
+     "OPTIONS sip:phone@192.0.2.9 SIP/2.0\r\n"
+     "Via: SIP/2.0/UDP 10.0.0.2:5060;rport;branch=z9hG4bKn1\r\n"
+     "From: <sip:proxy@192.0.2.1>;tag=p1\r\nTo: <sip:phone@192.0.2.9>;tag=ph\r\n"
+     "Call-ID: n1\r\nCSeq: 5 OPTIONS\r\nContent-Length: 0\r\n\r\n",
+     0);
+  assert_int_equal(S->nsends, 1);
+  assert_non_null(strstr((const char *)S->sends[0].data,
+                         "\r\nVia: SIP/2.0/UDP 10.0.0.2:5060;rport=40000;branch=z9hG4bKn1;"
+                         "received=198.51.100.4\r\n"));
+  /* IPv6 source, no rport asked: received= only, without brackets */
+  rx(&TCP_PEER,
+     "OPTIONS sip:phone@192.0.2.9 SIP/2.0\r\n"
+     "Via: SIP/2.0/TCP [2001:db8::1];branch=z9hG4bKn2\r\n"
+     "From: <sip:proxy@192.0.2.1>;tag=p1\r\nTo: <sip:phone@192.0.2.9>;tag=ph\r\n"
+     "Call-ID: n2\r\nCSeq: 6 OPTIONS\r\nContent-Length: 0\r\n\r\n",
+     0);
+  assert_int_equal(S->nsends, 2);
+  assert_non_null(strstr((const char *)S->sends[1].data,
+                         "\r\nVia: SIP/2.0/TCP [2001:db8::1];branch=z9hG4bKn2;"
+                         "received=2001:db8::9\r\n"));
+  /* an unknown peer: the Via as received */
+  const siphb_peer other = {99, NULL, SIPHB_TRANSPORT_UDP};
+  rx(&other, OPTIONS_REQ, 0);
+  assert_int_equal(S->nsends, 3);
+  assert_non_null(strstr((const char *)S->sends[2].data,
+                         "\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKabc\r\n"));
+}
+
 static void test_other_requests_left_alone(void **state) {
   (void)state;
   siphb_responder *r = new_responder(NULL);
@@ -311,6 +358,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_options_answered, setup, teardown),
       cmocka_unit_test_setup_teardown(test_status_and_generated_tag, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_received_and_rport, setup, teardown),
       cmocka_unit_test_setup_teardown(test_other_requests_left_alone, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unanswerable_options, setup, teardown),
       cmocka_unit_test_setup_teardown(test_crlf, setup, teardown),

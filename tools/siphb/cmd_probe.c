@@ -86,16 +86,6 @@ static bool seconds_option(const char *name, const char *v, uint64_t lo, uint64_
   return true;
 }
 
-/* The option at argv[*i] that takes a value ("--x V" or "--x=V"), with the
- * value in *v; false when argv[*i] is not `name`. */
-static bool valued(int argc, char **argv, int *i, const char *name, const char **v) {
-  const char *a = argv[*i];
-  size_t n = strlen(name);
-  if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '=')) return false;
-  *v = a[n] == '=' ? a + n + 1 : *i + 1 < argc ? argv[++*i] : NULL;
-  return true;
-}
-
 static int transport_of(const char *what, const char *v, siphb_transport *out) {
   if (strcasecmp(v, "udp") == 0) {
     *out = SIPHB_TRANSPORT_UDP;
@@ -206,29 +196,29 @@ static int parse_options(int argc, char **argv, probe_opts *o) {
     } else if ((rc = net_common_option("probe", a, probe_usage_text, &o->json, &o->family)) !=
                NET_NOT_COMMON) {
       /* taken, or the exit status */
-    } else if (valued(argc, argv, &i, "--transport", &v)) {
+    } else if (tool_option_value(argc, argv, &i, "--transport", &v)) {
       rc = v ? transport_of("--transport", v, &o->transport)
              : tool_usage_error("probe", "--transport needs udp or tcp");
       have_transport = true;
-    } else if (valued(argc, argv, &i, "--interval", &v)) {
+    } else if (tool_option_value(argc, argv, &i, "--interval", &v)) {
       seconds_option("--interval", v, 10, 86400000, &o->interval, &rc);
-    } else if (valued(argc, argv, &i, "--timeout", &v)) {
+    } else if (tool_option_value(argc, argv, &i, "--timeout", &v)) {
       seconds_option("--timeout", v, 1, 3600000, &o->timeout, &rc);
-    } else if (valued(argc, argv, &i, "--retry-interval", &v)) {
+    } else if (tool_option_value(argc, argv, &i, "--retry-interval", &v)) {
       seconds_option("--retry-interval", v, 10, 86400000, &o->retry_interval, &rc);
       have_retry = true;
-    } else if (valued(argc, argv, &i, "--t1", &v)) {
+    } else if (tool_option_value(argc, argv, &i, "--t1", &v)) {
       seconds_option("--t1", v, 1, 4000, &o->t1, &rc);
       have_t1 = true;
-    } else if (valued(argc, argv, &i, "--count", &v)) {
+    } else if (tool_option_value(argc, argv, &i, "--count", &v)) {
       if (!v || !net_parse_uint(v, 1, 1000000000, &n))
         rc = tool_usage_error("probe", "--count must be a number from 1 to 1000000000");
       o->count = n;
-    } else if (valued(argc, argv, &i, "--from", &v)) {
+    } else if (tool_option_value(argc, argv, &i, "--from", &v)) {
       if (!v || strncasecmp(v, "sip:", 4) != 0 || strpbrk(v, " \t\r\n\"<>"))
         rc = tool_usage_error("probe", "--from needs a sip: URI");
       o->from = v;
-    } else if (valued(argc, argv, &i, "--retries", &v)) {
+    } else if (tool_option_value(argc, argv, &i, "--retries", &v)) {
       if (!v || !net_parse_uint(v, 0, 100, &n))
         rc = tool_usage_error("probe", "--retries must be a number from 0 to 100");
       o->retries = (int)n;
@@ -266,7 +256,7 @@ int cmd_probe(int argc, char **argv) {
 #ifdef _WIN32
   (void)argc;
   (void)argv;
-  return tool_not_available("probe"); /* POSIX sockets only */
+  return tool_unavailable("probe"); /* POSIX sockets only */
 #else
   probe_opts o;
   int rc = parse_options(argc, argv, &o);

@@ -20,7 +20,7 @@
 int cmd_stun(int argc, char **argv) {
   (void)argc;
   (void)argv;
-  return tool_not_available("stun");
+  return tool_unavailable("stun");
 }
 
 #else
@@ -99,11 +99,9 @@ static bool number_option(int argc, char **argv, int *i, stun_opts *o, int *rc) 
     unsigned lo, hi;
   } opt[] = {{"--rto", 1, 60000}, {"--rc", 1, 20}, {"--rm", 1, 1000}};
   unsigned *slot[] = {&o->rto, &o->rc, &o->rm};
-  const char *a = argv[*i];
   for (size_t k = 0; k < 3; k++) {
-    size_t n = strlen(opt[k].name);
-    if (strncmp(a, opt[k].name, n) != 0 || (a[n] != '\0' && a[n] != '=')) continue;
-    const char *v = a[n] == '=' ? a + n + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+    const char *v;
+    if (!tool_option_value(argc, argv, i, opt[k].name, &v)) continue;
     if (!v) {
       *rc = tool_usage_error("stun", "%s needs a number", opt[k].name);
     } else if (!net_parse_uint(v, opt[k].lo, opt[k].hi, slot[k])) {

@@ -19,6 +19,7 @@ static const command commands[] = {
     {"decode", cmd_decode, "decode a SIP or STUN message, or frame a byte stream, to JSON"},
     {"probe", cmd_probe, "SIP OPTIONS reachability of one target, a line per round"},
     {"stun", cmd_stun, "ask a STUN server for the mapped address (Binding over UDP)"},
+    {"serve", cmd_serve, "answer SIP OPTIONS, CRLF keepalives and STUN on loopback sockets"},
 };
 
 static void usage(FILE *out) {

@@ -75,8 +75,8 @@ int net_common_option(const char *cmd, const char *arg, const char *usage, bool 
   return -1;
 }
 
-int net_split_hostport(const char *cmd, const char *text, const char *default_port,
-                       net_target *out) {
+static int split_hostport(const char *cmd, const char *text, const char *default_port,
+                          unsigned min_port, net_target *out) {
   const char *host = text, *port = NULL;
   size_t hlen;
   if (text[0] == '[') {
@@ -97,14 +97,25 @@ int net_split_hostport(const char *cmd, const char *text, const char *default_po
     }
   }
   unsigned p;
-  if (port && !net_parse_uint(port, 1, 65535, &p))
-    return tool_usage_error(cmd, "'%s': the port must be a number from 1 to 65535", text);
+  if (port && !net_parse_uint(port, min_port, 65535, &p))
+    return tool_usage_error(cmd, "'%s': the port must be a number from %u to 65535", text,
+                            min_port);
   if (hlen == 0 || hlen >= sizeof out->host)
     return tool_usage_error(cmd, "'%s': no host, or too long", text);
   memcpy(out->host, host, hlen);
   out->host[hlen] = '\0';
   snprintf(out->port, sizeof out->port, "%s", port ? port : default_port);
   return -1;
+}
+
+int net_split_hostport(const char *cmd, const char *text, const char *default_port,
+                       net_target *out) {
+  return split_hostport(cmd, text, default_port, 1, out);
+}
+
+int net_split_listen(const char *cmd, const char *text, const char *default_port,
+                     net_target *out) {
+  return split_hostport(cmd, text, default_port, 0, out);
 }
 
 int net_resolve(const char *cmd, const net_target *t, int family, int socktype, net_addr *out) {
@@ -159,6 +170,40 @@ int net_set_nonblock(int fd) {
   int fl = fcntl(fd, F_GETFL);
   if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
   return fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ? -1 : 0;
+}
+
+int net_listen(const char *cmd, const net_target *t, int socktype, int *fd_out,
+               siphb_mapped_addr *bound) {
+  const char *what = socktype == SOCK_STREAM ? "tcp" : "udp";
+  net_addr a;
+  int rc = net_resolve(cmd, t, AF_UNSPEC, socktype, &a);
+  if (rc >= 0) return rc;
+  int fd = socket(a.ss.ss_family, socktype, 0);
+  int one = 1;
+  bool ok = fd >= 0;
+  /* A restarted server must not wait out TIME_WAIT; an IPv6 socket takes
+   * IPv6 only, so that [::]:P and 0.0.0.0:P can both be bound. */
+  if (ok && socktype == SOCK_STREAM)
+    ok = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0;
+  if (ok && a.ss.ss_family == AF_INET6)
+    ok = setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) == 0;
+  ok = ok && bind(fd, (const struct sockaddr *)&a.ss, a.len) == 0;
+  if (ok && socktype == SOCK_STREAM) ok = listen(fd, 128) == 0;
+  ok = ok && net_set_nonblock(fd) == 0;
+  struct sockaddr_storage local;
+  socklen_t llen = sizeof local;
+  ok = ok && getsockname(fd, (struct sockaddr *)&local, &llen) == 0 &&
+       addr_from_sockaddr(&local, bound);
+  if (!ok) {
+    int e = errno;
+    fprintf(stderr, "siphb: %s: cannot listen on %s %s%s%s:%s: %s\n", cmd, what,
+            a.ss.ss_family == AF_INET6 ? "[" : "", t->host,
+            a.ss.ss_family == AF_INET6 ? "]" : "", t->port, strerror(e));
+    if (fd >= 0) close(fd);
+    return TOOL_EXIT_USAGE;
+  }
+  *fd_out = fd;
+  return -1;
 }
 
 double net_now_ms(void) {

@@ -51,6 +51,10 @@ int net_common_option(const char *cmd, const char *arg, const char *usage, bool 
 int net_split_hostport(const char *cmd, const char *text, const char *default_port,
                        net_target *out);
 
+/* The same for an address to listen on: port 0 (any free port) allowed. */
+int net_split_listen(const char *cmd, const char *text, const char *default_port,
+                     net_target *out);
+
 /* Resolves a target to its first address of `family` (AF_UNSPEC, AF_INET,
  * AF_INET6) for `socktype` (SOCK_DGRAM, SOCK_STREAM). Returns -1 when fine,
  * otherwise TOOL_EXIT_USAGE after "siphb: CMD: cannot resolve ..." on
@@ -69,6 +73,14 @@ siphb_mapped_addr net_mapped(const net_addr *a);
  * same server would use. */
 int net_udp_connect(const char *cmd, const char *what, const net_addr *to,
                     siphb_mapped_addr *local);
+
+/* A socket of `socktype` (SOCK_DGRAM, SOCK_STREAM) bound to the target's
+ * first address (listening, for SOCK_STREAM; IPv6 sockets IPv6 only; TCP
+ * with SO_REUSEADDR), non-blocking; *bound is the address it got (the port
+ * chosen for port 0). Returns -1 when fine, otherwise TOOL_EXIT_USAGE after
+ * "siphb: CMD: cannot listen on udp HOST:PORT: <reason>" on stderr. */
+int net_listen(const char *cmd, const net_target *t, int socktype, int *fd_out,
+               siphb_mapped_addr *bound);
 
 /* Sets O_NONBLOCK and FD_CLOEXEC. 0, or -1 with errno. */
 int net_set_nonblock(int fd);

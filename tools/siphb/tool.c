@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 int tool_usage_error(const char *cmd, const char *fmt, ...) {
   va_list ap;
@@ -14,11 +15,6 @@ int tool_usage_error(const char *cmd, const char *fmt, ...) {
   vfprintf(stderr, fmt, ap);
   va_end(ap);
   fprintf(stderr, "\nRun 'siphb %s --help' for the options.\n", cmd);
-  return TOOL_EXIT_USAGE;
-}
-
-int tool_not_available(const char *cmd) {
-  fprintf(stderr, "siphb: %s: not available on this platform (POSIX sockets only)\n", cmd);
   return TOOL_EXIT_USAGE;
 }
 
@@ -34,4 +30,17 @@ int tool_json_finish(json_writer *w, const char *cmd) {
     return TOOL_EXIT_USAGE;
   }
   return TOOL_EXIT_OK;
+}
+
+bool tool_option_value(int argc, char **argv, int *i, const char *name, const char **value) {
+  const char *a = argv[*i];
+  size_t n = strlen(name);
+  if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '=')) return false;
+  *value = a[n] == '=' ? a + n + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+  return true;
+}
+
+int tool_unavailable(const char *cmd) {
+  fprintf(stderr, "siphb: %s: not available on this platform (POSIX sockets only)\n", cmd);
+  return TOOL_EXIT_USAGE;
 }

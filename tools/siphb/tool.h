@@ -25,6 +25,7 @@ enum {
 int cmd_decode(int argc, char **argv);
 int cmd_stun(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* Credentials for `siphb decode --stun` (NULL: not given). */
 typedef struct stun_credentials {
@@ -51,8 +52,13 @@ __attribute__((format(printf, 2, 3)))
 int tool_usage_error(const char *cmd, const char *fmt, ...);
 
 /* Prints "siphb: CMD: not available on this platform (POSIX sockets only)"
- * for the network subcommands on other platforms; returns TOOL_EXIT_USAGE. */
-int tool_not_available(const char *cmd);
+ * and returns TOOL_EXIT_USAGE: the network subcommands on Windows. */
+int tool_unavailable(const char *cmd);
+
+/* An option with a value, "--name V" or "--name=V": true when argv[*i] is
+ * one (then *i has moved past a separate value), with *value the value, or
+ * NULL when none followed. */
+bool tool_option_value(int argc, char **argv, int *i, const char *name, const char **value);
 
 /* Prints "error: <code name>: <message> at offset N" on stderr, N being
  * base + err->offset. */
