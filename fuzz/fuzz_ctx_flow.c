@@ -233,7 +233,7 @@ static size_t sip_answer(ptrack *t, input *in, char *out, size_t cap) {
 
 static void flow_life(world *w, size_t k, input *in) {
   ftrack *t = &w->f[k];
-  unsigned what = next(in) % 9;
+  unsigned what = next(in) % 10;
   int rv = 0;
   siphb_flow_state s = siphb_flow_get_state(t->f);
   bool live = s == SIPHB_FLOW_STATE_ACTIVE || s == SIPHB_FLOW_STATE_UP ||
@@ -271,6 +271,7 @@ static void flow_life(world *w, size_t k, input *in) {
     rv = siphb_flow_defer_recovery(t->f, w->now + next(in) * 10, w->now);
     FUZZ_CHECK(s == SIPHB_FLOW_STATE_FAILED ? rv == 0 : rv == SIPHB_ERR_INVALID_STATE);
     break;
+  case 8: FUZZ_CHECK(siphb_flow_set_active(t->f, next(in) & 1, w->now) == 0); break;
   default:
     siphb_flow_del(t->f);
     make_flow(w, k, next(in));

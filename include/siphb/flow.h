@@ -186,6 +186,16 @@ SIPHB_EXTERN int siphb_flow_restart(siphb_flow *flow, const siphb_peer *peer, si
  * FAILED. */
 SIPHB_EXTERN int siphb_flow_defer_recovery(siphb_flow *flow, siphb_ms until, siphb_ms now);
 
+/* Marks whether a transaction of the integrator's (a call being set up, a
+ * REGISTER in flight) uses the flow. A flow that fails while marked asks
+ * for an immediate reopen and resend: SIPHB_EVENT_FLOW_RECOVER_DUE at the
+ * next advance instead of after the back-off (a Retry-After from
+ * _defer_recovery still holds); marking a flow whose back-off runs does the
+ * same. Unmarked, a failed flow is reopened lazily, when the back-off ends.
+ * The failure counts for the back-off either way. Any state. Returns 0 or
+ * SIPHB_ERR_INVALID_ARGUMENT. */
+SIPHB_EXTERN int siphb_flow_set_active(siphb_flow *flow, bool active, siphb_ms now);
+
 /* STOPPED for NULL. */
 SIPHB_EXTERN siphb_flow_state siphb_flow_get_state(const siphb_flow *flow);
 SIPHB_EXTERN const siphb_peer *siphb_flow_get_peer(const siphb_flow *flow);

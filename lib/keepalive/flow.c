@@ -295,6 +295,11 @@ int siphb_flow_to_failed(siphb_flow *f, siphb_flow_reason reason, siphb_ms due, 
   f->counts.failures++;
   siphb_ms w = siphb_backoff_window(base, f->backoff_max, f->failures);
   f->retry_at = siphb_ms_after(now, siphb_backoff_delay(w, siphb_prng_next(siphb_ctx_prng(ctx))));
+  f->hold_until = 0;
+  /* A transaction waits on this flow: reopen at once and resend, rather
+   * than let the request die with the flow; the back-off still counts the
+   * failure for the lazy reopens after it. */
+  if (f->active) f->retry_at = now;
   set_state(f, SIPHB_FLOW_STATE_FAILED, now);
   siphb_wheel_arm(siphb_ctx_wheel(ctx), &f->ka_node, f->retry_at);
   return siphb_flow_emit(f, SIPHB_EVENT_FLOW_FAILED, reason, SIPHB_NEVER, NULL, due, now);
@@ -563,9 +568,26 @@ int siphb_flow_defer_recovery(siphb_flow *flow, siphb_ms until, siphb_ms now) {
   if (!usable(flow) || until == SIPHB_NEVER) return SIPHB_ERR_INVALID_ARGUMENT;
   now = siphb_ctx_clock(flow->base.ctx, now);
   if (flow->state != SIPHB_FLOW_STATE_FAILED) return SIPHB_ERR_INVALID_STATE;
+  if (until > flow->hold_until) flow->hold_until = until;
   if (until > flow->retry_at) {
     flow->retry_at = until;
     siphb_wheel_arm(siphb_ctx_wheel(flow->base.ctx), &flow->ka_node, until);
+  }
+  return 0;
+}
+
+int siphb_flow_set_active(siphb_flow *flow, bool active, siphb_ms now) {
+  if (!usable(flow)) return SIPHB_ERR_INVALID_ARGUMENT;
+  now = siphb_ctx_clock(flow->base.ctx, now);
+  flow->active = active;
+  /* Marked while the back-off runs: RECOVER_DUE at the next advance, or
+   * when a Retry-After ends. */
+  if (active && flow->state == SIPHB_FLOW_STATE_FAILED) {
+    siphb_ms at = flow->hold_until > now ? flow->hold_until : now;
+    if (at < flow->retry_at) {
+      flow->retry_at = at;
+      siphb_wheel_arm(siphb_ctx_wheel(flow->base.ctx), &flow->ka_node, at);
+    }
   }
   return 0;
 }

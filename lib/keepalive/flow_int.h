@@ -36,6 +36,7 @@ struct siphb_flow {
   uint8_t state;       /* a siphb_flow_state */
   bool battery, stun_fingerprint, fail_on_mapped_change, report_alive;
   bool outbound;       /* siphb_flow_set_outbound(true) */
+  bool active;         /* siphb_flow_set_active(true): a transaction uses the flow */
   bool pending;        /* a keepalive waits for its response */
   uint8_t transmissions; /* sends of the keepalive in flight */
   uint8_t stun_rc, stun_rm;
@@ -55,6 +56,7 @@ struct siphb_flow {
   siphb_ms next_at;    /* when the next keepalive is due */
   siphb_ms timeout_at; /* the keepalive in flight fails then */
   siphb_ms retry_at;   /* FAILED: RECOVER_DUE */
+  siphb_ms hold_until; /* _defer_recovery's Retry-After: no RECOVER_DUE before it */
   siphb_ms state_since;
   siphb_wheel_node ka_node;  /* the next keepalive, or the back-off */
   siphb_wheel_node txn_node; /* the pong timeout, STUN retransmissions and timeout */

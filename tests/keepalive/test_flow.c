@@ -608,6 +608,48 @@ static void test_defer_recovery(void **state) {
   siphb_flow_del(F);
 }
 
+/* The active-transaction mark: a marked flow's failure asks for a reopen
+ * at once; marking one in back-off does too; a Retry-After still holds. */
+static void test_active_transaction(void **state) {
+  (void)state;
+  F = new_flow(&TCP_PEER, 100000, NULL);
+  assert_int_equal(siphb_flow_set_active(NULL, true, 0), SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_flow_set_active(F, true, 0), 0);
+  assert_int_equal(siphb_flow_start(F, 0), 0);
+  assert_int_equal(siphb_flow_fail(F, SIPHB_FLOW_REASON_INTEGRATOR, 1000), 0);
+  assert_int_equal(S->records[S->nrecords - 1].event.u.flow.retry_at, 1000);
+  run_to(1000);
+  assert_int_equal(S->records[S->nrecords - 1].event.type, SIPHB_EVENT_FLOW_RECOVER_DUE);
+  assert_int_equal(S->records[S->nrecords - 1].at, 1000);
+  const siphb_peer p2 = {21, NULL, SIPHB_TRANSPORT_TCP};
+  assert_int_equal(siphb_flow_restart(F, &p2, 1000), 0);
+  /* unmarked: the lazy reopen after the back-off (two failures: W = 120 s) */
+  assert_int_equal(siphb_flow_set_active(F, false, 1000), 0);
+  assert_int_equal(siphb_flow_fail(F, SIPHB_FLOW_REASON_INTEGRATOR, 2000), 0);
+  siphb_ms lazy = S->records[S->nrecords - 1].event.u.flow.retry_at;
+  assert_true(lazy >= 2000 + 60000 && lazy <= 2000 + 120000);
+  run_to(5000);
+  assert_int_equal(siphb_flow_get_state(F), SIPHB_FLOW_STATE_FAILED);
+  /* a transaction starts during the back-off: RECOVER_DUE at once */
+  assert_int_equal(siphb_flow_set_active(F, true, 5000), 0);
+  run_to(5000);
+  assert_int_equal(S->records[S->nrecords - 1].event.type, SIPHB_EVENT_FLOW_RECOVER_DUE);
+  assert_int_equal(S->records[S->nrecords - 1].at, 5000);
+  /* a 503 Retry-After outlasts the mark */
+  const siphb_peer p3 = {22, NULL, SIPHB_TRANSPORT_TCP};
+  assert_int_equal(siphb_flow_restart(F, &p3, 5000), 0);
+  assert_int_equal(siphb_flow_set_active(F, false, 5000), 0);
+  assert_int_equal(siphb_flow_fail(F, SIPHB_FLOW_REASON_INTEGRATOR, 6000), 0);
+  assert_int_equal(siphb_flow_defer_recovery(F, 900000, 6000), 0);
+  assert_int_equal(siphb_flow_set_active(F, true, 7000), 0);
+  run_to(899999);
+  assert_int_equal(siphb_flow_get_state(F), SIPHB_FLOW_STATE_FAILED);
+  run_to(900000);
+  assert_int_equal(S->records[S->nrecords - 1].event.type, SIPHB_EVENT_FLOW_RECOVER_DUE);
+  assert_int_equal(S->records[S->nrecords - 1].at, 900000);
+  siphb_flow_del(F);
+}
+
 /* FAILED -> RECOVER_DUE -> _restart -> PROBATION; a pong before the
  * outbound registration keeps it there; the first after it: RECOVERED and
  * the failure count reset. */
@@ -1009,6 +1051,7 @@ int main(void) {
       cmocka_unit_test(test_interval_ranges),
       cmocka_unit_test(test_backoff_bases),
       cmocka_unit_test_setup_teardown(test_defer_recovery, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_active_transaction, setup, teardown),
       cmocka_unit_test_setup_teardown(test_recovery, setup, teardown),
       cmocka_unit_test_setup_teardown(test_send_failures, setup, teardown),
       cmocka_unit_test_setup_teardown(test_delete_from_callbacks, setup, teardown),
