@@ -148,7 +148,10 @@ static int soak_send(siphb_ctx *ctx, const siphb_send_info *info, const uint8_t 
   }
   if (below(100) < 5) {
     W->forged_sent++;
-    enqueue(k, round, data, len, (tamper)(1 + below(T_COUNT - 1)), below(2000));
+    /* one draw per statement: the order of a call's arguments is the
+     * compiler's, and gcc and clang must run the same network */
+    tamper how = (tamper)(1 + below(T_COUNT - 1));
+    enqueue(k, round, data, len, how, below(2000));
   }
   return 0;
 }
