@@ -44,10 +44,6 @@ void report_init(probe_report *r, const probe_opts *o, const siphb_mapped_addr *
   addr_text(server, r->target, sizeof r->target);
 }
 
-void report_sent(probe_report *r) {
-  r->sent++;
-}
-
 static void flush(probe_report *r) {
   if (fflush(stdout) != 0 || ferror(stdout)) r->output_failed = true;
 }
@@ -132,12 +128,7 @@ void report_outcome(probe_report *r, const probe_line *l) {
     r->alive++;
   else
     r->failed++;
-  if (l->rtt_ms >= 0) {
-    if (r->rtt_n == 0 || l->rtt_ms < r->rtt_min) r->rtt_min = l->rtt_ms;
-    if (r->rtt_n == 0 || l->rtt_ms > r->rtt_max) r->rtt_max = l->rtt_ms;
-    r->rtt_sum += l->rtt_ms;
-    r->rtt_n++;
-  }
+  if (l->rtt_ms >= 0) client_rtt_add(&r->rtt, l->rtt_ms);
   if (r->o->json)
     json_line(r, l);
   else
@@ -150,11 +141,8 @@ void report_outcome(probe_report *r, const probe_line *l) {
 }
 
 void report_summary(const probe_report *r) {
-  fprintf(stderr, "sent %u, alive %u, failed %u, rtt min/avg/max ", r->sent, r->alive, r->failed);
-  if (r->rtt_n)
-    fprintf(stderr, "%.3f/%.3f/%.3f ms\n", r->rtt_min, r->rtt_sum / r->rtt_n, r->rtt_max);
-  else
-    fputs("-/-/- ms\n", stderr);
+  fprintf(stderr, "sent %u, alive %u, failed %u, ", r->sent, r->alive, r->failed);
+  client_rtt_print(stderr, &r->rtt);
 }
 
 int report_exit_status(const probe_report *r) {
