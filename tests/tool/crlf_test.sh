@@ -11,51 +11,15 @@
 set -u
 
 tool=$1
+tool_cmd=()
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-py=/usr/bin/python3
-[ -x "$py" ] || py=$(command -v python3)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/siphb-crlf-test.XXXXXX")
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$here/lib.sh"
+tool_test_init crlf
 
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-bad() {
-  failed=$((failed + 1))
-  printf 'FAIL: %s\n' "$*"
-  sed 's/^/  | /' "$tmp/out" "$tmp/err" 2>/dev/null | head -n 12
-}
-
-# run SECS CMD ARGS...: the tool under timeout; status in $rc, output in
-# $tmp/out and $tmp/err.
-run() {
-  local secs=$1
-  shift
-  rc=0
-  timeout "$secs" "$tool" "$@" </dev/null >"$tmp/out" 2>"$tmp/err" || rc=$?
-}
-
-# server NAME MODE: starts keepalive_server.py on a port of its choosing;
-# sets PORT (returns 1 if it did not start).
-server() {
-  local f=$tmp/port-$1 i
-  timeout 30 "$py" "$here/keepalive_server.py" "$f" "$2" 25 >"$tmp/srv-$1.log" 2>&1 </dev/null &
-  pids+=($!)
-  PORT=
-  for ((i = 0; i < 50; i++)); do
-    [ -s "$f" ] && { PORT=$(cat "$f"); return 0; }
-    sleep 0.1
-  done
-  echo "FAIL: server $1 did not start"
-  cat "$tmp/srv-$1.log"
-  return 1
-}
+# server NAME MODE: tests/tool/keepalive_server.py in MODE on a port of its
+# choosing (gone after 25 s); sets PORT.
+server() { start_server "$1" keepalive_server.py "$2" 25; }
 # A port the server had and gave up: nothing listens there.
 dead_port() { # NAME MODE
   server "$1" "$2" || exit 1
@@ -64,17 +28,6 @@ dead_port() { # NAME MODE
 }
 
 # ---- usage errors: exit 2, one line naming the problem (and the --help hint)
-usage_case() { # WANT-IN-STDERR CMD ARGS...
-  local want=$1
-  shift
-  run 5 "$@"
-  if [ "$rc" -ne 2 ] || ! head -1 "$tmp/err" | grep -qF -- "$want" || [ -s "$tmp/out" ] ||
-    [ "$(wc -l <"$tmp/err")" -gt 2 ]; then
-    bad "$*: exit $rc (want 2), stderr should start with a line containing '$want'"
-  else
-    ok
-  fi
-}
 usage_case "no server given" crlf
 usage_case "more than one server" crlf 127.0.0.1 127.0.0.2
 usage_case "the port must be a number" crlf 127.0.0.1:0

@@ -327,4 +327,17 @@ void client_rtt_print(FILE *out, const client_rtt *r) {
     fputs("rtt min/avg/max -/-/- ms\n", out);
 }
 
+void client_json_timing(json_writer *w, double rtt_ms, double duration_ms,
+                        unsigned retransmissions) {
+  json_key(w, "rtt_ms");
+  if (rtt_ms >= 0)
+    json_fixed(w, rtt_ms, 3);
+  else
+    json_null(w);
+  json_key(w, "duration_ms");
+  json_fixed(w, duration_ms, 3);
+  json_key(w, "retransmissions");
+  json_uint(w, retransmissions);
+}
+
 #endif /* !_WIN32 */

@@ -25,6 +25,7 @@
 #  include <siphb/ctx.h>
 
 #  include "addr.h"
+#  include "json.h"
 #  include "net.h"
 
 #  define CLIENT_IN_MAX 65536 /* the longest item the TCP buffer holds */
@@ -101,6 +102,11 @@ typedef struct client_rtt {
 void client_rtt_add(client_rtt *r, double ms);
 /* "rtt min/avg/max X/Y/Z ms" (or "-/-/- ms") and a newline. */
 void client_rtt_print(FILE *out, const client_rtt *r);
+
+/* The timing keys of a JSON outcome line: "rtt_ms" (null when < 0),
+ * "duration_ms", "retransmissions". */
+void client_json_timing(json_writer *w, double rtt_ms, double duration_ms,
+                        unsigned retransmissions);
 
 #endif /* !_WIN32 */
 #endif /* SIPHB_TOOL_CLIENT_LOOP_H */

@@ -18,25 +18,6 @@
 
 #ifdef _WIN32
 
-/* --keepalive: the flow object in STUN mode on the client loop. */
-static int keepalive(const stun_opts *s) {
-  keepalive_opts o;
-  memset(&o, 0, sizeof o);
-  o.cmd = "stun";
-  o.target = s->target;
-  o.where = s->where;
-  o.mode = SIPHB_FLOW_MODE_STUN;
-  o.interval = s->interval;
-  o.stun_rto = s->rto;
-  o.stun_rc = s->rc;
-  o.stun_rm = s->rm;
-  o.fingerprint = s->fingerprint;
-  o.count = s->count;
-  o.json = s->json;
-  o.family = s->family;
-  return keepalive_run(&o);
-}
-
 int cmd_stun(int argc, char **argv) {
   (void)argc;
   (void)argv;

@@ -121,15 +121,7 @@ static void json_line(ka_run *r, const ka_line *l, double at_ms) {
     json_null(&w);
   else
     json_cstring(&w, l->detail);
-  json_key(&w, "rtt_ms");
-  if (l->rtt_ms >= 0)
-    json_fixed(&w, l->rtt_ms, 3);
-  else
-    json_null(&w);
-  json_key(&w, "duration_ms");
-  json_fixed(&w, l->duration_ms, 3);
-  json_key(&w, "retransmissions");
-  json_uint(&w, l->retransmissions);
+  client_json_timing(&w, l->rtt_ms, l->duration_ms, l->retransmissions);
   if (stun_mode(r)) {
     json_key(&w, "mapped");
     if (l->mapped.family)

@@ -68,15 +68,7 @@ static void json_line(probe_report *r, const probe_line *l) {
     json_cstring(&w, l->detail);
   else
     json_null(&w);
-  json_key(&w, "rtt_ms");
-  if (l->rtt_ms >= 0)
-    json_fixed(&w, l->rtt_ms, 3);
-  else
-    json_null(&w);
-  json_key(&w, "duration_ms");
-  json_fixed(&w, l->duration_ms, 3);
-  json_key(&w, "retransmissions");
-  json_uint(&w, l->retransmissions);
+  client_json_timing(&w, l->rtt_ms, l->duration_ms, l->retransmissions);
   json_key(&w, "time_s");
   json_fixed(&w, l->at_ms / 1000.0, 3);
   json_key(&w, "target");
