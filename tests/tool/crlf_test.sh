@@ -93,21 +93,7 @@ else
 fi
 
 # ---- SIGTERM: a clean stop with the summary; exit 0 after answered pings
-# sigterm PATTERN CMD ARGS...: waits for 2 lines matching PATTERN, then TERM.
-sigterm() {
-  local pat=$1 pid i
-  shift
-  timeout 10 "$tool" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null &
-  pid=$!
-  for ((i = 0; i < 50; i++)); do
-    [ "$(grep -c "$pat" "$tmp/out")" -ge 2 ] && break
-    sleep 0.1
-  done
-  kill -TERM "$pid"
-  wait "$pid"
-  rc=$?
-}
-sigterm pong crlf "127.0.0.1:$PONG" --interval 0.2
+sigterm_run pong 2 crlf "127.0.0.1:$PONG" --interval 0.2
 if [ "$rc" -eq 0 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
   grep -qE '^sent [0-9]+, pongs [0-9]+, failed 0, rtt min/avg/max [0-9.]+/[0-9.]+/[0-9.]+ ms$' "$tmp/err"; then
   ok
@@ -220,7 +206,7 @@ else
 fi
 
 # ---- stun --keepalive, SIGTERM
-sigterm ' ok ' stun "127.0.0.1:$STUN" --keepalive --interval 0.2
+sigterm_run ' ok ' 2 stun "127.0.0.1:$STUN" --keepalive --interval 0.2
 if [ "$rc" -eq 0 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
   grep -qE '^sent [0-9]+, ok [0-9]+, failed 0, rebindings 0, rtt min/avg/max ' "$tmp/err"; then
   ok

@@ -70,3 +70,31 @@ usage_case() {
     ok
   fi
 }
+
+# sigterm_run PATTERN N ARGS...: `$tool ${tool_cmd[@]} ARGS` in the
+# background until N lines of its stdout match PATTERN (5 s at most), then
+# SIGTERM to the tool itself, not through timeout: timeout would follow it
+# with SIGCONT to its process group, and a SIGCONT that lands while
+# LeakSanitizer (the ASan build) stops the exiting tool cancels that stop
+# and leaves its check waiting forever (as in serve_test.sh). Waits 5 s at
+# most for the exit, then KILL to the group; status in $rc, output in
+# $tmp/out and $tmp/err.
+sigterm_run() {
+  local pat=$1 want=$2 pid child i
+  shift 2
+  timeout 30 "$tool" "${tool_cmd[@]}" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null &
+  pid=$!
+  for ((i = 0; i < 50; i++)); do
+    [ "$(grep -c -- "$pat" "$tmp/out")" -ge "$want" ] && break
+    sleep 0.1
+  done
+  child=$(pgrep -P "$pid" | head -1)
+  kill -TERM "${child:-$pid}" 2>/dev/null
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -0 "$pid" 2>/dev/null && { kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"; }
+  wait "$pid"
+  rc=$?
+}

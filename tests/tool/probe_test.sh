@@ -110,20 +110,11 @@ if [ "$rc" -eq 1 ] && grep -qx 'seq 1 timeout after 1.2 s (2 retransmissions)' "
   ok
 else
   bad "no answer, --retries 2: exit $rc (want 1), 'seq 1 timeout after 1.2 s (2 retransmissions)'"
-  show "$tmp/out"
 fi
 
 # ---- SIGTERM: a clean stop with the summary; the exit status is the last round's
 responder term udp "200 OK" || exit 1
-timeout 10 "$tool" probe "sip:127.0.0.1:$PORT" --interval 0.2 >"$tmp/out" 2>"$tmp/err" </dev/null &
-probe_pid=$!
-for ((i = 0; i < 50; i++)); do
-  [ "$(grep -c alive "$tmp/out")" -ge 2 ] && break
-  sleep 0.1
-done
-kill -TERM "$probe_pid"
-wait "$probe_pid"
-rc=$?
+sigterm_run alive 2 "sip:127.0.0.1:$PORT" --interval 0.2
 if [ "$rc" -eq 0 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
   grep -qE '^sent [0-9]+, alive [0-9]+, failed 0, rtt min/avg/max [0-9.]+/[0-9.]+/[0-9.]+ ms$' "$tmp/err"; then
   ok
