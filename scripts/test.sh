@@ -15,6 +15,7 @@
 #      and STUN (coturn, tshark)                      tests/interop/stun_run.sh build/gcc
 #      and `siphb probe` (kamailio, sipp)             tests/interop/probe_run.sh build/gcc
 #      and `siphb serve` (sipp, tshark)              tests/interop/serve_run.sh build/gcc
+#      and `siphb crlf`, `stun --keepalive` (kamailio, coturn) tests/interop/keepalive_run.sh build/gcc
 #   j  fuzz smoke: libFuzzer, 15 s per harness,       fuzz/smoke.sh build/fuzz
 #      one per core (SIPHB_FUZZ_SECONDS overrides the 15)
 #   k  OpenSSL crypto backend: gcc, -Werror, ctest    build/openssl
@@ -112,6 +113,7 @@ stage_i() {
   timeout 60 tests/interop/stun_run.sh build/gcc || rc=1
   timeout 90 tests/interop/probe_run.sh build/gcc || rc=1
   timeout 90 tests/interop/serve_run.sh build/gcc || rc=1
+  timeout 90 tests/interop/keepalive_run.sh build/gcc || rc=1
   return "$rc"
 }
 

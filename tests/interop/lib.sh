@@ -1,6 +1,7 @@
 # tests/interop/lib.sh - what the loopback interop scripts (run.sh for SIP,
 # stun_run.sh for STUN, probe_run.sh for `siphb probe`, serve_run.sh for
-# `siphb serve`) share; sourced, never run.
+# `siphb serve`, keepalive_run.sh for `siphb crlf` and `stun --keepalive`)
+# share; sourced, never run.
 #
 #   interop_name=run.sh; . tests/interop/lib.sh; interop_args "$@"
 #   interop_need PACKAGES CMD...; interop_init PORTS
@@ -286,6 +287,37 @@ kamailio_start() {
 # kamailio_wait PORT: true once the server of kam_pid listens on udp and
 # tcp 127.0.0.1:PORT (and tcp [::1]:PORT with have_v6), within 5 s each.
 kamailio_wait() { wait_listen_sip "$kam_pid" "$1"; }
+
+# ---- coturn -------------------------------------------------------------------
+# coturn_start PORT SECS: coturn's turnserver --stun-only on udp
+# 127.0.0.1:PORT (and [::1]:PORT with have_v6; PORT + 1 is its RFC 5780
+# alternative port) for at most SECS, logging to $tmp/turnserver.log, its
+# command line in $tmp/turnserver.cmd; sets turn_pid.
+coturn_start() {
+  local -a cmd=(turnserver -n --stun-only --listening-ip 127.0.0.1)
+  [ "$have_v6" = 1 ] && cmd+=(--listening-ip ::1)
+  cmd+=(--listening-port "$1" --no-tls --no-dtls --no-cli --log-file stdout --simple-log
+        --pidfile "$tmp/turnserver.pid" --db "$tmp/turndb")
+  printf '%q ' "${cmd[@]}" >"$tmp/turnserver.cmd"
+  start_bg "$tmp/turnserver.log" timeout "$2" "${cmd[@]}"
+  turn_pid=$BG
+}
+# coturn_wait PORT: sets turn_up to 1 once the server of turn_pid listens on
+# udp 127.0.0.1:PORT (and [::1]:PORT with have_v6), within 5 s each, else 0;
+# PASS or FAIL (with its log) says so.
+coturn_wait() {
+  turn_up=0
+  if wait_listen u 127.0.0.1 "$1" "$turn_pid"; then
+    turn_up=1
+    [ "$have_v6" = 1 ] && ! wait_listen u '[::1]' "$1" "$turn_pid" && turn_up=0
+  fi
+  if [ "$turn_up" = 1 ]; then
+    pass "coturn: started (pid $(cat "$tmp/turnserver.pid" 2>/dev/null || echo '?')): $(cat "$tmp/turnserver.cmd")"
+  else
+    fail "coturn: did not start: $(cat "$tmp/turnserver.cmd")"
+    show "$tmp/turnserver.log"
+  fi
+}
 
 # ---- sipp as a UAS ---------------------------------------------------------------------
 # sipp_uas_scenario FILE ROUNDS: a UAS scenario that takes an OPTIONS,

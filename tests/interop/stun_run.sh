@@ -60,13 +60,7 @@ cap=$tmp/capture.pcapng
 start_capture "$cap" "udp and (port $TURN or port $FAKE or port $DEAD)" 30
 
 # ---- coturn -------------------------------------------------------------------
-turn_cmd=(turnserver -n --stun-only --listening-ip 127.0.0.1)
-[ "$have_v6" = 1 ] && turn_cmd+=(--listening-ip ::1)
-turn_cmd+=(--listening-port "$TURN" --no-tls --no-dtls --no-cli --log-file stdout --simple-log
-           --pidfile "$tmp/turnserver.pid" --db "$tmp/turndb")
-printf '%q ' "${turn_cmd[@]}" >"$tmp/turnserver.cmd"
-start_bg "$tmp/turnserver.log" timeout 25 "${turn_cmd[@]}"
-turn_pid=$BG
+coturn_start "$TURN" 25
 
 if wait_capture; then
   pass "capture: tshark on lo, ports $TURN, $FAKE, $DEAD"
@@ -74,17 +68,7 @@ else
   skip "capture: tshark could not capture on lo (the pcap made from the encoded bytes is still checked)"
   show "$tmp/tshark-capture.log" 5
 fi
-turn_up=0
-if wait_listen u 127.0.0.1 "$TURN" "$turn_pid"; then
-  turn_up=1
-  [ "$have_v6" = 1 ] && ! wait_listen u '[::1]' "$TURN" "$turn_pid" && turn_up=0
-fi
-if [ "$turn_up" = 1 ]; then
-  pass "coturn: started (pid $(cat "$tmp/turnserver.pid" 2>/dev/null || echo '?')): $(cat "$tmp/turnserver.cmd")"
-else
-  fail "coturn: did not start: $(cat "$tmp/turnserver.cmd")"
-  show "$tmp/turnserver.log"
-fi
+coturn_wait "$TURN"
 
 # ---- running the tool -----------------------------------------------------------
 # run_stun NAME ARGS...: `siphb stun ARGS` under timeout; sets RC, leaves

@@ -10,64 +10,17 @@
 set -u
 
 tool=$1
+tool_cmd=(probe)
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-py=/usr/bin/python3
-[ -x "$py" ] || py=$(command -v python3)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/siphb-probe-test.XXXXXX")
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$here/lib.sh"
+tool_test_init probe
 
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-bad() {
-  failed=$((failed + 1))
-  printf 'FAIL: %s\n' "$*"
-  sed 's/^/  | /' "$tmp/out" "$tmp/err" 2>/dev/null | head -n 12
-}
-
-# run SECS ARGS...: the tool under timeout; status in $rc, output in
-# $tmp/out and $tmp/err.
-run() {
-  local secs=$1
-  shift
-  rc=0
-  timeout "$secs" "$tool" probe "$@" </dev/null >"$tmp/out" 2>"$tmp/err" || rc=$?
-}
-
-# responder NAME udp|tcp STATUS: starts tests/tool/probe_responder.py on a
-# port of its choosing; sets PORT (empty if it did not start).
-responder() {
-  local f=$tmp/port-$1 i
-  timeout 30 "$py" "$here/probe_responder.py" "$f" "$2" "$3" 25 >"$tmp/resp-$1.log" 2>&1 &
-  pids+=($!)
-  PORT=
-  for ((i = 0; i < 50; i++)); do
-    [ -s "$f" ] && { PORT=$(cat "$f"); return 0; }
-    sleep 0.1
-  done
-  echo "FAIL: responder $1 did not start"
-  cat "$tmp/resp-$1.log"
-  return 1
-}
+# responder NAME udp|tcp STATUS: tests/tool/probe_responder.py on a port of
+# its choosing (gone after 25 s); sets PORT.
+responder() { start_server "$1" probe_responder.py "$2" "$3" 25; }
 
 # ---- usage errors: exit 2, one line naming the problem (and the --help hint)
-usage_case() { # WANT-IN-STDERR ARGS...
-  local want=$1
-  shift
-  run 5 "$@"
-  if [ "$rc" -ne 2 ] || ! head -1 "$tmp/err" | grep -qF -- "$want" || [ -s "$tmp/out" ] ||
-    [ "$(wc -l <"$tmp/err")" -gt 2 ]; then
-    bad "probe $*: exit $rc (want 2), stderr should start with a line containing '$want'"
-  else
-    ok
-  fi
-}
 usage_case "no URI given"
 usage_case "sips: URIs need TLS" sips:127.0.0.1
 usage_case "not a sip: URI" tel:+15551234
@@ -157,20 +110,11 @@ if [ "$rc" -eq 1 ] && grep -qx 'seq 1 timeout after 1.2 s (2 retransmissions)' "
   ok
 else
   bad "no answer, --retries 2: exit $rc (want 1), 'seq 1 timeout after 1.2 s (2 retransmissions)'"
-  show "$tmp/out"
 fi
 
 # ---- SIGTERM: a clean stop with the summary; the exit status is the last round's
 responder term udp "200 OK" || exit 1
-timeout 10 "$tool" probe "sip:127.0.0.1:$PORT" --interval 0.2 >"$tmp/out" 2>"$tmp/err" </dev/null &
-probe_pid=$!
-for ((i = 0; i < 50; i++)); do
-  [ "$(grep -c alive "$tmp/out")" -ge 2 ] && break
-  sleep 0.1
-done
-kill -TERM "$probe_pid"
-wait "$probe_pid"
-rc=$?
+sigterm_run alive 2 "sip:127.0.0.1:$PORT" --interval 0.2
 if [ "$rc" -eq 0 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
   grep -qE '^sent [0-9]+, alive [0-9]+, failed 0, rtt min/avg/max [0-9.]+/[0-9.]+/[0-9.]+ ms$' "$tmp/err"; then
   ok

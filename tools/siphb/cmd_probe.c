@@ -71,21 +71,6 @@ static const char probe_usage_text[] =
     "Exit status: 0 the last round was alive; 1 it failed (or none ended); 2\n"
     "usage error, a name that does not resolve, a socket that cannot be opened.\n";
 
-/* --interval, --timeout, --retry-interval, --t1: seconds. */
-static bool seconds_option(const char *name, const char *v, uint64_t lo, uint64_t hi,
-                           siphb_ms *out, int *rc) {
-  uint64_t ms;
-  if (!v) {
-    *rc = tool_usage_error("probe", "%s needs a number of seconds", name);
-  } else if (!net_parse_seconds(v, lo, hi, &ms)) {
-    *rc = tool_usage_error("probe", "%s must be seconds from %.3g to %.3g (e.g. 0.5)", name,
-                           (double)lo / 1000.0, (double)hi / 1000.0);
-  } else {
-    *out = ms;
-  }
-  return true;
-}
-
 static int transport_of(const char *what, const char *v, siphb_transport *out) {
   if (strcasecmp(v, "udp") == 0) {
     *out = SIPHB_TRANSPORT_UDP;
@@ -201,19 +186,17 @@ static int parse_options(int argc, char **argv, probe_opts *o) {
              : tool_usage_error("probe", "--transport needs udp or tcp");
       have_transport = true;
     } else if (tool_option_value(argc, argv, &i, "--interval", &v)) {
-      seconds_option("--interval", v, 10, 86400000, &o->interval, &rc);
+      rc = net_seconds_value("probe", "--interval", v, 10, 86400000, &o->interval);
     } else if (tool_option_value(argc, argv, &i, "--timeout", &v)) {
-      seconds_option("--timeout", v, 1, 3600000, &o->timeout, &rc);
+      rc = net_seconds_value("probe", "--timeout", v, 1, 3600000, &o->timeout);
     } else if (tool_option_value(argc, argv, &i, "--retry-interval", &v)) {
-      seconds_option("--retry-interval", v, 10, 86400000, &o->retry_interval, &rc);
+      rc = net_seconds_value("probe", "--retry-interval", v, 10, 86400000, &o->retry_interval);
       have_retry = true;
     } else if (tool_option_value(argc, argv, &i, "--t1", &v)) {
-      seconds_option("--t1", v, 1, 4000, &o->t1, &rc);
+      rc = net_seconds_value("probe", "--t1", v, 1, 4000, &o->t1);
       have_t1 = true;
     } else if (tool_option_value(argc, argv, &i, "--count", &v)) {
-      if (!v || !net_parse_uint(v, 1, 1000000000, &n))
-        rc = tool_usage_error("probe", "--count must be a number from 1 to 1000000000");
-      o->count = n;
+      rc = net_count_value("probe", v, &o->count);
     } else if (tool_option_value(argc, argv, &i, "--from", &v)) {
       if (!v || strncasecmp(v, "sip:", 4) != 0 || strpbrk(v, " \t\r\n\"<>"))
         rc = tool_usage_error("probe", "--from needs a sip: URI");

@@ -2,7 +2,8 @@
  * cmd_stun.c - `siphb stun HOST[:PORT]`: one STUN Binding transaction over
  * UDP (RFC 8489 section 6.2.1 / RFC 5389 section 7.2.1 retransmissions),
  * printing the mapped (server-reflexive) address next to the socket's own
- * local address. POSIX sockets and poll(); the options and the output are
+ * local address; with --keepalive the RFC 5626 section 4.4.2 keepalive of
+ * the library's flow object instead (keepalive_run.c). POSIX sockets and poll(); the options and the output are
  * described in tools/README.md, keep the two in step.
  */
 #if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
@@ -35,6 +36,7 @@ int cmd_stun(int argc, char **argv) {
 
 #  include "addr.h"
 #  include "json.h"
+#  include "keepalive.h"
 #  include "net.h"
 
 #  define STUN_DEFAULT_PORT "3478"
@@ -55,11 +57,17 @@ typedef struct stun_opts {
   bool fingerprint;
   bool json;
   int family; /* AF_UNSPEC, AF_INET (-4), AF_INET6 (-6) */
+  bool keepalive;     /* --keepalive: the flow object, keepalive_run() */
+  uint64_t interval;  /* --keepalive: ms between keepalives (25 s) */
+  unsigned count;     /* --keepalive: keepalives to run; 0 = until stopped */
+  const char *ka_only; /* an option given that needs --keepalive, or NULL */
 } stun_opts;
 
 static const char stun_usage_text[] =
     "Usage: siphb stun HOST[:PORT] [--rto MS] [--rc N] [--rm N] [--fingerprint]\n"
     "                  [--json] [-4 | -6]\n"
+    "       siphb stun HOST[:PORT] --keepalive [--interval S] [--count N]\n"
+    "                  [--rto MS] [--rc N] [--rm N] [--fingerprint] [--json] [-4 | -6]\n"
     "\n"
     "Sends a STUN Binding request over UDP to HOST (an IPv4 address, an IPv6\n"
     "address in brackets when a port follows, or a name), retransmitting as\n"
@@ -78,6 +86,15 @@ static const char stun_usage_text[] =
     "  --rm N          after the last request wait N times the first RTO\n"
     "                  (default 16, 1-1000): 39.5 s in all by default\n"
     "  --fingerprint   add FINGERPRINT to the request\n"
+    "  --keepalive     RFC 5626 keepalive: a Binding transaction at once and then\n"
+    "                  every interval over one socket, with the library's flow;\n"
+    "                  a line per keepalive with the mapped address, `nat\n"
+    "                  rebinding: A -> B` when it changes, and the first failure\n"
+    "                  (timeout, error response, ICMP port unreachable) ends the\n"
+    "                  run (--rc at most 16, --rm at most 64 then)\n"
+    "  --interval S    --keepalive: seconds between keepalives (default 25)\n"
+    "  --count N       --keepalive: stop after N keepalives (default: until\n"
+    "                  Ctrl-C / SIGTERM, then a summary line on stderr)\n"
     "  --json          print one JSON line instead of text\n"
     "  -4, -6          use only IPv4 or only IPv6 addresses of HOST\n"
     "  -h, --help      print this help\n"
@@ -88,9 +105,10 @@ static const char stun_usage_text[] =
     "to listen there and the tool gives up at once. When standard error is a\n"
     "terminal, each retransmission prints a progress line there.\n"
     "\n"
-    "Exit status: 0 success response; 1 no response in time, nothing listening\n"
-    "(ICMP port unreachable), or an error response; 2 usage error, a name that\n"
-    "does not resolve, a socket error.\n";
+    "Exit status: 0 success response (--keepalive: the last keepalive was\n"
+    "answered); 1 no response in time, nothing listening (ICMP port\n"
+    "unreachable), or an error response; 2 usage error, a name that does not\n"
+    "resolve, a socket error.\n";
 
 /* --rto, --rc, --rm as "--x N" or "--x=N". true when argv[*i] is one. */
 static bool number_option(int argc, char **argv, int *i, stun_opts *o, int *rc) {
@@ -120,14 +138,25 @@ static int parse_options(int argc, char **argv, stun_opts *o) {
   o->rc = 7;
   o->rm = 16;
   o->family = AF_UNSPEC;
+  o->interval = 25000; /* RFC 5626 section 4.4.2: many NATs drop UDP bindings after 30 s */
   for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
+    const char *a = argv[i], *v = NULL;
     int rc = 0;
     if (a[0] != '-') {
       if (o->target) return tool_usage_error("stun", "more than one server given ('%s')", a);
       o->target = a;
     } else if (strcmp(a, "--fingerprint") == 0) {
       o->fingerprint = true;
+    } else if (strcmp(a, "--keepalive") == 0) {
+      o->keepalive = true;
+    } else if (tool_option_value(argc, argv, &i, "--interval", &v)) {
+      rc = net_seconds_value("stun", "--interval", v, 10, 86400000, &o->interval);
+      rc = rc < 0 ? 0 : rc;
+      o->ka_only = "--interval";
+    } else if (tool_option_value(argc, argv, &i, "--count", &v)) {
+      rc = net_count_value("stun", v, &o->count);
+      rc = rc < 0 ? 0 : rc;
+      o->ka_only = "--count";
     } else if ((rc = net_common_option("stun", a, stun_usage_text, &o->json, &o->family)) !=
                NET_NOT_COMMON) {
       if (rc >= 0) return rc;
@@ -138,6 +167,7 @@ static int parse_options(int argc, char **argv, stun_opts *o) {
     if (rc) return rc;
   }
   if (!o->target) return tool_usage_error("stun", "no server given (HOST[:PORT])");
+  if (o->ka_only && !o->keepalive) return tool_usage_error("stun", "%s needs --keepalive", o->ka_only);
   return net_split_hostport("stun", o->target, STUN_DEFAULT_PORT, &o->where);
 }
 
@@ -448,11 +478,31 @@ static const char *plural(unsigned n) {
   return n == 1 ? "" : "s";
 }
 
+/* --keepalive: the flow object in STUN mode on the client loop. */
+static int keepalive(const stun_opts *s) {
+  keepalive_opts o;
+  memset(&o, 0, sizeof o);
+  o.cmd = "stun";
+  o.target = s->target;
+  o.where = s->where;
+  o.mode = SIPHB_FLOW_MODE_STUN;
+  o.interval = s->interval;
+  o.stun_rto = s->rto;
+  o.stun_rc = s->rc;
+  o.stun_rm = s->rm;
+  o.fingerprint = s->fingerprint;
+  o.count = s->count;
+  o.json = s->json;
+  o.family = s->family;
+  return keepalive_run(&o);
+}
+
 int cmd_stun(int argc, char **argv) {
   stun_opts o;
   stun_run r;
   int rc = parse_options(argc, argv, &o);
   if (rc >= 0) return rc;
+  if (o.keepalive) return keepalive(&o);
   memset(&r, 0, sizeof r);
   r.fd = -1;
   if (siphb_random_os(r.txid, sizeof r.txid, NULL) != 0) {

@@ -18,7 +18,8 @@ typedef struct command {
 static const command commands[] = {
     {"decode", cmd_decode, "decode a SIP or STUN message, or frame a byte stream, to JSON"},
     {"probe", cmd_probe, "SIP OPTIONS reachability of one target, a line per round"},
-    {"stun", cmd_stun, "ask a STUN server for the mapped address (Binding over UDP)"},
+    {"stun", cmd_stun, "ask a STUN server for the mapped address (Binding over UDP; --keepalive)"},
+    {"crlf", cmd_crlf, "RFC 5626 CRLF keepalive of a TCP connection, a line per ping"},
     {"serve", cmd_serve, "answer SIP OPTIONS, CRLF keepalives and STUN on loopback sockets"},
 };
 
@@ -33,7 +34,8 @@ static void usage(FILE *out) {
   fputs("\n"
         "Run 'siphb <command> --help' for the options of a command.\n"
         "Exit status: 0 success, 1 malformed input (stun: no answer or an error\n"
-        "response; probe: the last round failed), 2 usage or I/O error.\n",
+        "response; probe: the last round failed; crlf, stun --keepalive: the\n"
+        "flow failed), 2 usage or I/O error.\n",
         out);
 }
 

@@ -57,6 +57,21 @@ bool net_parse_seconds(const char *s, uint64_t lo_ms, uint64_t hi_ms, uint64_t *
   return true;
 }
 
+int net_seconds_value(const char *cmd, const char *name, const char *v, uint64_t lo_ms,
+                      uint64_t hi_ms, uint64_t *out) {
+  if (!v) return tool_usage_error(cmd, "%s needs a number of seconds", name);
+  if (!net_parse_seconds(v, lo_ms, hi_ms, out))
+    return tool_usage_error(cmd, "%s must be seconds from %.3g to %.3g (e.g. 0.5)", name,
+                            (double)lo_ms / 1000.0, (double)hi_ms / 1000.0);
+  return -1;
+}
+
+int net_count_value(const char *cmd, const char *v, unsigned *out) {
+  if (!v || !net_parse_uint(v, 1, 1000000000, out))
+    return tool_usage_error(cmd, "--count must be a number from 1 to 1000000000");
+  return -1;
+}
+
 int net_common_option(const char *cmd, const char *arg, const char *usage, bool *json,
                       int *family) {
   if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {

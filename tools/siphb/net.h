@@ -37,6 +37,17 @@ bool net_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out);
  * [lo_ms, hi_ms]; false for anything else. */
 bool net_parse_seconds(const char *s, uint64_t lo_ms, uint64_t hi_ms, uint64_t *out_ms);
 
+/* The value of a seconds option (--interval, --timeout ...) of `cmd`:
+ * -1 with *out in milliseconds, or the exit status after a usage error
+ * line ("--NAME needs a number of seconds", "--NAME must be seconds from
+ * LO to HI"). v NULL: the value was missing. */
+int net_seconds_value(const char *cmd, const char *name, const char *v, uint64_t lo_ms,
+                      uint64_t hi_ms, uint64_t *out);
+
+/* The value of --count: -1 with *out in [1, 1000000000], or the exit
+ * status after "--count must be a number from 1 to 1000000000". */
+int net_count_value(const char *cmd, const char *v, unsigned *out);
+
 /* The options every network subcommand has: -h/--help (prints `usage` on
  * stdout), --json, -4 and -6 (which exclude each other). Returns
  * NET_NOT_COMMON when `arg` is none of them, -1 when taken, otherwise the

@@ -44,10 +44,6 @@ void report_init(probe_report *r, const probe_opts *o, const siphb_mapped_addr *
   addr_text(server, r->target, sizeof r->target);
 }
 
-void report_sent(probe_report *r) {
-  r->sent++;
-}
-
 static void flush(probe_report *r) {
   if (fflush(stdout) != 0 || ferror(stdout)) r->output_failed = true;
 }
@@ -72,15 +68,7 @@ static void json_line(probe_report *r, const probe_line *l) {
     json_cstring(&w, l->detail);
   else
     json_null(&w);
-  json_key(&w, "rtt_ms");
-  if (l->rtt_ms >= 0)
-    json_fixed(&w, l->rtt_ms, 3);
-  else
-    json_null(&w);
-  json_key(&w, "duration_ms");
-  json_fixed(&w, l->duration_ms, 3);
-  json_key(&w, "retransmissions");
-  json_uint(&w, l->retransmissions);
+  client_json_timing(&w, l->rtt_ms, l->duration_ms, l->retransmissions);
   json_key(&w, "time_s");
   json_fixed(&w, l->at_ms / 1000.0, 3);
   json_key(&w, "target");
@@ -132,12 +120,7 @@ void report_outcome(probe_report *r, const probe_line *l) {
     r->alive++;
   else
     r->failed++;
-  if (l->rtt_ms >= 0) {
-    if (r->rtt_n == 0 || l->rtt_ms < r->rtt_min) r->rtt_min = l->rtt_ms;
-    if (r->rtt_n == 0 || l->rtt_ms > r->rtt_max) r->rtt_max = l->rtt_ms;
-    r->rtt_sum += l->rtt_ms;
-    r->rtt_n++;
-  }
+  if (l->rtt_ms >= 0) client_rtt_add(&r->rtt, l->rtt_ms);
   if (r->o->json)
     json_line(r, l);
   else
@@ -150,11 +133,8 @@ void report_outcome(probe_report *r, const probe_line *l) {
 }
 
 void report_summary(const probe_report *r) {
-  fprintf(stderr, "sent %u, alive %u, failed %u, rtt min/avg/max ", r->sent, r->alive, r->failed);
-  if (r->rtt_n)
-    fprintf(stderr, "%.3f/%.3f/%.3f ms\n", r->rtt_min, r->rtt_sum / r->rtt_n, r->rtt_max);
-  else
-    fputs("-/-/- ms\n", stderr);
+  fprintf(stderr, "sent %u, alive %u, failed %u, ", r->sent, r->alive, r->failed);
+  client_rtt_print(stderr, &r->rtt);
 }
 
 int report_exit_status(const probe_report *r) {

@@ -15,6 +15,7 @@
 #  include <siphb/probe.h>
 
 #  include "addr.h"
+#  include "client_loop.h"
 #  include "net.h"
 
 /* The command line, checked. Times in milliseconds. */
@@ -52,21 +53,18 @@ typedef struct probe_line {
 typedef struct probe_report {
   const probe_opts *o;
   char target[ADDR_TEXT_MAX]; /* the server's address as text */
-  unsigned sent, alive, failed;
-  double rtt_min, rtt_max, rtt_sum;
-  unsigned rtt_n;
+  unsigned sent, alive, failed; /* sent: the loop's first transmissions */
+  client_rtt rtt;
   int state;                 /* -1 none yet, 0 down, 1 up */
   bool output_failed;
 } probe_report;
 
-/* probe_loop.c: resolves, opens the socket, runs the rounds until --count
- * or a stop signal. Returns the exit status. */
+/* probe_loop.c: the probe on the client loop (client_loop.h), until
+ * --count or a stop signal. Returns the exit status. */
 int probe_run(const probe_opts *o);
 
 /* probe_report.c */
 void report_init(probe_report *r, const probe_opts *o, const siphb_mapped_addr *server);
-/* A round's first transmission. */
-void report_sent(probe_report *r);
 /* One line (text or JSON) per outcome, and a state line when the outcome
  * class changes. */
 void report_outcome(probe_report *r, const probe_line *line);

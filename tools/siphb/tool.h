@@ -17,7 +17,9 @@ enum {
   TOOL_EXIT_OK = 0,
   TOOL_EXIT_BAD_INPUT = 1, /* the input was malformed or too large; for
                               `stun`: a timeout or an error response;
-                              for `probe`: the last round failed */
+                              for `probe`: the last round failed; for
+                              `crlf` and `stun --keepalive`: the flow
+                              failed */
   TOOL_EXIT_USAGE = 2      /* bad command line, or the input/output failed */
 };
 
@@ -25,6 +27,7 @@ enum {
 int cmd_decode(int argc, char **argv);
 int cmd_stun(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_crlf(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 /* Credentials for `siphb decode --stun` (NULL: not given). */
