@@ -266,15 +266,20 @@ int siphb_flow_rx_stun(siphb_ctx *ctx, const siphb_peer *peer, const uint8_t *da
   if (msg.fingerprint_offset != 0) bad = siphb_stun_check_fingerprint(&msg);
   siphb_mapped_addr addr;
   memset(&addr, 0, sizeof addr);
-  if (bad == 0 && msg.cls == SIPHB_STUN_SUCCESS) {
-    /* RFC 8489 section 6.3.3: unknown comprehension-required attributes in
-     * a response make it unusable; section 4.4.2: it MUST carry
-     * XOR-MAPPED-ADDRESS. */
-    if (msg.unknown_count > 0)
-      bad = SIPHB_ERR_STUN_UNKNOWN_REQUIRED;
-    else if (siphb_stun_xor_mapped_address(&msg, &addr) != 0)
-      bad = SIPHB_ERR_STUN_ATTRIBUTE;
+  if (bad == 0 && msg.cls == SIPHB_STUN_SUCCESS && msg.unknown_count > 0) {
+    /* RFC 8489 section 6.3.4: a success response with unknown
+     * comprehension-required attributes is discarded and the transaction
+     * has failed; for the flow, like an error response (section 4.4.2). */
+    f->counts.rejected++;
+    result->error = SIPHB_ERR_STUN_UNKNOWN_REQUIRED;
+    answered(f, false, now);
+    if (siphb_flow_expecting(f))
+      return siphb_flow_to_failed(f, SIPHB_FLOW_REASON_STUN_ERROR, now, now);
+    return 0;
   }
+  /* Section 4.4.2: a success response MUST carry XOR-MAPPED-ADDRESS. */
+  if (bad == 0 && msg.cls == SIPHB_STUN_SUCCESS && siphb_stun_xor_mapped_address(&msg, &addr) != 0)
+    bad = SIPHB_ERR_STUN_ATTRIBUTE;
   if (bad != 0) {
     /* Refused: the transaction goes on, as if it had not come. */
     f->counts.rejected++;

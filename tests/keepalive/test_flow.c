@@ -71,7 +71,14 @@ static void run_to(siphb_ms t) { assert_int_equal(sim_run_until(S, t), 0); }
 static const siphb_mapped_addr ADDR_A = {1, 0, 40000, {192, 0, 2, 77}};
 static const siphb_mapped_addr ADDR_B = {1, 0, 40001, {192, 0, 2, 77}};
 
-typedef enum stun_kind { ST_OK, ST_ERROR, ST_FORGED_TXID, ST_BAD_FP, ST_NO_ADDR } stun_kind;
+typedef enum stun_kind {
+  ST_OK,
+  ST_ERROR,
+  ST_FORGED_TXID,
+  ST_BAD_FP,
+  ST_NO_ADDR,
+  ST_UNKNOWN_REQUIRED /* success with an unknown comprehension-required attribute */
+} stun_kind;
 
 /* The response to send #k (a Binding request): success with addr, an
  * error with `code`, or a forgery. */
@@ -90,6 +97,8 @@ static size_t make_stun(uint8_t *out, size_t cap, size_t k, stun_kind kind,
     assert_int_equal(siphb_stun_encode_error_code(&e, code, (siphb_str){NULL, 0}), 0);
   else if (kind != ST_NO_ADDR)
     assert_int_equal(siphb_stun_encode_xor_mapped_address(&e, addr), 0);
+  if (kind == ST_UNKNOWN_REQUIRED) /* 0x7f00: comprehension-required, unassigned */
+    assert_int_equal(siphb_stun_encode_attr(&e, 0x7f00, "abcd", 4), 0);
   siphb_ssize n = siphb_stun_encode_finish(&e, NULL, kind == ST_BAD_FP ? SIPHB_STUN_WITH_FINGERPRINT
                                                                        : 0);
   assert_true(n > 0);
@@ -374,6 +383,12 @@ static const want_send stun_error_sends[] = {{25000, SIPHB_PAYLOAD_STUN, 0}};
 static const want_event stun_error_events[] = {
     {25020, SIPHB_EVENT_FLOW_FAILED, SIPHB_FLOW_STATE_FAILED, SIPHB_FLOW_REASON_STUN_ERROR, 0}};
 
+/* RFC 8489 section 6.3.4: a success with an unknown comprehension-required
+ * attribute fails the transaction, and so the flow. */
+static const step stun_unknown_steps[] = {{25020, A_STUN, ST_UNKNOWN_REQUIRED, 0, &ADDR_A, 0, true}};
+static const want_event stun_unknown_events[] = {
+    {25020, SIPHB_EVENT_FLOW_FAILED, SIPHB_FLOW_STATE_FAILED, SIPHB_FLOW_REASON_STUN_ERROR, 0}};
+
 /* Forgeries: a wrong transaction id and the right one from another peer
  * are not consumed; a bad FINGERPRINT and no XOR-MAPPED-ADDRESS are the
  * flow's but refused; none of them ends the transaction, the real one
@@ -451,6 +466,8 @@ static const scenario scenarios[] = {
        rebind_kept_sends, rebind_kept_events, {.responses = 2}),
     SC("stun error", &UDP_PEER, 25000, NULL, stun_error_steps, 30000, stun_error_sends,
        stun_error_events, {.stun_errors = 1, .failures = 1}),
+    SC("stun unknown required attribute", &UDP_PEER, 25000, NULL, stun_unknown_steps, 30000,
+       stun_error_sends, stun_unknown_events, {.rejected = 1, .failures = 1}),
     SC("forged stun", &UDP_PEER, 25000, NULL, forged_steps, 50005, forged_sends, forged_events,
        {.responses = 1, .rejected = 2, .retransmissions = 1}),
     SC("flow timer", &TCP_PEER, 100000, t_exact_flow_timer, ft_steps, 200005, ft_sends, ft_events,
