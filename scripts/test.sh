@@ -150,7 +150,7 @@ declare -A title=(
   [f]="include and ABI checks (layers, the core's headers, growth rules)"
   [g]="Cortex-M4 cross build of the freestanding core"
   [h]="bench builds (build/gcc, not run)"
-  [i]="SIP, STUN, siphb probe and serve interop on loopback (kamailio, sipp, coturn, tshark)"
+  [i]="SIP, STUN, siphb probe, crlf, stun --keepalive and serve interop on loopback (kamailio, sipp, coturn, tshark)"
   [j]="fuzz smoke (libFuzzer, ${SIPHB_FUZZ_SECONDS:-15} s per harness, one per core)"
   [k]="OpenSSL crypto backend: gcc build with SIPHB_WITH_OPENSSL=ON, ctest (build/openssl)"
 )
