@@ -176,9 +176,12 @@ SIPHB_EXTERN int siphb_flow_fail(siphb_flow *flow, siphb_flow_reason reason, sip
 /* A new connection exists after RECOVER_DUE (or during the back-off): the
  * flow moves to `peer` (its peer-map entry too) and enters PROBATION; the
  * first keepalive after one random interval (or siphb_flow_keepalive_now).
+ * When the interval bounds change with the transport (AUTO: CRLF on a
+ * connection, STUN on UDP), SIPHB_EVENT_FLOW_INTERVAL reports them.
  * Returns 0, SIPHB_ERR_INVALID_ARGUMENT, SIPHB_ERR_UNSUPPORTED (the mode
  * cannot run on peer's transport), SIPHB_ERR_EXISTS (another flow has that
- * peer), SIPHB_ERR_INVALID_STATE unless FAILED or RECOVERING. */
+ * peer), SIPHB_ERR_INVALID_STATE unless FAILED or RECOVERING,
+ * SIPHB_ERR_CALLBACK_FAILURE. */
 SIPHB_EXTERN int siphb_flow_restart(siphb_flow *flow, const siphb_peer *peer, siphb_ms now);
 
 /* A 503 with Retry-After (section 4.5): RECOVER_DUE not before `until`.

@@ -557,11 +557,13 @@ int siphb_flow_restart(siphb_flow *flow, const siphb_peer *peer, siphb_ms now) {
   flow->peer = *peer;
   siphb_hmap_insert(&m->peers, &flow->peer_node, siphb_flow_peer_hash(m, &flow->peer));
   flow->mode = mode;
-  update_bounds(flow);
+  bool changed = update_bounds(flow); /* AUTO on another transport: another mode */
   /* A new connection, a new NAT binding: the old address says nothing. */
   memset(&flow->mapped, 0, sizeof flow->mapped);
   begin(flow, SIPHB_FLOW_STATE_PROBATION, now);
-  return 0;
+  if (!changed) return 0;
+  return finish(ctx, siphb_flow_emit(flow, SIPHB_EVENT_FLOW_INTERVAL, SIPHB_FLOW_REASON_NONE,
+                                     SIPHB_NEVER, NULL, now, now));
 }
 
 int siphb_flow_defer_recovery(siphb_flow *flow, siphb_ms until, siphb_ms now) {

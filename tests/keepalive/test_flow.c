@@ -667,6 +667,34 @@ static void test_active_transaction(void **state) {
   siphb_flow_del(F);
 }
 
+/* AUTO restarted from a connection onto UDP: CRLF becomes STUN, and the
+ * new bounds (24-29 s instead of 95-120 s) are reported; the same
+ * transport again reports nothing. */
+static void test_restart_other_transport(void **state) {
+  (void)state;
+  siphb_flow_config c;
+  siphb_flow_config_init(&c, sizeof c);
+  F = NULL;
+  assert_int_equal(siphb_flow_new(&F, S->ctx, &c, &TCP_PEER, NULL, 0), 0);
+  assert_int_equal(siphb_flow_start(F, 0), 0);
+  assert_int_equal(siphb_flow_fail(F, SIPHB_FLOW_REASON_INTEGRATOR, 0), 0);
+  size_t events = S->nrecords;
+  const siphb_peer udp = {31, NULL, SIPHB_TRANSPORT_UDP};
+  assert_int_equal(siphb_flow_restart(F, &udp, 0), 0);
+  assert_int_equal(S->nrecords, events + 1);
+  const siphb_event *e = &S->records[events].event;
+  assert_int_equal(e->type, SIPHB_EVENT_FLOW_INTERVAL);
+  assert_int_equal(e->u.flow.mode, SIPHB_FLOW_MODE_STUN);
+  assert_int_equal(e->u.flow.interval_min, 24000);
+  assert_int_equal(e->u.flow.interval_max, 29000);
+  assert_int_equal(siphb_flow_fail(F, SIPHB_FLOW_REASON_INTEGRATOR, 0), 0);
+  events = S->nrecords;
+  const siphb_peer udp2 = {32, NULL, SIPHB_TRANSPORT_UDP};
+  assert_int_equal(siphb_flow_restart(F, &udp2, 0), 0);
+  assert_int_equal(S->nrecords, events);
+  siphb_flow_del(F);
+}
+
 /* FAILED -> RECOVER_DUE -> _restart -> PROBATION; a pong before the
  * outbound registration keeps it there; the first after it: RECOVERED and
  * the failure count reset. */
@@ -1069,6 +1097,7 @@ int main(void) {
       cmocka_unit_test(test_backoff_bases),
       cmocka_unit_test_setup_teardown(test_defer_recovery, setup, teardown),
       cmocka_unit_test_setup_teardown(test_active_transaction, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_restart_other_transport, setup, teardown),
       cmocka_unit_test_setup_teardown(test_recovery, setup, teardown),
       cmocka_unit_test_setup_teardown(test_send_failures, setup, teardown),
       cmocka_unit_test_setup_teardown(test_delete_from_callbacks, setup, teardown),
