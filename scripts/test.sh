@@ -30,6 +30,7 @@ SIPHB_TEST_PACKAGES=(
   cmake make gcc libc6-dev clang libclang-rt-14-dev pkg-config binutils
   libcmocka-dev libuv1-dev libevent-dev
   gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi
+  python3 # the small responders and checkers of the tests/tool/ scripts (ctest)
 )
 # Stage i's peers, installed when that stage runs (sipp is sip-tester,
 # turnserver is coturn; python3 plays a scripted STUN server).
