@@ -92,15 +92,7 @@ static int tag_random(uint8_t *dest, size_t len, void *user_data) {
 /* Sends one answer; a refused send is counted, not an error. */
 static int answer(siphb_responder *r, const siphb_peer *peer, siphb_payload_kind kind,
                   const uint8_t *data, size_t len, uint64_t ref) {
-  siphb_send_info info;
-  memset(&info, 0, sizeof info);
-  info.peer = *peer;
-  info.payload = kind;
-  info.object_kind = SIPHB_OBJECT_RESPONDER;
-  info.object = r;
-  info.object_user_data = r->base.user_data;
-  info.ref = ref;
-  int rv = siphb_ctx_send(r->base.ctx, &info, data, len);
+  int rv = siphb_obj_send(&r->base, peer, kind, 0, ref, data, len);
   if (rv == SIPHB_ERR_SEND) {
     r->st.send_failures++;
     return 0;
@@ -210,13 +202,9 @@ int siphb_responder_new(siphb_responder **out, siphb_ctx *ctx, const siphb_respo
   const void *view = NULL;
   if (!out || !ctx) return SIPHB_ERR_INVALID_ARGUMENT;
   *out = NULL;
-  if (cfg) {
-    int rv = siphb_sized_view(cfg, &full, sizeof full, CONFIG_MIN_SIZE, config_defaults_fn, &view);
-    if (rv != 0) return rv;
-  } else {
-    config_defaults(&full);
-    view = &full;
-  }
+  int rv = siphb_sized_view_or_defaults(cfg, &full, sizeof full, CONFIG_MIN_SIZE,
+                                        config_defaults_fn, &view);
+  if (rv != 0) return rv;
   const siphb_responder_config *c = view;
   if (!config_valid(c)) return SIPHB_ERR_INVALID_ARGUMENT;
   if (siphb_ctx_callback_depth(ctx) > 0) return SIPHB_ERR_INVALID_STATE;
@@ -230,7 +218,7 @@ int siphb_responder_new(siphb_responder **out, siphb_ctx *ctx, const siphb_respo
   uint8_t *mem = siphb_alloc_zeroed(siphb_ctx_alloc(ctx), size);
   if (!mem) return SIPHB_ERR_NOMEM;
   void *obj = NULL;
-  int rv = siphb_obj_new(&obj, ctx, &responder_ops, user_data);
+  rv = siphb_obj_new(&obj, ctx, &responder_ops, user_data);
   if (rv != 0) {
     siphb_alloc_free(siphb_ctx_alloc(ctx), mem, size);
     return rv;
