@@ -25,7 +25,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <siphb/siphb.h>
@@ -40,11 +39,7 @@ typedef struct run {
   bool counting;
 } run;
 
-static siphb_ms now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (siphb_ms)ts.tv_sec * 1000u + (siphb_ms)(ts.tv_nsec / 1000000);
-}
+static siphb_ms now_ms(void) { return (siphb_ms)(bench_now_ns() / 1000000u); }
 
 static double cpu_ms(void) {
   struct rusage ru;
