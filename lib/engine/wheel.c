@@ -60,7 +60,7 @@ void siphb_wheel_init(siphb_wheel *w, siphb_ms now) {
   w->count = 0;
   w->next_cache = SIPHB_NEVER;
   w->next_cache_valid = true;
-  for (unsigned l = 0; l < SIPHB_WHEEL_LEVELS; l++) w->occupied[l] = 0;
+  for (unsigned l = 0; l < SIPHB_WHEEL_LEVELS; l++) w->occupied[l] = w->min_known[l] = 0;
   for (unsigned i = 0; i < SIPHB_WHEEL_LEVELS * SIPHB_WHEEL_SLOTS; i++) list_init(&w->slots[i]);
 }
 
@@ -71,18 +71,46 @@ void siphb_wheel_node_init(siphb_wheel_node *node, siphb_wheel_fire_fn fire) {
   node->fire = fire;
 }
 
-/* Links a disarmed node into the slot its deadline calls for. */
-static void place(siphb_wheel *w, siphb_wheel_node *node) {
+/* The slot (level * 64 + index) a deadline is placed in, relative to the
+ * current cursor. By the invariants above, an armed node is found in the
+ * slot this names for its deadline until the cursor reaches that slot,
+ * except a node parked at the horizon (whose placement used an older
+ * cursor). */
+static size_t slot_of(const siphb_wheel *w, siphb_ms deadline) {
   siphb_ms e = w->elapsed;
-  siphb_ms p = node->deadline;
+  siphb_ms p = deadline;
   if (p < e) p = e; /* already due: fires at the next advance */
   if (p - e > SIPHB_WHEEL_HORIZON) p = e + SIPHB_WHEEL_HORIZON; /* parked at the horizon */
   /* `| SLOT_MASK` keeps the XOR non-zero; anything below 64 is level 0. */
   unsigned level = siphb_bit_high((p ^ e) | SLOT_MASK) / SIPHB_WHEEL_SLOT_BITS;
   if (level > TOP) level = TOP;
   unsigned slot = (unsigned)((p >> (level * SIPHB_WHEEL_SLOT_BITS)) & SLOT_MASK);
-  list_append(&w->slots[level * SIPHB_WHEEL_SLOTS + slot], &node->link);
-  w->occupied[level] |= (uint64_t)1 << slot;
+  return level * SIPHB_WHEEL_SLOTS + slot;
+}
+
+static inline bool min_is_known(const siphb_wheel *w, size_t index) {
+  return (w->min_known[index / SIPHB_WHEEL_SLOTS] >> (index % SIPHB_WHEEL_SLOTS)) & 1;
+}
+
+static inline void min_forget(siphb_wheel *w, size_t index) {
+  w->min_known[index / SIPHB_WHEEL_SLOTS] &= ~((uint64_t)1 << (index % SIPHB_WHEEL_SLOTS));
+}
+
+/* Links a disarmed node into the slot its deadline calls for. */
+static void place(siphb_wheel *w, siphb_wheel_node *node) {
+  size_t index = slot_of(w, node->deadline);
+  unsigned level = (unsigned)(index / SIPHB_WHEEL_SLOTS);
+  uint64_t bit = (uint64_t)1 << (index % SIPHB_WHEEL_SLOTS);
+  list_append(&w->slots[index], &node->link);
+  if (level > 0 && level < TOP) {
+    if (!(w->occupied[level] & bit)) { /* the first node: its deadline is the minimum */
+      w->slot_min[index] = node->deadline;
+      w->min_known[level] |= bit;
+    } else if ((w->min_known[level] & bit) && node->deadline < w->slot_min[index]) {
+      w->slot_min[index] = node->deadline;
+    }
+  }
+  w->occupied[level] |= bit;
 }
 
 static inline bool link_in_slots(const siphb_wheel *w, const siphb_wheel_link *link) {
@@ -90,6 +118,19 @@ static inline bool link_in_slots(const siphb_wheel *w, const siphb_wheel_link *l
   uintptr_t p = (uintptr_t)link;
   return p >= (uintptr_t)&w->slots[0] &&
          p < (uintptr_t)&w->slots[SIPHB_WHEEL_LEVELS * SIPHB_WHEEL_SLOTS];
+}
+
+/* Forgets the minimum of the slot `node` is in when the node may hold it.
+ * Called before the node leaves a slot, except when advance() takes a whole
+ * slot (which forgets that slot's minimum itself). Minima are kept for the
+ * levels between 0 and the top only: the top level holds the nodes parked
+ * at the horizon, which slot_of() cannot find again, and is walked instead
+ * (it is the first slot only when nothing is due within 2^30 ms). */
+static void forget_min_of(siphb_wheel *w, const siphb_wheel_node *node) {
+  size_t index = slot_of(w, node->deadline);
+  if (index >= SIPHB_WHEEL_SLOTS && index < TOP * SIPHB_WHEEL_SLOTS && min_is_known(w, index) &&
+      w->slot_min[index] == node->deadline)
+    min_forget(w, index);
 }
 
 /* Unlinks an armed node; clears the slot's bit when it was the last one. */
@@ -109,6 +150,7 @@ static void unlink_node(siphb_wheel *w, siphb_wheel_node *node) {
 
 void siphb_wheel_cancel(siphb_wheel *w, siphb_wheel_node *node) {
   if (!siphb_wheel_node_armed(node)) return;
+  forget_min_of(w, node);
   unlink_node(w, node);
   w->count--;
   if (node->deadline == w->next_cache) w->next_cache_valid = false;
@@ -160,12 +202,21 @@ siphb_ms siphb_wheel_next_deadline(siphb_wheel *w) {
     if (level == 0) {
       next = start; /* every level-0 node in the slot is due at its start */
     } else {
-      /* A coarse slot: the earliest of its nodes. Cached, so this walk is
-       * paid once per change of the earliest timer, not per query. */
-      const siphb_wheel_link *head = &w->slots[level * SIPHB_WHEEL_SLOTS + slot];
-      for (const siphb_wheel_link *l = head->next; l != head; l = l->next) {
-        siphb_ms d = ((const siphb_wheel_node *)(const void *)l)->deadline;
-        if (d < next) next = d;
+      /* A coarse slot: the earliest of its nodes, walked for only when the
+       * node holding the slot's minimum has left it. */
+      size_t index = level * SIPHB_WHEEL_SLOTS + slot;
+      if (level < TOP && min_is_known(w, index)) {
+        next = w->slot_min[index];
+      } else {
+        const siphb_wheel_link *head = &w->slots[index];
+        for (const siphb_wheel_link *l = head->next; l != head; l = l->next) {
+          siphb_ms d = ((const siphb_wheel_node *)(const void *)l)->deadline;
+          if (d < next) next = d;
+        }
+        if (level < TOP) {
+          w->slot_min[index] = next;
+          w->min_known[level] |= (uint64_t)1 << slot;
+        }
       }
       /* Only timers parked beyond the horizon can lie past the slot; a later
        * slot may then hold an earlier deadline, so wake at the slot. */
@@ -213,6 +264,7 @@ int siphb_wheel_advance(siphb_wheel *w, siphb_ms now, void *arg) {
     siphb_wheel_link due;
     list_move(&w->slots[level * SIPHB_WHEEL_SLOTS + slot], &due);
     w->occupied[level] &= ~((uint64_t)1 << slot);
+    w->min_known[level] &= ~((uint64_t)1 << slot);
     if (level == 0) {
       int rc = fire_list(w, &due, slot, now, arg);
       if (rc != 0) return rc;

@@ -19,6 +19,11 @@
  * later ones are parked at the horizon and re-placed when it is reached, so
  * any deadline below SIPHB_NEVER works (FIFO is then kept only among
  * timers placed directly).
+ *
+ * next_deadline() is exact: for a coarse slot it needs the earliest deadline
+ * among the slot's nodes, which the wheel keeps per slot (3 KB) instead of
+ * walking the list each time the cache is invalidated; with 100,000 timers a
+ * level-1 slot holds hundreds of nodes, a cache miss each.
  */
 #ifndef SIPHB_LIB_WHEEL_H
 #define SIPHB_LIB_WHEEL_H
@@ -56,6 +61,12 @@ typedef struct siphb_wheel {
   size_t count;                           /* armed nodes */
   siphb_ms next_cache;                    /* exact next deadline when valid */
   bool next_cache_valid;
+  /* Per coarse slot (levels 1 to 4), the earliest deadline in it, known when
+   * its bit in min_known is set: kept up by place() and forgotten when the
+   * node holding it leaves, so that next_deadline() walks a slot of a big
+   * fleet only after that, not after every advance. */
+  uint64_t min_known[SIPHB_WHEEL_LEVELS];
+  siphb_ms slot_min[SIPHB_WHEEL_LEVELS * SIPHB_WHEEL_SLOTS];
   siphb_wheel_link slots[SIPHB_WHEEL_LEVELS * SIPHB_WHEEL_SLOTS];
 } siphb_wheel;
 
