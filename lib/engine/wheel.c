@@ -96,20 +96,25 @@ static inline void min_forget(siphb_wheel *w, size_t index) {
   w->min_known[index / SIPHB_WHEEL_SLOTS] &= ~((uint64_t)1 << (index % SIPHB_WHEEL_SLOTS));
 }
 
+/* Records a coarse slot's minimum; kept for levels 1 to TOP - 1 only (see
+ * forget_min_of), so min_known never has a bit set at level 0 or the top. */
+static inline void min_remember(siphb_wheel *w, size_t index, siphb_ms deadline) {
+  unsigned level = (unsigned)(index / SIPHB_WHEEL_SLOTS);
+  if (level == 0 || level == TOP) return;
+  w->slot_min[index] = deadline;
+  w->min_known[level] |= (uint64_t)1 << (index % SIPHB_WHEEL_SLOTS);
+}
+
 /* Links a disarmed node into the slot its deadline calls for. */
 static void place(siphb_wheel *w, siphb_wheel_node *node) {
   size_t index = slot_of(w, node->deadline);
   unsigned level = (unsigned)(index / SIPHB_WHEEL_SLOTS);
   uint64_t bit = (uint64_t)1 << (index % SIPHB_WHEEL_SLOTS);
   list_append(&w->slots[index], &node->link);
-  if (level > 0 && level < TOP) {
-    if (!(w->occupied[level] & bit)) { /* the first node: its deadline is the minimum */
-      w->slot_min[index] = node->deadline;
-      w->min_known[level] |= bit;
-    } else if ((w->min_known[level] & bit) && node->deadline < w->slot_min[index]) {
-      w->slot_min[index] = node->deadline;
-    }
-  }
+  if (!(w->occupied[level] & bit)) /* the first node: its deadline is the minimum */
+    min_remember(w, index, node->deadline);
+  else if (min_is_known(w, index) && node->deadline < w->slot_min[index])
+    w->slot_min[index] = node->deadline;
   w->occupied[level] |= bit;
 }
 
@@ -128,9 +133,7 @@ static inline bool link_in_slots(const siphb_wheel *w, const siphb_wheel_link *l
  * (it is the first slot only when nothing is due within 2^30 ms). */
 static void forget_min_of(siphb_wheel *w, const siphb_wheel_node *node) {
   size_t index = slot_of(w, node->deadline);
-  if (index >= SIPHB_WHEEL_SLOTS && index < TOP * SIPHB_WHEEL_SLOTS && min_is_known(w, index) &&
-      w->slot_min[index] == node->deadline)
-    min_forget(w, index);
+  if (min_is_known(w, index) && w->slot_min[index] == node->deadline) min_forget(w, index);
 }
 
 /* Unlinks an armed node; clears the slot's bit when it was the last one. */
@@ -205,7 +208,7 @@ siphb_ms siphb_wheel_next_deadline(siphb_wheel *w) {
       /* A coarse slot: the earliest of its nodes, walked for only when the
        * node holding the slot's minimum has left it. */
       size_t index = level * SIPHB_WHEEL_SLOTS + slot;
-      if (level < TOP && min_is_known(w, index)) {
+      if (min_is_known(w, index)) {
         next = w->slot_min[index];
       } else {
         const siphb_wheel_link *head = &w->slots[index];
@@ -213,10 +216,7 @@ siphb_ms siphb_wheel_next_deadline(siphb_wheel *w) {
           siphb_ms d = ((const siphb_wheel_node *)(const void *)l)->deadline;
           if (d < next) next = d;
         }
-        if (level < TOP) {
-          w->slot_min[index] = next;
-          w->min_known[level] |= (uint64_t)1 << slot;
-        }
+        min_remember(w, index, next);
       }
       /* Only timers parked beyond the horizon can lie past the slot; a later
        * slot may then hold an earlier deadline, so wake at the slot. */
@@ -262,9 +262,10 @@ int siphb_wheel_advance(siphb_wheel *w, siphb_ms now, void *arg) {
     SIPHB_ASSERT(start >= w->elapsed);
     w->elapsed = start;
     siphb_wheel_link due;
-    list_move(&w->slots[level * SIPHB_WHEEL_SLOTS + slot], &due);
+    size_t index = level * SIPHB_WHEEL_SLOTS + slot;
+    list_move(&w->slots[index], &due);
     w->occupied[level] &= ~((uint64_t)1 << slot);
-    w->min_known[level] &= ~((uint64_t)1 << slot);
+    min_forget(w, index);
     if (level == 0) {
       int rc = fire_list(w, &due, slot, now, arg);
       if (rc != 0) return rc;
