@@ -99,6 +99,21 @@ typedef struct siphb_mapped_addr {
   uint8_t addr[16];  /* network order; IPv4 uses the first 4 */
 } siphb_mapped_addr; /* 20 bytes, align 2 */
 
+/* What kind of object reported an event or asked for a send. */
+typedef enum siphb_object_kind {
+  SIPHB_OBJECT_CTX = 0,
+  SIPHB_OBJECT_TIMER = 1,
+  SIPHB_OBJECT_PROBE = 2,    /* SIP OPTIONS reachability (siphb/probe.h) */
+  SIPHB_OBJECT_FLOW = 3,     /* RFC 5626 flow keepalive (siphb/flow.h) */
+  SIPHB_OBJECT_REG = 4,      /* REGISTER refresh timing (siphb/reg.h) */
+  SIPHB_OBJECT_PACER = 5,    /* planned: server-side mass keepalive */
+  SIPHB_OBJECT_HEALTH = 6,   /* health monitor (siphb/health.h) */
+  SIPHB_OBJECT_FAILOVER = 7, /* failover target selection (siphb/failover.h) */
+  SIPHB_OBJECT_SESSION = 8,  /* planned: RFC 4028 session timer */
+  SIPHB_OBJECT_RESPONDER = 9, /* answers OPTIONS and CRLF pings (siphb/responder.h) */
+  SIPHB_OBJECT_ESCALATION = 10 /* failover escalation stages (siphb/failover.h) */
+} siphb_object_kind;
+
 /* Error codes. 0 is success; every error is negative. Codes from -1 to -499
  * are recoverable: the call failed and the object is exactly as it was
  * before. Codes at or below SIPHB_ERR_FATAL mean the object (or ctx) can no

@@ -14,6 +14,7 @@
 
 #include <siphb/common.h>
 #include <siphb/flow_types.h>
+#include <siphb/health_types.h>
 #include <siphb/probe_types.h>
 #include <siphb/reg_types.h>
 #include <siphb/timer_types.h>
@@ -21,20 +22,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* What kind of object reported an event or asked for a send. */
-typedef enum siphb_object_kind {
-  SIPHB_OBJECT_CTX = 0,
-  SIPHB_OBJECT_TIMER = 1,
-  SIPHB_OBJECT_PROBE = 2,    /* SIP OPTIONS reachability (siphb/probe.h) */
-  SIPHB_OBJECT_FLOW = 3,     /* RFC 5626 flow keepalive (siphb/flow.h) */
-  SIPHB_OBJECT_REG = 4,      /* REGISTER refresh timing (siphb/reg.h) */
-  SIPHB_OBJECT_PACER = 5,    /* planned: server-side mass keepalive */
-  SIPHB_OBJECT_HEALTH = 6,   /* planned: health state machine */
-  SIPHB_OBJECT_FAILOVER = 7, /* planned: failover policy */
-  SIPHB_OBJECT_SESSION = 8,  /* planned: RFC 4028 session timer */
-  SIPHB_OBJECT_RESPONDER = 9 /* answers OPTIONS and CRLF pings (siphb/responder.h) */
-} siphb_object_kind;
 
 /* Event types. Each object kind owns a block of 100 values so that modules
  * can add types without renumbering: 1-99 ctx and timer, 100-199 probe,
@@ -54,7 +41,12 @@ typedef enum siphb_event_type {
   SIPHB_EVENT_REG_REGISTERED = 301,
   SIPHB_EVENT_REG_FAILED = 302,
   SIPHB_EVENT_REG_EXPIRED = 303,
-  SIPHB_EVENT_REG_UNREGISTERED = 304
+  SIPHB_EVENT_REG_UNREGISTERED = 304,
+  SIPHB_EVENT_HEALTH_CHANGED = 500,       /* siphb/health.h; payload u.health for 500-504 */
+  SIPHB_EVENT_HEALTH_LAYER_CHANGED = 501,
+  SIPHB_EVENT_HEALTH_FLAPPING = 502,
+  SIPHB_EVENT_HEALTH_MAINTENANCE = 503,
+  SIPHB_EVENT_HEALTH_ALARM = 504
 } siphb_event_type;
 
 typedef struct siphb_event {
@@ -69,6 +61,7 @@ typedef struct siphb_event {
     siphb_event_probe probe;
     siphb_event_flow flow;
     siphb_event_reg reg;
+    siphb_event_health health;
     uint64_t reserved_[24]; /* keeps sizeof(siphb_event) stable as members are added */
   } u;
 } siphb_event;

@@ -19,5 +19,6 @@
 #include <siphb/probe.h>
 #include <siphb/reg.h>
 #include <siphb/responder.h>
+#include <siphb/health.h>
 
 #endif /* SIPHB_SIPHB_H */

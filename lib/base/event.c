@@ -12,6 +12,7 @@ SIPHB_STATIC_ASSERT(sizeof(siphb_event_timer) <= 192, timer_payload_fits);
 SIPHB_STATIC_ASSERT(sizeof(siphb_event_probe) <= 192, probe_payload_fits);
 SIPHB_STATIC_ASSERT(sizeof(siphb_event_flow) <= 192, flow_payload_fits);
 SIPHB_STATIC_ASSERT(sizeof(siphb_event_reg) <= 192, reg_payload_fits);
+SIPHB_STATIC_ASSERT(sizeof(siphb_event_health) <= 192, health_payload_fits);
 
 const char *siphb_event_type_name(siphb_event_type type) {
   switch (type) {
@@ -43,6 +44,16 @@ const char *siphb_event_type_name(siphb_event_type type) {
     return "SIPHB_EVENT_REG_EXPIRED";
   case SIPHB_EVENT_REG_UNREGISTERED:
     return "SIPHB_EVENT_REG_UNREGISTERED";
+  case SIPHB_EVENT_HEALTH_CHANGED:
+    return "SIPHB_EVENT_HEALTH_CHANGED";
+  case SIPHB_EVENT_HEALTH_LAYER_CHANGED:
+    return "SIPHB_EVENT_HEALTH_LAYER_CHANGED";
+  case SIPHB_EVENT_HEALTH_FLAPPING:
+    return "SIPHB_EVENT_HEALTH_FLAPPING";
+  case SIPHB_EVENT_HEALTH_MAINTENANCE:
+    return "SIPHB_EVENT_HEALTH_MAINTENANCE";
+  case SIPHB_EVENT_HEALTH_ALARM:
+    return "SIPHB_EVENT_HEALTH_ALARM";
   }
   return "SIPHB_EVENT_UNKNOWN";
 }

@@ -9,7 +9,7 @@
 #include "engine/ctx_int.h"
 
 /* Slots and hooks are indexed by object kind and by item kind. */
-#define SIPHB_CTX_MODULES ((size_t)SIPHB_OBJECT_RESPONDER + 1)
+#define SIPHB_CTX_MODULES ((size_t)SIPHB_OBJECT_ESCALATION + 1)
 #define SIPHB_RX_KINDS ((size_t)SIPHB_STREAM_SIP_RESPONSE + 1)
 
 struct siphb_ctx {
