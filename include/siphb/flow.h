@@ -42,6 +42,7 @@
 
 #include <siphb/common.h>
 #include <siphb/ctx.h>
+#include <siphb/health_types.h>
 #include <siphb/flow_types.h>
 
 #ifdef __cplusplus
@@ -209,6 +210,16 @@ SIPHB_EXTERN int siphb_flow_get_mapped(const siphb_flow *flow, siphb_mapped_addr
 
 /* Copies the statistics. Returns 0 or SIPHB_ERR_INVALID_ARGUMENT. */
 SIPHB_EXTERN int siphb_flow_get_stats(const siphb_flow *flow, siphb_flow_stats *st);
+
+/*
+ * Wires the flow to a health monitor on the same ctx: from now on each of
+ * its keepalive responses (every one, whatever report_alive says) and failures is also an observation of the monitor's TRANSPORT layer
+ * (docs/API-PLAN.md section 12), delivered right after the flow's own event
+ * returns. A second call moves the wiring; health NULL removes it; deleting
+ * either side removes it too. Returns 0 or INVALID_ARGUMENT (NULL flow, a
+ * monitor deleted or on another ctx; the wiring is then unchanged).
+ */
+SIPHB_EXTERN int siphb_flow_set_health(siphb_flow *flow, siphb_health *health);
 
 SIPHB_EXTERN void *siphb_flow_get_user_data(const siphb_flow *flow);
 SIPHB_EXTERN void siphb_flow_set_user_data(siphb_flow *flow, void *user_data);

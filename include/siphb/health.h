@@ -70,8 +70,6 @@
 extern "C" {
 #endif
 
-typedef struct siphb_health siphb_health;
-
 /* How a layer turns observations into a state. */
 typedef enum siphb_health_mode {
   SIPHB_HEALTH_MODE_CONFIRM = 0, /* degrade, k of n over time, recover (above) */

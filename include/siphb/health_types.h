@@ -11,6 +11,10 @@
 extern "C" {
 #endif
 
+/* A health monitor (siphb/health.h); declared here so that the sources'
+ * headers can name it in their setters. */
+typedef struct siphb_health siphb_health;
+
 /* The judgement on one layer, or on the whole endpoint (the worst layer).
  * The order is the order of badness: a larger value is worse. */
 typedef enum siphb_health_state {

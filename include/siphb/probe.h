@@ -30,6 +30,7 @@
 
 #include <siphb/common.h>
 #include <siphb/ctx.h>
+#include <siphb/health_types.h>
 #include <siphb/probe_types.h>
 
 #ifdef __cplusplus
@@ -142,6 +143,16 @@ SIPHB_EXTERN const siphb_peer *siphb_probe_get_peer(const siphb_probe *probe);
 
 /* Copies the statistics. Returns 0 or SIPHB_ERR_INVALID_ARGUMENT. */
 SIPHB_EXTERN int siphb_probe_get_stats(const siphb_probe *probe, siphb_probe_stats *st);
+
+/*
+ * Wires the probe to a health monitor on the same ctx: from now on each of
+ * its rounds (PROBE_RESULT) is also an observation of the monitor's SIP (TRANSPORT for a send or transport failure) layer
+ * (docs/API-PLAN.md section 12), delivered right after the probe's own event
+ * returns. A second call moves the wiring; health NULL removes it; deleting
+ * either side removes it too. Returns 0 or INVALID_ARGUMENT (NULL probe, a
+ * monitor deleted or on another ctx; the wiring is then unchanged).
+ */
+SIPHB_EXTERN int siphb_probe_set_health(siphb_probe *probe, siphb_health *health);
 
 SIPHB_EXTERN void *siphb_probe_get_user_data(const siphb_probe *probe);
 SIPHB_EXTERN void siphb_probe_set_user_data(siphb_probe *probe, void *user_data);

@@ -31,6 +31,7 @@
 
 #include <siphb/common.h>
 #include <siphb/ctx.h>
+#include <siphb/health_types.h>
 #include <siphb/reg_types.h>
 #include <siphb/sip.h>
 
@@ -130,6 +131,16 @@ SIPHB_EXTERN siphb_reg_state siphb_reg_get_state(const siphb_reg *reg);
 /* When the binding ends; 0 without one. */
 SIPHB_EXTERN siphb_ms siphb_reg_expires_at(const siphb_reg *reg);
 SIPHB_EXTERN int siphb_reg_get_stats(const siphb_reg *reg, siphb_reg_stats *st);
+/*
+ * Wires the reg to a health monitor on the same ctx: from now on each of
+ * its results (REGISTERED, FAILED, EXPIRED) is also an observation of the monitor's REGISTRATION layer
+ * (docs/API-PLAN.md section 12), delivered right after the reg's own event
+ * returns. A second call moves the wiring; health NULL removes it; deleting
+ * either side removes it too. Returns 0 or INVALID_ARGUMENT (NULL reg, a
+ * monitor deleted or on another ctx; the wiring is then unchanged).
+ */
+SIPHB_EXTERN int siphb_reg_set_health(siphb_reg *reg, siphb_health *health);
+
 SIPHB_EXTERN void *siphb_reg_get_user_data(const siphb_reg *reg);
 SIPHB_EXTERN void siphb_reg_set_user_data(siphb_reg *reg, void *user_data);
 

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "engine/obj.h"
+
 void siphb_obs_sink_init(siphb_obs_sink *sink, siphb_obs_fn observe) {
   sink->observe = observe;
   sink->sources = NULL;
@@ -39,4 +41,17 @@ void siphb_obs_sink_close(siphb_obs_sink *sink) {
 int siphb_obs_deliver(const siphb_obs_link *src, const siphb_event *ev, siphb_ms now) {
   siphb_obs_sink *sink = src->sink;
   return sink ? sink->observe(sink, ev, now) : 0;
+}
+
+int siphb_obs_wire(siphb_obs_link *src, siphb_ctx *ctx, void *judge, siphb_object_kind kind) {
+  if (!judge) {
+    siphb_obs_detach(src);
+    return 0;
+  }
+  /* Every judging object's handle is its siphb_obj (the first member). */
+  siphb_obs_sink *sink = siphb_obj_sink((siphb_obj *)judge, ctx, kind);
+  if (!sink) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (src->sink == sink) return 0;
+  siphb_obs_detach(src);
+  return siphb_obs_attach(src, sink);
 }

@@ -16,6 +16,7 @@
 #ifndef SIPHB_LIB_ENGINE_OBS_H
 #define SIPHB_LIB_ENGINE_OBS_H
 
+#include <siphb/ctx.h>
 #include <siphb/event.h>
 
 typedef struct siphb_obs_sink siphb_obs_sink;
@@ -48,6 +49,12 @@ void siphb_obs_detach(siphb_obs_link *src);
 
 /* Detaches every source of sink: the sink's object is being deleted. */
 void siphb_obs_sink_close(siphb_obs_sink *sink);
+
+/* The typed setters' common step (siphb_probe_set_health() and its kin):
+ * judge NULL detaches src; otherwise judge must be a live object of `kind`
+ * on ctx with a sink, and src is moved to it. Returns 0 or
+ * SIPHB_ERR_INVALID_ARGUMENT (nothing changed). */
+int siphb_obs_wire(siphb_obs_link *src, siphb_ctx *ctx, void *judge, siphb_object_kind kind);
 
 /* Feeds ev to src's sink, if any. Returns what the sink returned, or 0. */
 int siphb_obs_deliver(const siphb_obs_link *src, const siphb_event *ev, siphb_ms now);

@@ -261,12 +261,12 @@ static void set_state(siphb_flow *f, siphb_flow_state s, siphb_ms now) {
   f->state = (uint8_t)s;
 }
 
-int siphb_flow_emit(siphb_flow *f, siphb_event_type type, siphb_flow_reason reason,
-                    siphb_ms rtt, const siphb_mapped_addr *previous, siphb_ms due, siphb_ms now) {
-  siphb_event ev;
-  memset(&ev, 0, sizeof ev);
-  siphb_obj_fill_event(&f->base, &ev, type, due, now);
-  siphb_event_flow *e = &ev.u.flow;
+static void flow_event(siphb_flow *f, siphb_event *ev, siphb_event_type type,
+                       siphb_flow_reason reason, siphb_ms rtt, const siphb_mapped_addr *previous,
+                       siphb_ms due, siphb_ms now) {
+  memset(ev, 0, sizeof *ev);
+  siphb_obj_fill_event(&f->base, ev, type, due, now);
+  siphb_event_flow *e = &ev->u.flow;
   e->peer = f->peer;
   e->state = (siphb_flow_state)f->state;
   e->reason = reason;
@@ -283,7 +283,17 @@ int siphb_flow_emit(siphb_flow *f, siphb_event_type type, siphb_flow_reason reas
   if (previous) e->previous = *previous;
   e->interval_min = f->ival_min;
   e->interval_max = f->ival_max;
-  return siphb_ctx_emit(f->base.ctx, &ev);
+}
+
+int siphb_flow_emit(siphb_flow *f, siphb_event_type type, siphb_flow_reason reason,
+                    siphb_ms rtt, const siphb_mapped_addr *previous, siphb_ms due, siphb_ms now) {
+  siphb_event ev;
+  flow_event(f, &ev, type, reason, rtt, previous, due, now);
+  int rv = siphb_ctx_emit(f->base.ctx, &ev);
+  /* Of the flow's events only a failure is news to a wired monitor; the
+   * responses reach it from flow_alive(). */
+  if (rv != 0 || type != SIPHB_EVENT_FLOW_FAILED || siphb_obj_dead(&f->base)) return rv;
+  return siphb_obs_deliver(&f->health, &ev, now);
 }
 
 int siphb_flow_to_failed(siphb_flow *f, siphb_flow_reason reason, siphb_ms due, siphb_ms now) {
@@ -319,11 +329,18 @@ int siphb_flow_on_alive(siphb_flow *f, siphb_ms rtt, siphb_ms now) {
     f->counts.recoveries++;
     recovered = true;
   }
+  /* Every response is one success for a wired monitor, reported to the
+   * integrator or not (report_alive), once, after the flow's own events. */
+  siphb_event alive;
+  flow_event(f, &alive, SIPHB_EVENT_FLOW_ALIVE, SIPHB_FLOW_REASON_NONE, rtt, NULL, now, now);
   int rv = 0;
-  if (changed || f->report_alive)
-    rv = siphb_flow_emit(f, SIPHB_EVENT_FLOW_ALIVE, SIPHB_FLOW_REASON_NONE, rtt, NULL, now, now);
-  if (rv != 0 || !recovered || siphb_obj_dead(&f->base)) return rv;
-  return siphb_flow_emit(f, SIPHB_EVENT_FLOW_RECOVERED, SIPHB_FLOW_REASON_NONE, rtt, NULL, now, now);
+  if (changed || f->report_alive) rv = siphb_ctx_emit(f->base.ctx, &alive);
+  if (rv != 0 || siphb_obj_dead(&f->base)) return rv;
+  if (recovered) {
+    rv = siphb_flow_emit(f, SIPHB_EVENT_FLOW_RECOVERED, SIPHB_FLOW_REASON_NONE, rtt, NULL, now, now);
+    if (rv != 0 || siphb_obj_dead(&f->base)) return rv;
+  }
+  return siphb_obs_deliver(&f->health, &alive, now);
 }
 
 /* The back-off ended: RECOVER_DUE. */
@@ -356,6 +373,7 @@ static void flow_stop_op(siphb_obj *obj) {
     siphb_hmap_remove(&m->peers, &f->peer_node);
     siphb_hmap_remove(&m->sets, &f->set_node);
   }
+  siphb_obs_detach(&f->health);
 }
 
 static void flow_destroy_op(siphb_obj *obj) {
@@ -642,6 +660,11 @@ int siphb_flow_get_stats(const siphb_flow *flow, siphb_flow_stats *st) {
 }
 
 void *siphb_flow_get_user_data(const siphb_flow *flow) { return flow ? flow->base.user_data : NULL; }
+
+int siphb_flow_set_health(siphb_flow *flow, siphb_health *health) {
+  if (!flow || siphb_obj_dead(&flow->base)) return SIPHB_ERR_INVALID_ARGUMENT;
+  return siphb_obs_wire(&flow->health, flow->base.ctx, health, SIPHB_OBJECT_HEALTH);
+}
 
 void siphb_flow_set_user_data(siphb_flow *flow, void *user_data) {
   if (flow) flow->base.user_data = user_data;

@@ -12,6 +12,7 @@
 
 #include "engine/ctx_int.h"
 #include "engine/hmap.h"
+#include "engine/obs.h"
 
 /* No RTT yet (the compact counters keep milliseconds in 32 bits). */
 #define FLOW_NO_RTT UINT32_MAX
@@ -63,6 +64,7 @@ struct siphb_flow {
   siphb_hmap_node peer_node; /* in the module's peer map for the flow's life */
   siphb_hmap_node txid_node; /* in the txid map while a STUN request waits */
   siphb_hmap_node set_node;  /* in the set map (outbound_set) for the flow's life */
+  siphb_obs_link health; /* siphb_flow_set_health() */
   uint8_t raw[SIPHB_FLOW_RAW_MAX];
 };
 

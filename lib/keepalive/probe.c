@@ -111,6 +111,7 @@ static void probe_stop_op(siphb_obj *obj) {
   stop_rounds(p);
   probe_module *m = siphb_ctx_module(obj->ctx, SIPHB_OBJECT_PROBE)->state;
   if (m) siphb_hmap_remove(&m->peers, &p->peer_node);
+  siphb_obs_detach(&p->health);
 }
 
 static void probe_destroy_op(siphb_obj *obj) {
@@ -430,6 +431,11 @@ int siphb_probe_get_stats(const siphb_probe *probe, siphb_probe_stats *st) {
 
 void *siphb_probe_get_user_data(const siphb_probe *probe) {
   return probe ? probe->base.user_data : NULL;
+}
+
+int siphb_probe_set_health(siphb_probe *probe, siphb_health *health) {
+  if (!probe || siphb_obj_dead(&probe->base)) return SIPHB_ERR_INVALID_ARGUMENT;
+  return siphb_obs_wire(&probe->health, probe->base.ctx, health, SIPHB_OBJECT_HEALTH);
 }
 
 void siphb_probe_set_user_data(siphb_probe *probe, void *user_data) {

@@ -12,6 +12,7 @@
 
 #include "engine/ctx_int.h"
 #include "engine/hmap.h"
+#include "engine/obs.h"
 
 /* "z9hG4bK" (RFC 3261 section 8.1.1.7) and 16 hex digits: 64 random bits. */
 #define PROBE_COOKIE_LEN 7
@@ -82,6 +83,7 @@ struct siphb_probe {
   siphb_ms round_start;   /* first transmission of the round in flight */
   siphb_ms timeout_at;    /* Timer F in flight; Timer K while lingering */
   siphb_ms retry_after_until;
+  siphb_obs_link health; /* siphb_probe_set_health() */
 };
 
 

@@ -185,7 +185,9 @@ static int end_round(siphb_probe *p, siphb_probe_outcome o, const siphb_sip_msg 
   e->retry_after_until = p->retry_after_until;
   if (msg) e->reason_phrase = msg->reason;
   e->response = msg;
-  return siphb_ctx_emit(ctx, &ev);
+  int rv = siphb_ctx_emit(ctx, &ev);
+  if (rv != 0 || siphb_obj_dead(&p->base)) return rv;
+  return siphb_obs_deliver(&p->health, &ev, now);
 }
 
 /* ---- sending ------------------------------------------------------------------- */

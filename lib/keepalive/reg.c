@@ -90,7 +90,13 @@ static void reg_destroy_op(siphb_obj *obj) {
   siphb_alloc_free(siphb_ctx_alloc(obj->ctx), r->text, r->text_size);
 }
 
-static const siphb_obj_ops reg_ops = {SIPHB_OBJECT_REG, sizeof(siphb_reg), reg_stop_op,
+/* Deletion: stopped, and unwired. */
+static void reg_delete_op(siphb_obj *obj) {
+  reg_stop_op(obj);
+  siphb_obs_detach(&((siphb_reg *)(void *)obj)->health);
+}
+
+static const siphb_obj_ops reg_ops = {SIPHB_OBJECT_REG, sizeof(siphb_reg), reg_delete_op,
                                       reg_destroy_op, NULL};
 
 static int emit(siphb_reg *r, siphb_event_type type, siphb_reg_reason reason, uint32_t status,
@@ -114,7 +120,9 @@ static int emit(siphb_reg *r, siphb_event_type type, siphb_reg_reason reason, ui
     e->outbound = res->outbound;
     e->local = res->local;
   }
-  return siphb_ctx_emit(r->base.ctx, &ev);
+  int rv = siphb_ctx_emit(r->base.ctx, &ev);
+  if (rv != 0 || siphb_obj_dead(&r->base)) return rv;
+  return siphb_obs_deliver(&r->health, &ev, now);
 }
 
 /* REFRESH_DUE now, asking r->requested. */
@@ -354,6 +362,11 @@ int siphb_reg_get_stats(const siphb_reg *reg, siphb_reg_stats *st) {
 }
 
 void *siphb_reg_get_user_data(const siphb_reg *reg) { return reg ? reg->base.user_data : NULL; }
+
+int siphb_reg_set_health(siphb_reg *reg, siphb_health *health) {
+  if (!reg || siphb_obj_dead(&reg->base)) return SIPHB_ERR_INVALID_ARGUMENT;
+  return siphb_obs_wire(&reg->health, reg->base.ctx, health, SIPHB_OBJECT_HEALTH);
+}
 
 void siphb_reg_set_user_data(siphb_reg *reg, void *user_data) {
   if (reg) reg->base.user_data = user_data;

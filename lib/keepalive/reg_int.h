@@ -8,6 +8,7 @@
 #include <siphb/reg.h>
 
 #include "engine/ctx_int.h"
+#include "engine/obs.h"
 
 struct siphb_reg {
   siphb_obj base; /* first: the handle is the object */
@@ -27,6 +28,7 @@ struct siphb_reg {
   char *text;
   size_t text_size;
   siphb_reg_stats stats;
+  siphb_obs_link health; /* siphb_reg_set_health() */
 };
 
 #endif /* SIPHB_LIB_KEEPALIVE_REG_INT_H */

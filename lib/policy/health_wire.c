@@ -66,7 +66,6 @@ static bool from_flow(siphb_event_type type, const siphb_event_flow *f, wired_ob
   o->metric = metric_of(f->rtt);
   switch (type) {
   case SIPHB_EVENT_FLOW_ALIVE:
-  case SIPHB_EVENT_FLOW_RECOVERED:
     o->obs = SIPHB_HEALTH_OBS_SUCCESS;
     return true;
   case SIPHB_EVENT_FLOW_FAILED:
