@@ -9,8 +9,9 @@
 #    stdbool.h (cffi reads the public headers);
 # 2. an include points up a layer. lib/ is split by layer, each with a rank:
 #      base 0 | hosted 1, crypto 1 | sip 2, stun 2 | stream 3 | engine 4 |
-#      keepalive 5, policy 5
-#    A file may include its own layer and lower ranks only; layers of the
+#      keepalive 5 | policy 6
+#    (policy judges what keepalive reports, and its presets fill the
+#    probe's config beside the health's.) A file may include its own layer and lower ranks only; layers of the
 #    same rank never include each other. Of a lower layer, a file may use
 #    the public headers and only the internal headers that layer exports
 #    to the layers above (`exports` below: e.g. crypto/crypto.h for STUN,
@@ -34,7 +35,7 @@ core_allowed="string.h stdint.h stddef.h stdbool.h limits.h"
 public_allowed="stddef.h stdint.h stdbool.h"
 
 declare -A rank=([base]=0 [hosted]=1 [crypto]=1 [sip]=2 [stun]=2 [stream]=3 [engine]=4
-                 [keepalive]=5 [policy]=5 [top]=9)
+                 [keepalive]=5 [policy]=6 [top]=9)
 # The internal headers a layer offers to the layers above it ("*": all).
 declare -A exports=([base]="*" [hosted]="hosted.h" [crypto]="crypto.h" [sip]="sip_parse_int.h" [stun]="stun_frame.h"
                     [stream]="stream_frame.h" [engine]="ctx_int.h obj.h wheel.h prng.h hmap.h obs.h" [keepalive]="" [policy]="")
@@ -51,7 +52,8 @@ exported() { # layer/file.h -> true when the layer exports it
 # event.h can gather them. The umbrella siphb.h is above everything.
 declare -A public_layer=([common.h]=base [version.h]=base [version.h.in]=base [event.h]=base
                          [sip.h]=sip [stun.h]=stun [stream.h]=stream
-                         [ctx.h]=engine [timer.h]=engine [probe.h]=keepalive [flow.h]=keepalive [reg.h]=keepalive [responder.h]=keepalive [tcp_keepalive.h]=hosted [siphb.h]=top)
+                         [ctx.h]=engine [timer.h]=engine [probe.h]=keepalive [flow.h]=keepalive [reg.h]=keepalive [responder.h]=keepalive
+                         [health.h]=policy [preset.h]=policy [tcp_keepalive.h]=hosted [siphb.h]=top)
 
 problems=0 checked=0
 fail() {

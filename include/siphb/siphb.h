@@ -20,5 +20,6 @@
 #include <siphb/reg.h>
 #include <siphb/responder.h>
 #include <siphb/health.h>
+#include <siphb/preset.h>
 
 #endif /* SIPHB_SIPHB_H */
