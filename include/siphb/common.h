@@ -175,6 +175,10 @@ typedef enum siphb_error {
   SIPHB_ERR_STUN_DUPLICATE_INTEGRITY = -208, /* a second MESSAGE-INTEGRITY(-SHA256) */
   SIPHB_ERR_STUN_NO_INTEGRITY = -209,   /* integrity check asked, no attribute to check */
   SIPHB_ERR_STUN_NO_FINGERPRINT = -210, /* fingerprint check asked, no FINGERPRINT */
+  /* Snapshots (siphb_health_save() and the failover objects' _save). */
+  SIPHB_ERR_SNAPSHOT_VERSION = -400, /* written by another snapshot format version */
+  SIPHB_ERR_SNAPSHOT_CORRUPT = -401, /* too short, length or checksum wrong */
+  SIPHB_ERR_SNAPSHOT_KIND = -402,    /* the snapshot of another kind of object */
   SIPHB_ERR_FATAL = -500,          /* boundary: codes <= this are fatal */
   SIPHB_ERR_NOMEM = -501,          /* allocation failed or byte budget exhausted */
   SIPHB_ERR_CALLBACK_FAILURE = -502 /* a callback returned an error */

@@ -13,6 +13,7 @@
 #define SIPHB_EVENT_H
 
 #include <siphb/common.h>
+#include <siphb/failover_types.h>
 #include <siphb/flow_types.h>
 #include <siphb/health_types.h>
 #include <siphb/probe_types.h>
@@ -46,7 +47,14 @@ typedef enum siphb_event_type {
   SIPHB_EVENT_HEALTH_LAYER_CHANGED = 501,
   SIPHB_EVENT_HEALTH_FLAPPING = 502,
   SIPHB_EVENT_HEALTH_MAINTENANCE = 503,
-  SIPHB_EVENT_HEALTH_ALARM = 504
+  SIPHB_EVENT_HEALTH_ALARM = 504,
+  SIPHB_EVENT_TARGETS_SWITCHED = 600,  /* siphb/failover.h; payload u.targets */
+  SIPHB_EVENT_TARGETS_EXHAUSTED = 601,
+  SIPHB_EVENT_ESCALATION_ACTION = 650, /* payload u.escalation for 650-654 */
+  SIPHB_EVENT_ESCALATION_STAGE = 651,
+  SIPHB_EVENT_ESCALATION_AUTODIAL = 652,
+  SIPHB_EVENT_ESCALATION_AUTODIAL_BLOCKED = 653,
+  SIPHB_EVENT_ESCALATION_RESOLVED = 654
 } siphb_event_type;
 
 typedef struct siphb_event {
@@ -62,6 +70,8 @@ typedef struct siphb_event {
     siphb_event_flow flow;
     siphb_event_reg reg;
     siphb_event_health health;
+    siphb_event_targets targets;
+    siphb_event_escalation escalation;
     uint64_t reserved_[24]; /* keeps sizeof(siphb_event) stable as members are added */
   } u;
 } siphb_event;

@@ -97,6 +97,8 @@ typedef struct siphb_health_layer_config {
   uint32_t counter_up;      /* COUNTER: 3, HEALTHY at or above */
   uint32_t counter_down;    /* COUNTER: 0, OFFLINE at or below (< counter_up) */
   uint32_t counter_initial; /* COUNTER: 0 (<= counter_max) */
+  /* Fixed layout: an element of siphb_health_config.layers[], which grows
+   * at its own end, never inside this struct. */
 } siphb_health_layer_config;
 
 typedef struct siphb_health_config {

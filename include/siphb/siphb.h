@@ -21,5 +21,6 @@
 #include <siphb/responder.h>
 #include <siphb/health.h>
 #include <siphb/preset.h>
+#include <siphb/failover.h>
 
 #endif /* SIPHB_SIPHB_H */

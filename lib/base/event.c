@@ -13,6 +13,8 @@ SIPHB_STATIC_ASSERT(sizeof(siphb_event_probe) <= 192, probe_payload_fits);
 SIPHB_STATIC_ASSERT(sizeof(siphb_event_flow) <= 192, flow_payload_fits);
 SIPHB_STATIC_ASSERT(sizeof(siphb_event_reg) <= 192, reg_payload_fits);
 SIPHB_STATIC_ASSERT(sizeof(siphb_event_health) <= 192, health_payload_fits);
+SIPHB_STATIC_ASSERT(sizeof(siphb_event_targets) <= 192, targets_payload_fits);
+SIPHB_STATIC_ASSERT(sizeof(siphb_event_escalation) <= 192, escalation_payload_fits);
 
 const char *siphb_event_type_name(siphb_event_type type) {
   switch (type) {
@@ -54,6 +56,20 @@ const char *siphb_event_type_name(siphb_event_type type) {
     return "SIPHB_EVENT_HEALTH_MAINTENANCE";
   case SIPHB_EVENT_HEALTH_ALARM:
     return "SIPHB_EVENT_HEALTH_ALARM";
+  case SIPHB_EVENT_TARGETS_SWITCHED:
+    return "SIPHB_EVENT_TARGETS_SWITCHED";
+  case SIPHB_EVENT_TARGETS_EXHAUSTED:
+    return "SIPHB_EVENT_TARGETS_EXHAUSTED";
+  case SIPHB_EVENT_ESCALATION_ACTION:
+    return "SIPHB_EVENT_ESCALATION_ACTION";
+  case SIPHB_EVENT_ESCALATION_STAGE:
+    return "SIPHB_EVENT_ESCALATION_STAGE";
+  case SIPHB_EVENT_ESCALATION_AUTODIAL:
+    return "SIPHB_EVENT_ESCALATION_AUTODIAL";
+  case SIPHB_EVENT_ESCALATION_AUTODIAL_BLOCKED:
+    return "SIPHB_EVENT_ESCALATION_AUTODIAL_BLOCKED";
+  case SIPHB_EVENT_ESCALATION_RESOLVED:
+    return "SIPHB_EVENT_ESCALATION_RESOLVED";
   }
   return "SIPHB_EVENT_UNKNOWN";
 }
