@@ -9,7 +9,12 @@
 
 void siphb_obs_sink_init(siphb_obs_sink *sink, siphb_obs_fn observe) {
   sink->observe = observe;
+  sink->detached = NULL;
   sink->sources = NULL;
+}
+
+void siphb_obs_sink_on_detach(siphb_obs_sink *sink, siphb_obs_detach_fn detached) {
+  sink->detached = detached;
 }
 
 int siphb_obs_attach(siphb_obs_link *src, siphb_obs_sink *sink) {
@@ -25,6 +30,7 @@ int siphb_obs_attach(siphb_obs_link *src, siphb_obs_sink *sink) {
 void siphb_obs_detach(siphb_obs_link *src) {
   siphb_obs_sink *sink = src->sink;
   if (!sink) return;
+  if (sink->detached) sink->detached(sink, src);
   if (src->prev)
     src->prev->next = src->next;
   else

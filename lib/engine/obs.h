@@ -33,12 +33,19 @@ typedef struct siphb_obs_link {
 typedef int (*siphb_obs_fn)(siphb_obs_sink *sink, const siphb_event *ev, siphb_ms now);
 
 /* The judging side: embedded in a health or failover. */
+/* Told that src leaves the sink (its object is deleted or rewired), before
+ * it is unlinked: a sink that keeps pointers to its sources forgets them. */
+typedef void (*siphb_obs_detach_fn)(siphb_obs_sink *sink, siphb_obs_link *src);
+
 struct siphb_obs_sink {
   siphb_obs_fn observe;
+  siphb_obs_detach_fn detached; /* may be NULL */
   siphb_obs_link *sources;
 };
 
 void siphb_obs_sink_init(siphb_obs_sink *sink, siphb_obs_fn observe);
+/* Sets the optional detach notice. */
+void siphb_obs_sink_on_detach(siphb_obs_sink *sink, siphb_obs_detach_fn detached);
 
 /* Attaches src to sink. Returns 0, or SIPHB_ERR_INVALID_STATE when src is
  * attached already (one sink per source: feed a second one explicitly). */
