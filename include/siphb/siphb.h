@@ -19,5 +19,6 @@
 #include <siphb/probe.h>
 #include <siphb/reg.h>
 #include <siphb/responder.h>
+#include <siphb/srv.h>
 
 #endif /* SIPHB_SIPHB_H */

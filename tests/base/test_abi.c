@@ -532,6 +532,8 @@ static void test_layouts(void **state) {
   assert_int_equal(sizeof(siphb_mem), 5 * sizeof(void *));
   assert_int_equal(sizeof(siphb_peer), sizeof(uint64_t) + 2 * sizeof(void *));
   assert_int_equal(sizeof(siphb_stun_key), 168);
+  assert_int_equal(sizeof(siphb_srv_record), 4); /* arrays of them are passed */
+  assert_int_equal(offsetof(siphb_srv_record, weight), 2);
 }
 
 int main(void) {
