@@ -98,6 +98,12 @@ const char *siphb_cares_status_name(siphb_cares_status status) {
 
 /* ---- creating and deleting -------------------------------------------------------- */
 
+/* Frees r itself: its allocator is copied out first, since it lives in r. */
+static void free_self(siphb_cares *r) {
+  siphb_alloc a = r->alloc;
+  siphb_alloc_free(&a, r, sizeof *r);
+}
+
 int siphb_cares_new(siphb_cares **out, const siphb_cares_config *cfg, const siphb_mem *mem) {
   if (!out) return SIPHB_ERR_INVALID_ARGUMENT;
   siphb_cares_config full;
@@ -136,14 +142,14 @@ int siphb_cares_new(siphb_cares **out, const siphb_cares_config *cfg, const siph
              ARES_OPT_LOOKUPS;
   int st = ares_init_options(&r->channel, &opts, mask);
   if (st != ARES_SUCCESS) {
-    siphb_alloc_free(&r->alloc, r, sizeof *r);
+    free_self(r);
     return st == ARES_ENOMEM ? SIPHB_ERR_NOMEM : SIPHB_ERR_OS;
   }
   if (c->servers) {
     st = ares_set_servers_ports_csv(r->channel, c->servers);
     if (st != ARES_SUCCESS) {
       ares_destroy(r->channel);
-      siphb_alloc_free(&r->alloc, r, sizeof *r);
+      free_self(r);
       return st == ARES_ENOMEM ? SIPHB_ERR_NOMEM : SIPHB_ERR_INVALID_ARGUMENT;
     }
   }
@@ -167,8 +173,7 @@ static void destroy(siphb_cares *r) {
     r->lookups = l->next;
     lookup_free(r, l);
   }
-  siphb_alloc a = r->alloc;
-  siphb_alloc_free(&a, r, sizeof *r);
+  free_self(r);
 }
 
 void siphb_cares_del(siphb_cares *r) {
@@ -370,10 +375,12 @@ int siphb_cares_resolve(siphb_cares *r, const char *srv_name, siphb_cares_done_f
 int siphb_cares_fds(siphb_cares *r, siphb_cares_fd *fds, size_t cap) {
   if (!r || (!fds && cap > 0)) return SIPHB_ERR_INVALID_ARGUMENT;
   ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-  int bits = ares_getsock(r->channel, socks, ARES_GETSOCK_MAXNUM);
+  /* The bits read unsigned: c-ares's ARES_GETSOCK_WRITABLE shifts an int
+   * 1 by up to 31 places (undefined behaviour for the 16th socket). */
+  uint32_t bits = (uint32_t)ares_getsock(r->channel, socks, ARES_GETSOCK_MAXNUM);
   size_t n = 0;
-  for (int i = 0; i < ARES_GETSOCK_MAXNUM && n < cap; i++) {
-    bool rd = ARES_GETSOCK_READABLE(bits, i) != 0, wr = ARES_GETSOCK_WRITABLE(bits, i) != 0;
+  for (unsigned i = 0; i < ARES_GETSOCK_MAXNUM && n < cap; i++) {
+    bool rd = (bits >> i) & 1u, wr = (bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u;
     if (!rd && !wr) continue;
     fds[n].fd = (intptr_t)socks[i];
     fds[n].read = rd;
