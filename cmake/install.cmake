@@ -21,6 +21,10 @@ set(SIPHB_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
 # reconfigure), plus the version.h generated into the build tree.
 file(GLOB SIPHB_PUBLIC_HEADERS CONFIGURE_DEPENDS
      "${PROJECT_SOURCE_DIR}/include/siphb/*.h")
+# siphb/cares.h only with the glue behind it.
+if(NOT SIPHB_WITH_CARES)
+  list(FILTER SIPHB_PUBLIC_HEADERS EXCLUDE REGEX "/cares\\.h$")
+endif()
 install(FILES ${SIPHB_PUBLIC_HEADERS}
               "${PROJECT_BINARY_DIR}/include/siphb/version.h"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/siphb"

@@ -19,6 +19,10 @@
 #   j  fuzz smoke: libFuzzer, 15 s per harness,       fuzz/smoke.sh build/fuzz
 #      one per core (SIPHB_FUZZ_SECONDS overrides the 15)
 #   k  OpenSSL crypto backend: gcc, -Werror, ctest    build/openssl
+#   l  c-ares glue (SIPHB_WITH_CARES=ON): gcc, -Werror, build/cares
+#      ctest, then tests/interop/cares_run.sh against dnsmasq on loopback;
+#      "skipped" (not failed) when c-ares or dnsmasq is missing and cannot
+#      be installed
 # Usage: scripts/test.sh [STAGE...]   e.g. `scripts/test.sh a e` (default: all)
 set -uo pipefail
 
@@ -37,6 +41,9 @@ SIPHB_TEST_PACKAGES=(
 SIPHB_INTEROP_PACKAGES=(kamailio sip-tester tshark coturn python3)
 # Stage k's OpenSSL headers and libcrypto, installed when that stage runs.
 SIPHB_OPENSSL_PACKAGES=(libssl-dev)
+# Stage l's c-ares headers and library, and dnsmasq (dnsmasq-base: the
+# binary alone, no service to start).
+SIPHB_CARES_PACKAGES=(libc-ares-dev dnsmasq-base)
 
 # shellcheck source=SCRIPTDIR/deps.sh
 . "$root/scripts/deps.sh"
@@ -47,7 +54,7 @@ export CTEST_OUTPUT_ON_FAILURE=1
 # Options every build states explicitly, so a build dir configured by hand
 # earlier (its CMakeCache.txt) cannot change what a stage tests.
 common_opts=(-DSIPHB_WERROR=ON -DSIPHB_BUILD_TESTS=ON -DSIPHB_BUILD_EXAMPLES=ON
-             -DSIPHB_FREESTANDING=OFF -DSIPHB_WITH_OPENSSL=OFF)
+             -DSIPHB_FREESTANDING=OFF -DSIPHB_WITH_OPENSSL=OFF -DSIPHB_WITH_CARES=OFF)
 # Each ctest run's summary line is kept so the end can total the tests.
 ctest_log=$(mktemp)
 trap 'rm -f "$ctest_log"' EXIT
@@ -142,6 +149,20 @@ stage_k() {
     -DSIPHB_WITH_OPENSSL=ON
 }
 
+stage_l() {
+  # The c-ares glue on top of the default build: the whole suite plus
+  # test_cares (its own in-process DNS server) and test_abi's config
+  # checks, then the lookups against dnsmasq. Exit status 77: skipped.
+  if ! siphb_deps_ensure "${SIPHB_CARES_PACKAGES[@]}"; then
+    echo "SKIP: stage l needs c-ares (libc-ares-dev) and dnsmasq (dnsmasq-base)"
+    return 77
+  fi
+  build_and_test build/cares -DCMAKE_C_COMPILER=gcc -DCMAKE_C_STANDARD=11 \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIPHB_SANITIZE= -DSIPHB_ASSERTS=ON \
+    -DSIPHB_WITH_CARES=ON
+  timeout 90 tests/interop/cares_run.sh build/cares
+}
+
 declare -A title=(
   [a]="gcc build, -Werror, ctest (build/gcc)"
   [b]="clang ASan+UBSan, asserts, -Werror, ctest (build/clang-asan)"
@@ -154,14 +175,15 @@ declare -A title=(
   [i]="SIP, STUN, siphb probe, crlf, stun --keepalive and serve interop on loopback (kamailio, sipp, coturn, tshark)"
   [j]="fuzz smoke (libFuzzer, ${SIPHB_FUZZ_SECONDS:-15} s per harness, one per core)"
   [k]="OpenSSL crypto backend: gcc build with SIPHB_WITH_OPENSSL=ON, ctest (build/openssl)"
+  [l]="c-ares glue: gcc build with SIPHB_WITH_CARES=ON, ctest, dnsmasq interop (build/cares)"
 )
 declare -A result=() seconds=()
 stages=("$@")
-[ "${#stages[@]}" -gt 0 ] || stages=(a b c d e f g h i j k)
+[ "${#stages[@]}" -gt 0 ] || stages=(a b c d e f g h i j k l)
 
 for s in "${stages[@]}"; do
   if [ -z "${title[$s]:-}" ]; then
-    echo "unknown stage '$s' (stages: a b c d e f g h i j k)" >&2
+    echo "unknown stage '$s' (stages: a b c d e f g h i j k l)" >&2
     exit 2
   fi
   printf '\n########################################################################\n'
@@ -172,7 +194,13 @@ for s in "${stages[@]}"; do
   ( set -e; "stage_$s" )
   rc=$?
   seconds[$s]=$((SECONDS - start))
-  if [ "$rc" -eq 0 ]; then result[$s]=ok; else result[$s]=FAILED; fi
+  if [ "$rc" -eq 0 ]; then
+    result[$s]=ok
+  elif [ "$rc" -eq 77 ]; then
+    result[$s]=skipped
+  else
+    result[$s]=FAILED
+  fi
   printf '### [%s] %s (%ss)\n' "$s" "${result[$s]}" "${seconds[$s]}"
 done
 
@@ -180,7 +208,7 @@ printf '\n==================== summary ====================\n'
 failed=0
 for s in "${stages[@]}"; do
   printf '  [%s] %-7s %s (%ss)\n' "$s" "${result[$s]}" "${title[$s]}" "${seconds[$s]}"
-  [ "${result[$s]}" = ok ] || failed=1
+  [ "${result[$s]}" = ok ] || [ "${result[$s]}" = skipped ] || failed=1
 done
 # "N tests failed out of M" from every ctest run, totalled.
 read -r tests_failed tests_total < <(awk '{ f += $4; t += $NF } END { print f + 0, t + 0 }' "$ctest_log")

@@ -19,6 +19,7 @@
 #include <siphb/probe.h>
 #include <siphb/reg.h>
 #include <siphb/responder.h>
+#include <siphb/srv.h>
 #include <siphb/health.h>
 #include <siphb/preset.h>
 #include <siphb/failover.h>

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <siphb/siphb.h>
 #include <siphb/tcp_keepalive.h> /* hosted-only, not in the umbrella */
+#include <siphb/cares.h> /* SIPHB_WITH_CARES only; its layouts are checked always */
 
 #include "quietctx.h"
 
@@ -77,6 +78,9 @@ static void flow_config_init(void *s, size_t n) { siphb_flow_config_init(s, n); 
 static void reg_result_init(void *s, size_t n) { siphb_reg_result_init(s, n); }
 static void tcp_keepalive_config_init(void *s, size_t n) { siphb_tcp_keepalive_config_init(s, n); }
 static void responder_config_init(void *s, size_t n) { siphb_responder_config_init(s, n); }
+#ifdef SIPHB_TEST_CARES
+static void cares_config_init(void *s, size_t n) { siphb_cares_config_init(s, n); }
+#endif
 
 static void test_inputs_start_with_their_size(void **state) {
   (void)state;
@@ -104,6 +108,10 @@ static void test_inputs_start_with_their_size(void **state) {
   check_init(reg_result_init, sizeof(siphb_reg_result));
   check_init(tcp_keepalive_config_init, sizeof(siphb_tcp_keepalive_config));
   check_init(responder_config_init, sizeof(siphb_responder_config));
+  assert_int_equal(offsetof(siphb_cares_config, size), 0);
+#ifdef SIPHB_TEST_CARES
+  check_init(cares_config_init, sizeof(siphb_cares_config));
+#endif
 }
 
 static int ctx_new_with(const siphb_ctx_config *cfg, const siphb_callbacks *cb) {
@@ -165,6 +173,28 @@ static void test_tcp_keepalive_config_by_size(void **state) {
   set_size_field(cfg, 0);
   assert_int_equal(siphb_tcp_keepalive_read(-1, cfg, &err), SIPHB_ERR_INVALID_ARGUMENT);
 }
+
+#ifdef SIPHB_TEST_CARES
+/* siphb_cares_new reads the config by its size (no lookup is made). */
+static void test_cares_config_by_size(void **state) {
+  (void)state;
+  newer n;
+  siphb_cares_config *cfg = (siphb_cares_config *)(void *)&n;
+  siphb_cares *r = NULL;
+  siphb_cares_config_init(cfg, sizeof *cfg);
+  cfg->servers = "127.0.0.1:9";
+  assert_int_equal(siphb_cares_new(&r, cfg, NULL), 0);
+  siphb_cares_del(r);
+  set_size_field(cfg, 0);
+  assert_int_equal(siphb_cares_new(&r, cfg, NULL), SIPHB_ERR_INVALID_ARGUMENT);
+  siphb_cares_config_init(cfg, sizeof *cfg + 16);
+  cfg->servers = "127.0.0.1:9";
+  assert_int_equal(siphb_cares_new(&r, cfg, NULL), 0);
+  siphb_cares_del(r);
+  n.bytes[sizeof *cfg + 15] = 1;
+  assert_int_equal(siphb_cares_new(&r, cfg, NULL), SIPHB_ERR_UNSUPPORTED);
+}
+#endif
 
 static const char response[] =
     "SIP/2.0 200 OK\r\n"
@@ -532,11 +562,21 @@ static void test_layouts(void **state) {
   assert_int_equal(sizeof(siphb_mem), 5 * sizeof(void *));
   assert_int_equal(sizeof(siphb_peer), sizeof(uint64_t) + 2 * sizeof(void *));
   assert_int_equal(sizeof(siphb_stun_key), 168);
+  assert_int_equal(sizeof(siphb_srv_record), 4); /* arrays of them are passed */
+  assert_int_equal(offsetof(siphb_srv_record, weight), 2);
+  assert_int_equal(sizeof(siphb_cares_fd), 2 * sizeof(intptr_t));
+  /* siphb_cares_target and siphb_cares_result are siphb's (passed const to
+   * the callback): they grow at their end */
+  assert_int_equal(offsetof(siphb_cares_target, host), 0);
+  assert_int_equal(offsetof(siphb_cares_result, status), 0);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_inputs_start_with_their_size),
+#ifdef SIPHB_TEST_CARES
+      cmocka_unit_test(test_cares_config_by_size),
+#endif
       cmocka_unit_test(test_ctx_config_and_callbacks_by_size),
       cmocka_unit_test(test_sip_parse_config_by_size),
       cmocka_unit_test(test_encoder_inputs_by_size),
