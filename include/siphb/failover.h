@@ -239,8 +239,6 @@ SIPHB_EXTERN void siphb_escalation_set_user_data(siphb_escalation *esc, void *us
 
 /* ---- snapshots ------------------------------------------------------------------ */
 
-/* Most bytes any snapshot takes. */
-#define SIPHB_SNAPSHOT_MAX 96
 
 /*
  * Writes the durable state into buf[0..cap): returns its length, or NOBUF
@@ -248,17 +246,13 @@ SIPHB_EXTERN void siphb_escalation_set_user_data(siphb_escalation *esc, void *us
  * INVALID_ARGUMENT. Restoring: 0, or SNAPSHOT_VERSION, SNAPSHOT_KIND,
  * SNAPSHOT_CORRUPT, INVALID_ARGUMENT (the snapshot's current target is not
  * listed; an escalation in an incident); the object is then unchanged.
- *   health: manual maintenance (remaining), disabled, the alarm that was
- *           raised (it is raised again if the state confirms it);
+ *   health (siphb_health_save(), siphb/health.h): manual maintenance
+ *           (remaining) and the disabled flag;
  *   targets: the current target's key, dwell and failback-hold remaining,
  *            the switches within the window (their ages);
  *   escalation: latched alarm, auto-dial spent in the current incident,
  *               cooldown remaining, the incident's age.
  */
-SIPHB_EXTERN siphb_ssize siphb_health_save(const siphb_health *health, uint8_t *buf, size_t cap,
-                                           siphb_error_info *err, siphb_ms now);
-SIPHB_EXTERN int siphb_health_restore(siphb_health *health, const uint8_t *buf, size_t len,
-                                      siphb_ms now);
 SIPHB_EXTERN siphb_ssize siphb_targets_save(const siphb_targets *targets, uint8_t *buf,
                                             size_t cap, siphb_error_info *err, siphb_ms now);
 SIPHB_EXTERN int siphb_targets_restore(siphb_targets *targets, const uint8_t *buf, size_t len,

@@ -80,6 +80,8 @@ typedef enum siphb_health_mode {
 #define SIPHB_HEALTH_MAX_WINDOW 32
 /* Most state changes flap damping counts (flap_changes). */
 #define SIPHB_HEALTH_MAX_FLAP_CHANGES 7
+/* Most bytes any snapshot takes (siphb_health_save(), siphb/failover.h). */
+#define SIPHB_SNAPSHOT_MAX 96
 /* Most scheduled maintenance windows per monitor. */
 #define SIPHB_HEALTH_MAX_WINDOWS 2
 
@@ -252,6 +254,20 @@ SIPHB_EXTERN int siphb_health_get_stats(const siphb_health *health, siphb_health
 
 SIPHB_EXTERN void *siphb_health_get_user_data(const siphb_health *health);
 SIPHB_EXTERN void siphb_health_set_user_data(siphb_health *health, void *user_data);
+
+/*
+ * Snapshots of what an operator set (manual maintenance with the time it
+ * has left, the disabled flag), in the envelope siphb/failover.h describes
+ * ("SNAPSHOTS"): at most SIPHB_SNAPSHOT_MAX bytes. Save returns the length,
+ * NOBUF (err->need), INVALID_ARGUMENT. Restore applies them as
+ * siphb_health_set_maintenance() and _set_disabled() would (with their
+ * events); returns 0, SIPHB_ERR_SNAPSHOT_VERSION, _KIND, _CORRUPT or
+ * INVALID_ARGUMENT, the monitor unchanged on error.
+ */
+SIPHB_EXTERN siphb_ssize siphb_health_save(const siphb_health *health, uint8_t *buf, size_t cap,
+                                           siphb_error_info *err, siphb_ms now);
+SIPHB_EXTERN int siphb_health_restore(siphb_health *health, const uint8_t *buf, size_t len,
+                                      siphb_ms now);
 
 /* The name of a state, layer or reason ("offline", "sip", "link-down"), as
  * the JSON export and the tool print them; never NULL ("?" when out of
