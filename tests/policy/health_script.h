@@ -8,7 +8,14 @@
  *   alarm on|off <reason>
  *   maint on|off
  *   flapping on|off
- * (names as siphb_health_*_name() print them).
+ *   switched <cause> <from key>><to key> <reason>    (keys 0 = none)
+ *   exhausted <reason>
+ *   stage <old>><new>
+ *   action <action>
+ *   autodial
+ *   blocked <closed gate bits, hex>
+ *   resolved
+ * (names as siphb_health_*_name() and the failover names print them).
  */
 #ifndef SIPHB_TEST_HEALTH_SCRIPT_H
 #define SIPHB_TEST_HEALTH_SCRIPT_H
@@ -44,13 +51,47 @@ static inline void hs_format(const sim_record *r, char *buf, size_t cap) {
   case SIPHB_EVENT_HEALTH_FLAPPING:
     snprintf(buf, cap, "%llu flapping %s", at, e->flapping ? "on" : "off");
     break;
+  case SIPHB_EVENT_TARGETS_SWITCHED:
+    snprintf(buf, cap, "%llu switched %s %llu>%llu %s", at,
+             siphb_switch_cause_name(r->event.u.targets.cause),
+             (unsigned long long)r->event.u.targets.from_key,
+             (unsigned long long)r->event.u.targets.to_key,
+             siphb_health_reason_name(r->event.u.targets.reason));
+    break;
+  case SIPHB_EVENT_TARGETS_EXHAUSTED:
+    snprintf(buf, cap, "%llu exhausted %s", at, siphb_health_reason_name(r->event.u.targets.reason));
+    break;
+  case SIPHB_EVENT_ESCALATION_STAGE:
+    snprintf(buf, cap, "%llu stage %s>%s", at,
+             siphb_escalation_stage_name(r->event.u.escalation.old_stage),
+             siphb_escalation_stage_name(r->event.u.escalation.stage));
+    break;
+  case SIPHB_EVENT_ESCALATION_ACTION:
+    snprintf(buf, cap, "%llu action %s", at,
+             siphb_escalation_action_name(r->event.u.escalation.action));
+    break;
+  case SIPHB_EVENT_ESCALATION_AUTODIAL:
+    snprintf(buf, cap, "%llu autodial", at);
+    break;
+  case SIPHB_EVENT_ESCALATION_AUTODIAL_BLOCKED:
+    snprintf(buf, cap, "%llu blocked %x", at, (unsigned)r->event.u.escalation.blocked);
+    break;
+  case SIPHB_EVENT_ESCALATION_RESOLVED:
+    snprintf(buf, cap, "%llu resolved", at);
+    break;
   default:
     snprintf(buf, cap, "%llu other %d", at, (int)r->event.type);
   }
 }
 
+/* The events of the kinds a test watches (hs_watch: bits of
+ * 1 << object_kind; 0 = health only). */
+static unsigned hs_watch;
 static inline bool hs_is_health(const sim_record *r) {
-  return r->event.type >= SIPHB_EVENT_HEALTH_CHANGED && r->event.type <= SIPHB_EVENT_HEALTH_ALARM;
+  unsigned kinds = hs_watch ? hs_watch : 1u << SIPHB_OBJECT_HEALTH;
+  bool policy = r->event.type >= SIPHB_EVENT_HEALTH_CHANGED &&
+                r->event.type <= SIPHB_EVENT_ESCALATION_RESOLVED;
+  return policy && (kinds & (1u << r->event.object_kind)) != 0;
 }
 
 /* Checks that the health events recorded from index *from on are exactly
