@@ -32,12 +32,15 @@ struct siphb_escalation {
   bool link_down, notified, alarm_on, dialled; /* dialled: in this incident */
   uint32_t last_blocked;                       /* gates last reported, 0 = none */
   siphb_ms incident_start;                     /* SIPHB_NEVER = none */
+  siphb_ms incident_skew; /* how long before incident_start it really began: an
+                             outage older than the clock's origin (a snapshot) */
   siphb_ms recover_at;                         /* the next quiet step */
   siphb_ms last_dial_at;                       /* SIPHB_NEVER = never */
   siphb_ms cooldown_until;                     /* 0 = no cooldown */
   /* From a restored snapshot: an outage that began before the restart
    * continues in the next incident unless service was seen healthy first. */
   siphb_ms carried_start; /* SIPHB_NEVER = none */
+  siphb_ms carried_skew;
   bool carried_dialled;
   uint32_t incidents, dials, blocked_dials;
 };

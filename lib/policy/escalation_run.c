@@ -16,14 +16,19 @@ static const uint8_t recover_order[] = {SIPHB_ESCALATION_ACTION_RESET_TRANSPORT,
                                         SIPHB_ESCALATION_ACTION_RERESOLVE};
 #define RECOVER_STEPS (sizeof recover_order / sizeof recover_order[0])
 
+/* start + after, less the part of the incident before the clock began. */
+static siphb_ms after_start(const siphb_escalation *e, siphb_ms after) {
+  return siphb_ms_after(e->incident_start, after > e->incident_skew ? after - e->incident_skew : 0);
+}
+
 static siphb_ms stage_at(const siphb_escalation *e, uint8_t stage) {
   switch (stage) {
   case SIPHB_ESCALATION_STAGE_NOTIFIED:
-    return siphb_ms_after(e->incident_start, e->notify_after);
+    return after_start(e, e->notify_after);
   case SIPHB_ESCALATION_STAGE_ALARM:
-    return siphb_ms_after(e->incident_start, e->alarm_after);
+    return after_start(e, e->alarm_after);
   case SIPHB_ESCALATION_STAGE_AUTODIAL:
-    return siphb_ms_after(e->incident_start, e->autodial_after);
+    return after_start(e, e->autodial_after);
   default:
     return SIPHB_NEVER;
   }
@@ -116,10 +121,12 @@ static int try_dial(siphb_escalation *e, siphb_ms now) {
 
 static int start_incident(siphb_escalation *e, siphb_ms now) {
   e->incident_start = now;
+  e->incident_skew = 0;
   e->dialled = false;
   if (e->carried_start != SIPHB_NEVER) {
     /* The outage the snapshot recorded goes on. */
     e->incident_start = e->carried_start;
+    e->incident_skew = e->carried_skew;
     e->dialled = e->carried_dialled;
     e->carried_start = SIPHB_NEVER;
   }

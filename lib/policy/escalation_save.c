@@ -19,8 +19,7 @@ siphb_ssize siphb_escalation_save(const siphb_escalation *esc, uint8_t *buf, siz
   bool in_incident = esc->incident_start != SIPHB_NEVER;
   snapshot_put_u8(&b, (uint8_t)((esc->alarm_on ? 1 : 0) | (in_incident && esc->dialled ? 2 : 0)));
   snapshot_put_u32(&b, (uint32_t)snapshot_left(esc->cooldown_until, now));
-  snapshot_put_u64(&b, in_incident && now >= esc->incident_start ? now - esc->incident_start
-                                                                 : SIPHB_NEVER);
+  snapshot_put_u64(&b, in_incident ? now - esc->incident_start + esc->incident_skew : SIPHB_NEVER);
   return snapshot_finish(&b, buf, cap, err);
 }
 
@@ -41,7 +40,10 @@ int siphb_escalation_restore(siphb_escalation *esc, const uint8_t *buf, size_t l
   now = siphb_ctx_clock(ctx, now);
   esc->cooldown_until = cooldown_left ? siphb_ms_after(now, cooldown_left) : 0;
   if (age != SIPHB_NEVER) {
+    /* An outage older than this clock: the part before its origin is
+     * kept as the incident's skew. */
     esc->carried_start = now >= age ? now - age : 0;
+    esc->carried_skew = now >= age ? 0 : age - now;
     esc->carried_dialled = (flags & 2) != 0;
   }
   rv = 0;
