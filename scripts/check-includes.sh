@@ -51,7 +51,7 @@ exported() { # layer/file.h -> true when the layer exports it
 # event.h can gather them. The umbrella siphb.h is above everything.
 declare -A public_layer=([common.h]=base [version.h]=base [version.h.in]=base [event.h]=base
                          [sip.h]=sip [stun.h]=stun [stream.h]=stream
-                         [ctx.h]=engine [timer.h]=engine [probe.h]=keepalive [flow.h]=keepalive [reg.h]=keepalive [responder.h]=keepalive [tcp_keepalive.h]=hosted [siphb.h]=top)
+                         [ctx.h]=engine [timer.h]=engine [probe.h]=keepalive [flow.h]=keepalive [reg.h]=keepalive [responder.h]=keepalive [rtcp.h]=policy [mos.h]=policy [tcp_keepalive.h]=hosted [siphb.h]=top)
 
 problems=0 checked=0
 fail() {

@@ -19,5 +19,7 @@
 #include <siphb/probe.h>
 #include <siphb/reg.h>
 #include <siphb/responder.h>
+#include <siphb/rtcp.h>
+#include <siphb/mos.h>
 
 #endif /* SIPHB_SIPHB_H */
