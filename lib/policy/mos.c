@@ -57,7 +57,9 @@ static const segment segments[] = {
 #define N_SEGMENTS (sizeof segments / sizeof segments[0])
 
 /* Rounded a / b for b > 0 and any sign of a. */
-static int64_t div_round(int64_t a, int64_t b) { return a >= 0 ? (a + b / 2) / b : -((-a + b / 2) / b); }
+static int64_t div_round(int64_t a, int64_t b) {
+  return a >= 0 ? (a + b / 2) / b : -((-a + b / 2) / b);
+}
 
 int32_t siphb_mos_delay_impairment(uint32_t delay_ms) {
   for (size_t k = 0; k < N_SEGMENTS; k++) {
