@@ -178,7 +178,8 @@ SIPHB_EXTERN bool siphb_rtcp_next_block(siphb_rtcp_iter *it, siphb_rtcp_report_b
 
 /* Report block i of a packet a walk returned: 0 and *out set;
  * SIPHB_ERR_NOT_FOUND when the packet is no SR/RR or i >= its count;
- * SIPHB_ERR_INVALID_ARGUMENT for NULL pointers. */
+ * SIPHB_ERR_INVALID_ARGUMENT for NULL pointers, or a packet whose length
+ * and padding (altered since the walk) leave no room for block i. */
 SIPHB_EXTERN int siphb_rtcp_packet_block(const siphb_rtcp_packet *pkt, size_t i,
                                          siphb_rtcp_report_block *out);
 

@@ -232,6 +232,10 @@ int siphb_rtcp_packet_block(const siphb_rtcp_packet *pkt, size_t i,
                             siphb_rtcp_report_block *out) {
   if (!pkt || !out || !pkt->data) return SIPHB_ERR_INVALID_ARGUMENT;
   if (!is_report(pkt->type) || i >= pkt->count) return SIPHB_ERR_NOT_FOUND;
+  /* The walk proved this; checked again since pkt is the caller's copy. */
+  if (pkt->padding > pkt->length ||
+      fixed_part(pkt->type) + (i + 1) * SIPHB_RTCP_BLOCK_SIZE > pkt->length - pkt->padding)
+    return SIPHB_ERR_INVALID_ARGUMENT;
   fill_block(pkt->data, pkt->offset, i, out);
   return 0;
 }

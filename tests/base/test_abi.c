@@ -509,7 +509,8 @@ static void test_stun_and_stream_outputs_have_zeroed_room(void **state) {
   siphb_ctx_del(ctx);
 }
 
-/* An RR with one block after an SR-less header: the RTCP walks' outputs. */
+/* The RTCP parse config and the MOS input by size; the RTCP walks' outputs
+ * (on an RR with one block) and the MOS result with zeroed room. */
 static void test_rtcp_and_mos_by_size_and_zeroed_room(void **state) {
   (void)state;
   static const uint8_t rr[32] = {0x81, 201, 0, 7, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0, 1};

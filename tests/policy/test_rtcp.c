@@ -162,6 +162,12 @@ static void test_sr_with_two_blocks(void **state) {
   assert_int_equal(siphb_rtcp_packet_block(&p, 2, &b), SIPHB_ERR_NOT_FOUND);
   assert_int_equal(siphb_rtcp_packet_block(NULL, 0, &b), SIPHB_ERR_INVALID_ARGUMENT);
   assert_int_equal(siphb_rtcp_packet_block(&p, 0, NULL), SIPHB_ERR_INVALID_ARGUMENT);
+  siphb_rtcp_packet bad = p; /* a caller's copy, altered */
+  bad.length = 52;
+  assert_int_equal(siphb_rtcp_packet_block(&bad, 1, &b), SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_rtcp_packet_block(&bad, 0, &b), 0);
+  bad.padding = 53;
+  assert_int_equal(siphb_rtcp_packet_block(&bad, 0, &b), SIPHB_ERR_INVALID_ARGUMENT);
 }
 
 static void test_rr(void **state) {
