@@ -175,6 +175,13 @@ typedef enum siphb_error {
   SIPHB_ERR_STUN_DUPLICATE_INTEGRITY = -208, /* a second MESSAGE-INTEGRITY(-SHA256) */
   SIPHB_ERR_STUN_NO_INTEGRITY = -209,   /* integrity check asked, no attribute to check */
   SIPHB_ERR_STUN_NO_FINGERPRINT = -210, /* fingerprint check asked, no FINGERPRINT */
+  /* RTCP codec (siphb/rtcp.h); siphb_error_info.offset says where. */
+  SIPHB_ERR_RTCP_VERSION = -300,        /* a packet's version is not 2 */
+  SIPHB_ERR_RTCP_LENGTH = -301,         /* empty, header cut short, length field past
+                                           the datagram, bad padding count, an SR/RR
+                                           too short for its fixed part */
+  SIPHB_ERR_RTCP_REPORT_COUNT = -302,   /* RC report blocks do not fit in the packet */
+  SIPHB_ERR_RTCP_TYPE = -303,           /* strict: the first packet is not an SR or RR */
   /* Snapshots (siphb_health_save() and the failover objects' _save). */
   SIPHB_ERR_SNAPSHOT_VERSION = -400, /* written by another snapshot format version */
   SIPHB_ERR_SNAPSHOT_CORRUPT = -401, /* too short, length or checksum wrong */

@@ -23,5 +23,7 @@
 #include <siphb/health.h>
 #include <siphb/preset.h>
 #include <siphb/failover.h>
+#include <siphb/rtcp.h>
+#include <siphb/mos.h>
 
 #endif /* SIPHB_SIPHB_H */

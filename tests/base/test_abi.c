@@ -81,6 +81,8 @@ static void responder_config_init(void *s, size_t n) { siphb_responder_config_in
 #ifdef SIPHB_TEST_CARES
 static void cares_config_init(void *s, size_t n) { siphb_cares_config_init(s, n); }
 #endif
+static void rtcp_parse_config_init(void *s, size_t n) { siphb_rtcp_parse_config_init(s, n); }
+static void mos_input_init(void *s, size_t n) { siphb_mos_input_init(s, n); }
 
 static void test_inputs_start_with_their_size(void **state) {
   (void)state;
@@ -96,6 +98,8 @@ static void test_inputs_start_with_their_size(void **state) {
   assert_int_equal(offsetof(siphb_reg_result, size), 0);
   assert_int_equal(offsetof(siphb_tcp_keepalive_config, size), 0);
   assert_int_equal(offsetof(siphb_responder_config, size), 0);
+  assert_int_equal(offsetof(siphb_rtcp_parse_config, size), 0);
+  assert_int_equal(offsetof(siphb_mos_input, size), 0);
   check_init(ctx_config_init, sizeof(siphb_ctx_config));
   check_init(callbacks_init, sizeof(siphb_callbacks));
   check_init(sip_parse_config_init, sizeof(siphb_sip_parse_config));
@@ -112,6 +116,8 @@ static void test_inputs_start_with_their_size(void **state) {
 #ifdef SIPHB_TEST_CARES
   check_init(cares_config_init, sizeof(siphb_cares_config));
 #endif
+  check_init(rtcp_parse_config_init, sizeof(siphb_rtcp_parse_config));
+  check_init(mos_input_init, sizeof(siphb_mos_input));
 }
 
 static int ctx_new_with(const siphb_ctx_config *cfg, const siphb_callbacks *cb) {
@@ -533,6 +539,58 @@ static void test_stun_and_stream_outputs_have_zeroed_room(void **state) {
   siphb_ctx_del(ctx);
 }
 
+/* The RTCP parse config and the MOS input by size; the RTCP walks' outputs
+ * (on an RR with one block) and the MOS result with zeroed room. */
+static void test_rtcp_and_mos_by_size_and_zeroed_room(void **state) {
+  (void)state;
+  static const uint8_t rr[32] = {0x81, 201, 0, 7, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0, 1};
+  newer n;
+  siphb_rtcp_parse_config *cfg = (siphb_rtcp_parse_config *)(void *)&n;
+  siphb_rtcp_msg m;
+  memset(&m, 0xAA, sizeof m);
+  siphb_rtcp_parse_config_init(cfg, sizeof *cfg);
+  assert_int_equal(siphb_rtcp_parse(&m, rr, sizeof rr, cfg, NULL), 32);
+  RESERVED_ZERO(m);
+  set_size_field(cfg, 0);
+  assert_int_equal(siphb_rtcp_parse(&m, rr, sizeof rr, cfg, NULL), SIPHB_ERR_INVALID_ARGUMENT);
+  siphb_rtcp_parse_config_init(cfg, sizeof *cfg + 16);
+  assert_int_equal(siphb_rtcp_parse(&m, rr, sizeof rr, cfg, NULL), 32);
+  n.bytes[sizeof *cfg + 15] = 1;
+  assert_int_equal(siphb_rtcp_parse(&m, rr, sizeof rr, cfg, NULL), SIPHB_ERR_UNSUPPORTED);
+  assert_int_equal(siphb_rtcp_parse(&m, rr, sizeof rr, NULL, NULL), 32);
+  siphb_rtcp_iter it;
+  memset(&it, 0xAA, sizeof it);
+  siphb_rtcp_iter_init(&it, &m);
+  RESERVED_ZERO(it);
+  siphb_rtcp_packet p;
+  memset(&p, 0xAA, sizeof p);
+  assert_true(siphb_rtcp_next_packet(&it, &p));
+  RESERVED_ZERO(p);
+  siphb_rtcp_report_block b;
+  memset(&b, 0xAA, sizeof b);
+  assert_true(siphb_rtcp_next_block(&it, &b));
+  RESERVED_ZERO(b);
+  memset(&b, 0xAA, sizeof b);
+  assert_int_equal(siphb_rtcp_packet_block(&p, 0, &b), 0);
+  RESERVED_ZERO(b);
+  /* siphb_rtcp_sender_info: fixed layout, the wire's fields */
+  assert_int_equal(sizeof(siphb_rtcp_sender_info), 24);
+
+  siphb_mos_input *in = (siphb_mos_input *)(void *)&n;
+  siphb_mos_result r;
+  memset(&r, 0xAA, sizeof r);
+  siphb_mos_input_init(in, sizeof *in);
+  assert_int_equal(siphb_mos_estimate(in, &r), 0);
+  RESERVED_ZERO(r);
+  assert_int_equal(r.r_x100, 9320);
+  set_size_field(in, 0);
+  assert_int_equal(siphb_mos_estimate(in, &r), SIPHB_ERR_INVALID_ARGUMENT);
+  siphb_mos_input_init(in, sizeof *in + 16);
+  assert_int_equal(siphb_mos_estimate(in, &r), 0);
+  n.bytes[sizeof *in + 15] = 1;
+  assert_int_equal(siphb_mos_estimate(in, &r), SIPHB_ERR_UNSUPPORTED);
+}
+
 /* ---- structs that siphb allocates, and the fixed ones ---------------------------- */
 
 static void test_layouts(void **state) {
@@ -587,6 +645,7 @@ int main(void) {
       cmocka_unit_test(test_tcp_keepalive_config_by_size),
       cmocka_unit_test(test_sip_outputs_have_zeroed_room),
       cmocka_unit_test(test_stun_and_stream_outputs_have_zeroed_room),
+      cmocka_unit_test(test_rtcp_and_mos_by_size_and_zeroed_room),
       cmocka_unit_test(test_layouts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
