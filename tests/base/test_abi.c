@@ -591,6 +591,83 @@ static void test_rtcp_and_mos_by_size_and_zeroed_room(void **state) {
   assert_int_equal(siphb_mos_estimate(in, &r), SIPHB_ERR_UNSUPPORTED);
 }
 
+/* The health monitor's and the failover objects' configs by size (a
+ * newer header's zero tail, a non-zero one, size 0), the window and target
+ * inputs, their statistics' room zeroed; the layer config is a fixed
+ * element of the health config's array. */
+static void test_policy_structs_by_size(void **state) {
+  (void)state;
+  siphb_ctx *ctx = quiet_ctx();
+  newer n;
+  siphb_health_config *hc = (siphb_health_config *)(void *)&n;
+  siphb_health *h;
+  siphb_health_config_init(hc, sizeof *hc + 16);
+  assert_int_equal(siphb_health_new(&h, ctx, hc, NULL, 0), 0);
+  siphb_health_del(h);
+  n.bytes[sizeof *hc + 15] = 1;
+  assert_int_equal(siphb_health_new(&h, ctx, hc, NULL, 0), SIPHB_ERR_UNSUPPORTED);
+  set_size_field(hc, 0);
+  assert_int_equal(siphb_health_new(&h, ctx, hc, NULL, 0), SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(sizeof hc->layers / sizeof hc->layers[0], SIPHB_HEALTH_LAYER_COUNT);
+  if (sizeof(void *) == 8) assert_int_equal(sizeof(siphb_health_layer_config), 8 * 8);
+  assert_int_equal(siphb_health_new(&h, ctx, NULL, NULL, 0), 0);
+  siphb_health_stats hs;
+  memset(&hs, 0xAA, sizeof hs);
+  assert_int_equal(siphb_health_get_stats(h, &hs), 0);
+  RESERVED_ZERO(hs);
+  /* each siphb_health_layer_stats has its own room */
+  RESERVED_ZERO(hs.layers[0]);
+  RESERVED_ZERO(hs.layers[SIPHB_HEALTH_LAYER_COUNT - 1]);
+  newer w;
+  siphb_health_window *win = (siphb_health_window *)(void *)&w;
+  assert_int_equal(siphb_health_set_wallclock(h, 0, 0, 0), 0);
+  siphb_health_window_init(win, sizeof *win + 8);
+  win->duration = 1000;
+  assert_int_equal(siphb_health_add_window(h, win, NULL, 0), 0);
+  w.bytes[sizeof *win + 7] = 1;
+  assert_int_equal(siphb_health_add_window(h, win, NULL, 0), SIPHB_ERR_UNSUPPORTED);
+  siphb_health_del(h);
+
+  siphb_targets_config *tc = (siphb_targets_config *)(void *)&n;
+  siphb_targets *t;
+  siphb_targets_config_init(tc, sizeof *tc + 16);
+  assert_int_equal(siphb_targets_new(&t, ctx, tc, NULL, 0), 0);
+  siphb_targets_del(t);
+  n.bytes[sizeof *tc + 15] = 1;
+  assert_int_equal(siphb_targets_new(&t, ctx, tc, NULL, 0), SIPHB_ERR_UNSUPPORTED);
+  set_size_field(tc, 0);
+  assert_int_equal(siphb_targets_new(&t, ctx, tc, NULL, 0), SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_targets_new(&t, ctx, NULL, NULL, 0), 0);
+  siphb_target x;
+  siphb_target_init(&x, sizeof x);
+  x.key = 1;
+  assert_int_equal(siphb_targets_set(t, &x, 1, 0), 0);
+  x.size = 0; /* never initialised */
+  assert_int_equal(siphb_targets_set(t, &x, 1, 0), SIPHB_ERR_INVALID_ARGUMENT);
+  siphb_targets_stats ts;
+  memset(&ts, 0xAA, sizeof ts);
+  assert_int_equal(siphb_targets_get_stats(t, &ts), 0);
+  RESERVED_ZERO(ts);
+  siphb_targets_del(t);
+
+  siphb_escalation_config *ec = (siphb_escalation_config *)(void *)&n;
+  siphb_escalation *e;
+  siphb_escalation_config_init(ec, sizeof *ec + 16);
+  assert_int_equal(siphb_escalation_new(&e, ctx, ec, NULL, 0), 0);
+  siphb_escalation_del(e);
+  n.bytes[sizeof *ec + 15] = 1;
+  assert_int_equal(siphb_escalation_new(&e, ctx, ec, NULL, 0), SIPHB_ERR_UNSUPPORTED);
+  set_size_field(ec, 0);
+  assert_int_equal(siphb_escalation_new(&e, ctx, ec, NULL, 0), SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_escalation_new(&e, ctx, NULL, NULL, 0), 0);
+  siphb_escalation_stats es;
+  memset(&es, 0xAA, sizeof es);
+  assert_int_equal(siphb_escalation_get_stats(e, &es), 0);
+  RESERVED_ZERO(es);
+  siphb_escalation_del(e);
+  siphb_ctx_del(ctx);
+}
+
 /* ---- structs that siphb allocates, and the fixed ones ---------------------------- */
 
 static void test_layouts(void **state) {
@@ -601,6 +678,18 @@ static void test_layouts(void **state) {
   assert_true(sizeof(siphb_event_probe) <= 192);
   assert_true(sizeof(siphb_event_reg) <= 192);
   assert_true(sizeof(siphb_event_flow) <= 192);
+  assert_true(sizeof(siphb_event_health) <= 192);
+  assert_true(sizeof(siphb_event_targets) <= 192);
+  assert_true(sizeof(siphb_event_escalation) <= 192);
+  /* the policy payloads as their headers list them (LP64) */
+  if (sizeof(void *) == 8) {
+    assert_int_equal(offsetof(siphb_event_health, source), 64);
+    assert_int_equal(sizeof(siphb_event_health), 96);
+    assert_int_equal(offsetof(siphb_event_targets, from_key), 24);
+    assert_int_equal(sizeof(siphb_event_targets), 56);
+    assert_int_equal(offsetof(siphb_event_escalation, incident_start), 32);
+    assert_int_equal(sizeof(siphb_event_escalation), 48);
+  }
   /* the flow's payload as docs/API-PLAN.md section 5 lists it (LP64) */
   if (sizeof(void *) == 8) {
     assert_int_equal(offsetof(siphb_event_flow, state), 24);
@@ -646,6 +735,7 @@ int main(void) {
       cmocka_unit_test(test_sip_outputs_have_zeroed_room),
       cmocka_unit_test(test_stun_and_stream_outputs_have_zeroed_room),
       cmocka_unit_test(test_rtcp_and_mos_by_size_and_zeroed_room),
+      cmocka_unit_test(test_policy_structs_by_size),
       cmocka_unit_test(test_layouts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
