@@ -34,11 +34,11 @@
  *     picks the first, the RFC's fixed arrangement;
  *   - ties in priority keep index order for the arrangement.
  *
- * Random words. Exactly n words are read: random_words[i] decides which
+ * Random words. n words are passed: random_words[i] decides which
  * record becomes order_out[i] (picks are made in output order, so a word
  * belongs to one output position whatever the priorities are). The word of
  * a pick that has a single candidate left (the last record of a priority)
- * is read but does not matter.
+ * is not used, but must be there: the array always holds n words.
  *
  * From a 32-bit word w to R in [0, sum]: R = floor(w * (sum + 1) / 2^32),
  * computed in 64 bits (a multiply and a shift, no division, no modulo).

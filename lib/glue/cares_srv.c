@@ -218,6 +218,7 @@ static void targets_done(lookup *l) {
     any = any || l->targets[i].pub.n_addrs > 0;
   }
   if (siphb_srv_order_with(recs, n, r->cfg.random, r->cfg.random_user_data, order, NULL) != 0) {
+    l->res.n_targets = 0; /* res.targets stays NULL */
     finish(l, SIPHB_CARES_FAILED, ARES_SUCCESS, "the random source failed");
     return;
   }

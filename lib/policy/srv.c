@@ -3,11 +3,11 @@
  * ascending, then the weighted random selection of the "Weight" section
  * within each priority, one caller word per output position.
  *
- * The work happens in order_out itself: first the indices sorted by
- * priority (stable), then, for each run of equal priority, the selection
- * moves the chosen index to the front of what is left of the run and
- * shifts the others up by one, so that what is left stays in index order
- * (the arrangement siphb/srv.h documents). Quadratic in the records of one
+ * The work happens in a local array of indices, copied to order_out once
+ * complete: first the indices sorted by priority (stable), then, for each
+ * run of equal priority, the selection moves the chosen index to the front
+ * of what is left of the run and shifts the others up by one, so that what
+ * is left stays in index order (the arrangement siphb/srv.h documents). Quadratic in the records of one
  * priority, at most SIPHB_SRV_MAX_RECORDS of them: no allocation, no
  * recursion, a few thousand steps at worst.
  */

@@ -385,6 +385,33 @@ static void test_statuses(void **state) {
   siphb_cares_del(r);
 }
 
+static int broken_random(uint8_t *dest, size_t len, void *user_data) {
+  (void)dest;
+  (void)len;
+  (void)user_data;
+  return -1;
+}
+
+/* A random source that fails: the SRV answer cannot be ordered, so the
+ * lookup fails, with no targets. */
+static void test_random_failure(void **state) {
+  (void)state;
+  siphb_cares_config cfg;
+  siphb_cares_config_init(&cfg, sizeof cfg);
+  cfg.servers = srv_addr;
+  cfg.timeout_ms = 1000;
+  cfg.tries = 1;
+  cfg.random = broken_random;
+  siphb_cares *r = NULL;
+  assert_int_equal(siphb_cares_new(&r, &cfg, NULL), 0);
+  seen s = {0};
+  assert_int_equal(siphb_cares_resolve(r, "_sip._udp.t.test", done, &s), 0);
+  loop(r, &s, 1, false);
+  assert_int_equal(s.status, SIPHB_CARES_FAILED);
+  assert_int_equal(s.n, 0);
+  siphb_cares_del(r);
+}
+
 /* The callback may start a lookup, may not process, and may delete r. */
 static void test_callback_rules(void **state) {
   (void)state;
@@ -432,6 +459,7 @@ int main(void) {
       cmocka_unit_test(test_config),         cmocka_unit_test(test_arguments),
       cmocka_unit_test(test_targets),        cmocka_unit_test(test_statuses),
       cmocka_unit_test(test_callback_rules), cmocka_unit_test(test_delete_and_nomem),
+      cmocka_unit_test(test_random_failure),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
