@@ -21,6 +21,7 @@ static const command commands[] = {
     {"stun", cmd_stun, "ask a STUN server for the mapped address (Binding over UDP; --keepalive)"},
     {"crlf", cmd_crlf, "RFC 5626 CRLF keepalive of a TCP connection, a line per ping"},
     {"serve", cmd_serve, "answer SIP OPTIONS, CRLF keepalives and STUN on loopback sockets"},
+    {"simulate", cmd_simulate, "run health and failover in simulated time from a timeline"},
 };
 
 static void usage(FILE *out) {
