@@ -22,5 +22,6 @@
 #include <siphb/health.h>
 #include <siphb/preset.h>
 #include <siphb/failover.h>
+#include <siphb/export.h>
 
 #endif /* SIPHB_SIPHB_H */
