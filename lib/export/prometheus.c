@@ -100,8 +100,9 @@ static bool label_name_ok(const char *s) {
     bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
     if (!alpha && (p == s || c < '0' || c > '9')) return false;
   }
+  size_t len = strlen(s);
   for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++)
-    if (!strcmp(s, taken[i])) return false;
+    if (strlen(taken[i]) == len && !memcmp(s, taken[i], len)) return false;
   return true;
 }
 

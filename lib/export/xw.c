@@ -140,9 +140,13 @@ void xw_json_str(xw *w, const char *s, size_t len) {
 
 void xw_json_cstr(xw *w, const char *s) { xw_json_str(w, s, strlen(s)); }
 
+/* Hand-written scans rather than strcspn: the freestanding core links
+ * nothing from the C library beyond memcpy, memmove, memset, memcmp, memchr
+ * and strlen (scripts/cross-cortex-m4.sh). */
 void xw_label_value(xw *w, const char *s) {
   for (;;) {
-    size_t run = strcspn(s, "\\\"\n");
+    size_t run = 0;
+    while (s[run] && s[run] != '\\' && s[run] != '"' && s[run] != '\n') run++;
     xw_put(w, s, run);
     s += run;
     if (!*s) return;
