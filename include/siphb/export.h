@@ -77,7 +77,7 @@ SIPHB_EXTERN const char *siphb_event_json_type(siphb_event_type type);
  * (backslash, double quote, newline) and are otherwise copied as given
  * (they should be UTF-8). Returns as the buffer rule above says, or
  * INVALID_ARGUMENT (a NULL list, monitor or value, n 0, a label name
- * refused as above).
+ * refused as above; for a NULL entry err->offset is its index).
  */
 SIPHB_EXTERN siphb_ssize siphb_prometheus_health_many(const siphb_health *const *monitors,
                                                       const char *const *label_values, size_t n,

@@ -37,16 +37,16 @@ typedef struct family {
 
 /* ---- writing ------------------------------------------------------------------------ */
 
-static void family_header(xw *w, const family *f) {
-  XW_LIT(w, "# HELP ");
-  xw_cstr(w, f->name);
-  xw_byte(w, ' ');
-  xw_cstr(w, f->help);
-  XW_LIT(w, "\n# TYPE ");
-  xw_cstr(w, f->name);
-  xw_byte(w, ' ');
-  xw_cstr(w, f->type);
-  xw_byte(w, '\n');
+static void family_header(siphb_xw *w, const family *f) {
+  SIPHB_XW_LIT(w, "# HELP ");
+  siphb_xw_cstr(w, f->name);
+  siphb_xw_byte(w, ' ');
+  siphb_xw_cstr(w, f->help);
+  SIPHB_XW_LIT(w, "\n# TYPE ");
+  siphb_xw_cstr(w, f->name);
+  siphb_xw_byte(w, ' ');
+  siphb_xw_cstr(w, f->type);
+  siphb_xw_byte(w, '\n');
 }
 
 /* The caller's label; the label of the family's shape (k NULL: none). */
@@ -54,38 +54,38 @@ typedef struct labels {
   const char *name, *value;
 } labels;
 
-static void label(xw *w, bool *first, const char *name, const char *value) {
-  xw_byte(w, *first ? '{' : ',');
+static void label(siphb_xw *w, bool *first, const char *name, const char *value) {
+  siphb_xw_byte(w, *first ? '{' : ',');
   *first = false;
-  xw_cstr(w, name);
-  XW_LIT(w, "=\"");
-  xw_label_value(w, value);
-  xw_byte(w, '"');
+  siphb_xw_cstr(w, name);
+  SIPHB_XW_LIT(w, "=\"");
+  siphb_xw_label_value(w, value);
+  siphb_xw_byte(w, '"');
 }
 
 /* "name{caller,k1=v1,k2=v2} " - the sample up to its value. */
-static void sample_start(xw *w, const family *f, const labels *caller, const char *k1,
+static void sample_start(siphb_xw *w, const family *f, const labels *caller, const char *k1,
                          const char *v1, const char *k2, const char *v2) {
   bool first = true;
-  xw_cstr(w, f->name);
+  siphb_xw_cstr(w, f->name);
   if (caller->name) label(w, &first, caller->name, caller->value);
   if (k1) label(w, &first, k1, v1);
   if (k2) label(w, &first, k2, v2);
-  if (!first) xw_byte(w, '}');
-  xw_byte(w, ' ');
+  if (!first) siphb_xw_byte(w, '}');
+  siphb_xw_byte(w, ' ');
 }
 
-static void sample_u64(xw *w, const family *f, const labels *caller, const char *k1,
+static void sample_u64(siphb_xw *w, const family *f, const labels *caller, const char *k1,
                        const char *v1, uint64_t v) {
   sample_start(w, f, caller, k1, v1, NULL, NULL);
-  xw_u64(w, v);
-  xw_byte(w, '\n');
+  siphb_xw_u64(w, v);
+  siphb_xw_byte(w, '\n');
 }
 
-static void sample_seconds(xw *w, const family *f, const labels *caller, siphb_ms ms) {
+static void sample_seconds(siphb_xw *w, const family *f, const labels *caller, siphb_ms ms) {
   sample_start(w, f, caller, NULL, NULL, NULL, NULL);
-  xw_seconds(w, ms);
-  xw_byte(w, '\n');
+  siphb_xw_seconds(w, ms);
+  siphb_xw_byte(w, '\n');
 }
 
 /* ---- checks ---------------------------------------------------------------------------- */
@@ -121,7 +121,7 @@ static int check_args(const void *list, const char *const *values, size_t n,
     /* Without a label the samples of two objects would be one series. */
     return (int)siphb_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "label_name (n > 1)");
   }
-  return xw_check_buffer(buf, cap, err);
+  return siphb_xw_check_buffer(buf, cap, err);
 }
 
 static labels caller_label(const char *label_name, const char *const *values, size_t i) {
@@ -141,8 +141,8 @@ static const family health_families[] = {
     {"siphb_health_state", "gauge",
      "Reported state of the monitored endpoint: 0 unknown, 1 healthy, 2 degraded, 3 offline.",
      SHAPE_ONE, HF_STATE},
-    {"siphb_health_in_state", "gauge", "1 for the reported state of the endpoint, 0 for the others.",
-     SHAPE_STATE, HF_IN_STATE},
+    {"siphb_health_in_state", "gauge",
+     "1 for the reported state of the endpoint, 0 for the others.", SHAPE_STATE, HF_IN_STATE},
     {"siphb_health_reason_info", "gauge",
      "Reason of the reported state and its root-cause layer (always 1).", SHAPE_REASON,
      HF_REASON},
@@ -211,7 +211,7 @@ static uint64_t health_value(const family *f, const siphb_health_stats *st, int 
   return 0;
 }
 
-static void health_samples(xw *w, const family *f, const labels *caller,
+static void health_samples(siphb_xw *w, const family *f, const labels *caller,
                            const siphb_health_stats *st) {
   switch ((enum shape)f->shape) {
   case SHAPE_LAYER:
@@ -227,7 +227,7 @@ static void health_samples(xw *w, const family *f, const labels *caller,
   case SHAPE_REASON:
     sample_start(w, f, caller, "reason", siphb_health_reason_name(st->reason), "layer",
                  siphb_health_layer_name(st->root_layer));
-    XW_LIT(w, "1\n");
+    SIPHB_XW_LIT(w, "1\n");
     break;
   default:
     sample_u64(w, f, caller, NULL, NULL, health_value(f, st, -1));
@@ -243,8 +243,8 @@ siphb_ssize siphb_prometheus_health_many(const siphb_health *const *monitors,
   if (rv) return rv;
   for (size_t i = 0; i < n; i++)
     if (!monitors[i]) return siphb_fail(err, SIPHB_ERR_INVALID_ARGUMENT, i, 0, "monitors[i]");
-  xw w;
-  xw_init(&w, buf, cap);
+  siphb_xw w;
+  siphb_xw_init(&w, buf, cap);
   for (size_t k = 0; k < sizeof health_families / sizeof health_families[0]; k++) {
     const family *f = &health_families[k];
     family_header(&w, f);
@@ -256,7 +256,7 @@ siphb_ssize siphb_prometheus_health_many(const siphb_health *const *monitors,
       health_samples(&w, f, &caller, &st);
     }
   }
-  return xw_finish(&w, err);
+  return siphb_xw_finish(&w, err);
 }
 
 siphb_ssize siphb_prometheus_health(const siphb_health *h, const char *label_name,
@@ -316,7 +316,7 @@ static uint64_t outcome_count(const siphb_probe_stats *st, int outcome) {
   return 0;
 }
 
-static void probe_samples(xw *w, const family *f, const labels *caller,
+static void probe_samples(siphb_xw *w, const family *f, const labels *caller,
                           const siphb_probe_stats *st) {
   switch ((enum pfield)f->field) {
   case PF_RESULTS:
@@ -372,8 +372,8 @@ siphb_ssize siphb_prometheus_probe_many(const siphb_probe *const *probes,
   if (rv) return rv;
   for (size_t i = 0; i < n; i++)
     if (!probes[i]) return siphb_fail(err, SIPHB_ERR_INVALID_ARGUMENT, i, 0, "probes[i]");
-  xw w;
-  xw_init(&w, buf, cap);
+  siphb_xw w;
+  siphb_xw_init(&w, buf, cap);
   for (size_t k = 0; k < sizeof probe_families / sizeof probe_families[0]; k++) {
     const family *f = &probe_families[k];
     family_header(&w, f);
@@ -385,7 +385,7 @@ siphb_ssize siphb_prometheus_probe_many(const siphb_probe *const *probes,
       probe_samples(&w, f, &caller, &st);
     }
   }
-  return xw_finish(&w, err);
+  return siphb_xw_finish(&w, err);
 }
 
 siphb_ssize siphb_prometheus_probe(const siphb_probe *p, const char *label_name,

@@ -1,6 +1,6 @@
 /*
- * xw.c - the export layer's bounded text writer: bytes, integers, JSON
- * strings, Prometheus label values (export/xw.h).
+ * siphb_xw.c - the export layer's bounded text writer: bytes, integers, JSON
+ * strings, Prometheus label values (export/siphb_xw.h).
  */
 #include "export/xw.h"
 
@@ -13,7 +13,7 @@
  * is under a kilobyte plus six times its reason phrase). */
 #define XW_MAX ((size_t)PTRDIFF_MAX - 1)
 
-void xw_put(xw *w, const char *s, size_t n) {
+void siphb_xw_put(siphb_xw *w, const char *s, size_t n) {
   if (w->len < w->cap) {
     size_t room = w->cap - w->len;
     memcpy(w->buf + w->len, s, n < room ? n : room);
@@ -21,57 +21,57 @@ void xw_put(xw *w, const char *s, size_t n) {
   w->len = n > XW_MAX - w->len ? XW_MAX : w->len + n;
 }
 
-void xw_byte(xw *w, char c) { xw_put(w, &c, 1); }
+void siphb_xw_byte(siphb_xw *w, char c) { siphb_xw_put(w, &c, 1); }
 
-void xw_cstr(xw *w, const char *s) { xw_put(w, s, strlen(s)); }
+void siphb_xw_cstr(siphb_xw *w, const char *s) { siphb_xw_put(w, s, strlen(s)); }
 
-void xw_u64(xw *w, uint64_t v) {
+void siphb_xw_u64(siphb_xw *w, uint64_t v) {
   char digits[20]; /* 18446744073709551615 */
   size_t i = sizeof digits;
   do {
     digits[--i] = (char)('0' + v % 10);
     v /= 10;
   } while (v);
-  xw_put(w, digits + i, sizeof digits - i);
+  siphb_xw_put(w, digits + i, sizeof digits - i);
 }
 
-void xw_i64(xw *w, int64_t v) {
+void siphb_xw_i64(siphb_xw *w, int64_t v) {
   if (v < 0) {
-    xw_byte(w, '-');
+    siphb_xw_byte(w, '-');
     /* -(v + 1) + 1 stays in range for INT64_MIN. */
-    xw_u64(w, (uint64_t)(-(v + 1)) + 1u);
+    siphb_xw_u64(w, (uint64_t)(-(v + 1)) + 1u);
   } else {
-    xw_u64(w, (uint64_t)v);
+    siphb_xw_u64(w, (uint64_t)v);
   }
 }
 
-void xw_ms(xw *w, siphb_ms v) {
+void siphb_xw_ms(siphb_xw *w, siphb_ms v) {
   if (v == SIPHB_NEVER)
-    XW_LIT(w, "null");
+    SIPHB_XW_LIT(w, "null");
   else
-    xw_u64(w, v);
+    siphb_xw_u64(w, v);
 }
 
-void xw_seconds(xw *w, siphb_ms ms) {
+void siphb_xw_seconds(siphb_xw *w, siphb_ms ms) {
   if (ms == SIPHB_NEVER) {
-    XW_LIT(w, "NaN");
+    SIPHB_XW_LIT(w, "NaN");
     return;
   }
-  xw_u64(w, ms / 1000);
+  siphb_xw_u64(w, ms / 1000);
   unsigned frac = (unsigned)(ms % 1000);
   if (!frac) return;
   char d[4] = {'.', (char)('0' + frac / 100), (char)('0' + frac / 10 % 10),
                (char)('0' + frac % 10)};
   size_t n = 4;
   while (d[n - 1] == '0') n--; /* frac > 0: stops at a digit */
-  xw_put(w, d, n);
+  siphb_xw_put(w, d, n);
 }
 
-void xw_bool(xw *w, bool v) {
+void siphb_xw_bool(siphb_xw *w, bool v) {
   if (v)
-    XW_LIT(w, "true");
+    SIPHB_XW_LIT(w, "true");
   else
-    XW_LIT(w, "false");
+    SIPHB_XW_LIT(w, "false");
 }
 
 static const char hex[] = "0123456789abcdef";
@@ -101,9 +101,9 @@ static size_t utf8_len(const unsigned char *p, size_t n) {
   return len;
 }
 
-void xw_json_str(xw *w, const char *s, size_t len) {
+void siphb_xw_json_str(siphb_xw *w, const char *s, size_t len) {
   const unsigned char *p = (const unsigned char *)s;
-  xw_byte(w, '"');
+  siphb_xw_byte(w, '"');
   size_t i = 0;
   while (i < len) {
     /* Runs of bytes that need no escape go out in one copy. */
@@ -111,59 +111,59 @@ void xw_json_str(xw *w, const char *s, size_t len) {
     while (run < len && p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' && p[run] != '\\')
       run++;
     if (run > i) {
-      xw_put(w, s + i, run - i);
+      siphb_xw_put(w, s + i, run - i);
       i = run;
       continue;
     }
     unsigned char c = p[i];
     if (c == '"' || c == '\\') {
       char e[2] = {'\\', (char)c};
-      xw_put(w, e, 2);
+      siphb_xw_put(w, e, 2);
       i++;
     } else if (c < 0x20) {
       char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-      xw_put(w, e, 6);
+      siphb_xw_put(w, e, 6);
       i++;
     } else {
       size_t n = utf8_len(p + i, len - i);
       if (n) {
-        xw_put(w, s + i, n);
+        siphb_xw_put(w, s + i, n);
         i += n;
       } else {
-        XW_LIT(w, "\\ufffd");
+        SIPHB_XW_LIT(w, "\\ufffd");
         i++;
       }
     }
   }
-  xw_byte(w, '"');
+  siphb_xw_byte(w, '"');
 }
 
-void xw_json_cstr(xw *w, const char *s) { xw_json_str(w, s, strlen(s)); }
+void siphb_xw_json_cstr(siphb_xw *w, const char *s) { siphb_xw_json_str(w, s, strlen(s)); }
 
 /* Hand-written scans rather than strcspn: the freestanding core links
  * nothing from the C library beyond memcpy, memmove, memset, memcmp, memchr
  * and strlen (scripts/cross-cortex-m4.sh). */
-void xw_label_value(xw *w, const char *s) {
+void siphb_xw_label_value(siphb_xw *w, const char *s) {
   for (;;) {
     size_t run = 0;
     while (s[run] && s[run] != '\\' && s[run] != '"' && s[run] != '\n') run++;
-    xw_put(w, s, run);
+    siphb_xw_put(w, s, run);
     s += run;
     if (!*s) return;
     char e[2] = {'\\', *s == '\n' ? 'n' : *s};
-    xw_put(w, e, 2);
+    siphb_xw_put(w, e, 2);
     s++;
   }
 }
 
-siphb_ssize xw_finish(xw *w, siphb_error_info *err) {
+siphb_ssize siphb_xw_finish(siphb_xw *w, siphb_error_info *err) {
   if (w->len > w->cap)
     return siphb_fail(err, SIPHB_ERR_NOBUF, 0, w->len + 1, "buffer too small");
   if (w->len < w->cap) w->buf[w->len] = '\0';
   return (siphb_ssize)w->len;
 }
 
-int xw_check_buffer(const char *buf, size_t cap, siphb_error_info *err) {
+int siphb_xw_check_buffer(const char *buf, size_t cap, siphb_error_info *err) {
   if (!buf && cap) return (int)siphb_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, "buf");
   return 0;
 }
