@@ -9,12 +9,13 @@
 #    stdbool.h (cffi reads the public headers);
 # 2. an include points up a layer. lib/ is split by layer, each with a rank:
 #      base 0 | hosted 1, crypto 1 | sip 2, stun 2 | stream 3 | engine 4 |
-#      keepalive 5 | policy 6 | glue 7
+#      keepalive 5 | policy 6 | export 7, glue 7
 #    (policy judges what keepalive reports, and its presets fill the
-#    probe's config beside the health's; glue: the optional bindings to
-#    other libraries, e.g. c-ares in glue/cares_srv.c, which orders with
-#    policy's siphb_srv_order; never in the core, so their .c files may
-#    include any system header.)
+#    probe's config beside the health's; export writes what every layer
+#    reports and keeps as JSON and Prometheus text; glue: the optional
+#    bindings to other libraries, e.g. c-ares in glue/cares_srv.c, which
+#    orders with policy's siphb_srv_order; never in the core, so their .c
+#    files may include any system header.)
 #    A file may include its own layer and lower ranks only; layers of the
 #    same rank never include each other. Of a lower layer, a file may use
 #    the public headers and only the internal headers that layer exports
@@ -39,10 +40,10 @@ core_allowed="string.h stdint.h stddef.h stdbool.h limits.h"
 public_allowed="stddef.h stdint.h stdbool.h"
 
 declare -A rank=([base]=0 [hosted]=1 [crypto]=1 [sip]=2 [stun]=2 [stream]=3 [engine]=4
-                 [keepalive]=5 [policy]=6 [glue]=7 [top]=9)
+                 [keepalive]=5 [policy]=6 [glue]=7 [export]=7 [top]=9)
 # The internal headers a layer offers to the layers above it ("*": all).
 declare -A exports=([base]="*" [hosted]="hosted.h" [crypto]="crypto.h" [sip]="sip_parse_int.h" [stun]="stun_frame.h"
-                    [stream]="stream_frame.h" [engine]="ctx_int.h obj.h wheel.h prng.h hmap.h obs.h" [keepalive]="" [policy]="" [glue]="")
+                    [stream]="stream_frame.h" [engine]="ctx_int.h obj.h wheel.h prng.h hmap.h obs.h" [keepalive]="" [policy]="" [glue]="" [export]="")
 # Internal headers that only the files listed may include, even in their
 # own layer: the ctx's fields are the ctx's (objects use ctx_int.h).
 declare -A private=([engine/ctx_state.h]="lib/engine/ctx.c lib/engine/receive.c")
@@ -57,7 +58,7 @@ exported() { # layer/file.h -> true when the layer exports it
 declare -A public_layer=([common.h]=base [version.h]=base [version.h.in]=base [event.h]=base
                          [sip.h]=sip [stun.h]=stun [stream.h]=stream
                          [ctx.h]=engine [timer.h]=engine [probe.h]=keepalive [flow.h]=keepalive [reg.h]=keepalive [responder.h]=keepalive
-                         [health.h]=policy [preset.h]=policy [failover.h]=policy [srv.h]=policy [rtcp.h]=policy [mos.h]=policy [cares.h]=glue [tcp_keepalive.h]=hosted [siphb.h]=top)
+                         [health.h]=policy [preset.h]=policy [failover.h]=policy [srv.h]=policy [rtcp.h]=policy [mos.h]=policy [cares.h]=glue [export.h]=export [tcp_keepalive.h]=hosted [siphb.h]=top)
 
 problems=0 checked=0
 fail() {

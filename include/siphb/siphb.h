@@ -25,5 +25,6 @@
 #include <siphb/failover.h>
 #include <siphb/rtcp.h>
 #include <siphb/mos.h>
+#include <siphb/export.h>
 
 #endif /* SIPHB_SIPHB_H */
