@@ -3,7 +3,8 @@
  * exposition (format 0.0.4) for a monitor driven through observations and
  * for a probe answered once and then timed out, several objects on one
  * page (each family's HELP and TYPE once), label escaping, the label
- * checks and the buffer rule.
+ * checks and the buffer rule; every page also against the format's
+ * grammar (check_exposition).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,6 +36,96 @@ static const char *health_text(const siphb_health *h, const char *label, const c
 
 static void expect_text(const char *got, const char *want) {
   if (strcmp(got, want)) fail_msg("got:\n%s\nwanted:\n%s", got, want);
+}
+
+/* ---- the exposition grammar ------------------------------------------------------ */
+
+static bool name_char(char c, bool first) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
+         (!first && c >= '0' && c <= '9');
+}
+
+/* The metric name at *p; advances past it. */
+static size_t metric_name(const char **p) {
+  const char *s = *p;
+  while (name_char(**p, *p == s)) (*p)++;
+  return (size_t)(*p - s);
+}
+
+/* A sample value: an integer, a decimal with a fraction, or NaN. */
+static bool sample_value(const char *p, const char *end) {
+  if (end - p == 3 && !memcmp(p, "NaN", 3)) return true;
+  const char *s = p;
+  while (p < end && *p >= '0' && *p <= '9') p++;
+  if (p == s) return false;
+  if (p < end && *p == '.') {
+    const char *f = ++p;
+    while (p < end && *p >= '0' && *p <= '9') p++;
+    if (p == f || p[-1] == '0') return false; /* shortest form: no trailing zero */
+  }
+  return p == end;
+}
+
+/* Checks a page line by line against text format 0.0.4: HELP and TYPE
+ * before a family's samples, each family once, every sample of the family
+ * of the TYPE above it (counters named *_total), labels name="value" with
+ * only \\, \" and \n escapes, a value; every line ends in \n. */
+static void check_exposition(const char *page_text) {
+  char family[128] = "";
+  char seen[64][128];
+  size_t nseen = 0;
+  const char *p = page_text;
+  while (*p) {
+    const char *end = strchr(p, '\n');
+    if (!end) fail_msg("line without newline: %s", p);
+    if (!strncmp(p, "# HELP ", 7) || !strncmp(p, "# TYPE ", 7)) {
+      bool type = p[2] == 'T';
+      const char *q = p + 7;
+      size_t n = metric_name(&q);
+      assert_true(n > 0 && n < sizeof family && *q == ' ');
+      if (type) {
+        assert_true(!strncmp(q, " gauge\n", 7) || !strncmp(q, " counter\n", 9));
+        if (q[1] == 'c') assert_true(n > 6 && !memcmp(q - 6, "_total", 6));
+        memcpy(family, p + 7, n);
+        family[n] = '\0';
+        for (size_t i = 0; i < nseen; i++)
+          if (!strcmp(seen[i], family)) fail_msg("family %s twice", family);
+        assert_true(nseen < 64);
+        snprintf(seen[nseen++], sizeof seen[0], "%s", family);
+      } else {
+        assert_true(q + 1 < end); /* some help text */
+      }
+    } else {
+      const char *q = p;
+      size_t n = metric_name(&q);
+      if (n != strlen(family) || memcmp(p, family, n)) fail_msg("sample outside its family: %s", p);
+      if (*q == '{') {
+        q++;
+        for (;;) {
+          const char *l = q;
+          while (name_char(*q, q == l)) q++;
+          assert_true(q > l && q[0] == '=' && q[1] == '"');
+          q += 2;
+          while (*q != '"') {
+            assert_true(*q != '\n' && *q != '\0');
+            if (*q == '\\') {
+              q++;
+              assert_true(*q == '\\' || *q == '"' || *q == 'n');
+            }
+            q++;
+          }
+          q++;
+          if (*q == '}') break;
+          assert_true(*q == ',');
+          q++;
+        }
+        q++;
+      }
+      assert_true(*q == ' ');
+      if (!sample_value(q + 1, end)) fail_msg("bad value: %.*s", (int)(end - p), p);
+    }
+    p = end + 1;
+  }
 }
 
 /* SIP healthy at 0, two misses (DEGRADED at 60 s), the link up at 70 s. */
@@ -131,6 +222,7 @@ static void test_health_exact(void **state) {
   assert_non_null(s);
   siphb_health *h = drive_monitor(s);
   expect_text(health_text(h, "target", "pbx-1"), health_want);
+  check_exposition(health_want);
   siphb_health_del(h);
   sim_delete(s);
 }
@@ -144,6 +236,7 @@ static void test_health_without_label(void **state) {
   siphb_health *h;
   assert_int_equal(siphb_health_new(&h, s->ctx, NULL, NULL, 0), 0);
   const char *got = health_text(h, NULL, NULL);
+  check_exposition(got);
   assert_non_null(strstr(got, "\n# TYPE siphb_health_state gauge\nsiphb_health_state 0\n"));
   assert_non_null(strstr(got, "\nsiphb_health_in_state{state=\"unknown\"} 1\n"));
   assert_non_null(strstr(got, "\nsiphb_health_reason_info{reason=\"none\",layer=\"link\"} 1\n"));
@@ -171,6 +264,7 @@ static void test_health_many(void **state) {
   assert_non_null(strstr(page, "siphb_health_layer_state{target=\"pbx-1\",layer=\"media\"} 0\n"
                                "siphb_health_layer_state{target=\"sbc \\\"east\\\"\\\\\\n2\","
                                "layer=\"link\"} 0\n"));
+  check_exposition(page);
   size_t helps = 0, lines = 0;
   for (const char *p = page; *p; p++)
     if (*p == '\n') lines++;
@@ -252,6 +346,8 @@ static void test_probe_exact(void **state) {
   siphb_ssize n = siphb_prometheus_probe(p, "target", "proxy", page, sizeof page, &err);
   assert_true(n > 0);
   expect_text(page, probe_want);
+  check_exposition(probe_want);
+  check_exposition(fresh);
   siphb_probe_del(p);
   sim_delete(s);
 }
