@@ -19,7 +19,7 @@
 #include <siphb/ctx.h>
 #include <siphb/event.h>
 
-typedef struct siphb_obs_sink siphb_obs_sink;
+#include "engine/obj.h" /* declares siphb_obs_sink (once: C99 allows no repeated typedef) */
 
 /* The source side: embedded in a probe, flow, reg or health. */
 typedef struct siphb_obs_link {

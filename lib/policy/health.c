@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "base/ms.h"
 #include "base/sized.h"
 
@@ -210,13 +211,21 @@ int health_take(siphb_health *h, siphb_health_layer layer, siphb_health_obs obs,
   if (reason == SIPHB_HEALTH_REASON_NONE && obs != SIPHB_HEALTH_OBS_SUCCESS)
     reason = health_default_reason(layer);
   health_layer *l = &h->layers[layer];
+  const health_rules *r = &h->cfg->layers[layer];
   uint8_t old = l->state;
   siphb_ms old_since = l->since;
-  if (health_layer_observe(l, &h->cfg->layers[layer], obs, reason, now)) {
-    int rv = layer_changed(h, layer, old, old_since, cause, now);
-    if (rv != 0 || siphb_obj_dead(&h->base)) return rv;
+  siphb_ms old_deadline = health_layer_deadline(l, r);
+  if (!health_layer_observe(l, r, obs, reason, now)) {
+    /* The common case (another answer from a healthy target): the layer
+     * kept its state, so the endpoint, damping and the alarm did too
+     * (their other causes, maintenance edges and the end of flapping,
+     * come by the timer). Only this layer's deadline may have moved. */
+    if (health_layer_deadline(l, r) != old_deadline) health_rearm(h, now);
+    return 0;
   }
-  int rv = health_judge(h, cause, now);
+  int rv = layer_changed(h, layer, old, old_since, cause, now);
+  if (rv != 0 || siphb_obj_dead(&h->base)) return rv;
+  rv = health_judge(h, cause, now);
   if (rv != 0 || siphb_obj_dead(&h->base)) return rv;
   health_rearm(h, now);
   return 0;
@@ -234,6 +243,7 @@ static void health_stop_op(siphb_obj *obj) {
 static void health_destroy_op(siphb_obj *obj) {
   siphb_health *h = (siphb_health *)(void *)obj;
   health_cfg_release(obj->ctx, h->cfg);
+  siphb_alloc_free(siphb_ctx_alloc(obj->ctx), h->sched, sizeof *h->sched);
 }
 
 static siphb_obs_sink *health_sink_op(siphb_obj *obj) {

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "base/mem.h"
 #include "base/ms.h"
 #include "base/sized.h"
 
@@ -80,9 +81,12 @@ int siphb_health_set_wallclock(siphb_health *health, int64_t unix_ms, int32_t ut
     return SIPHB_ERR_INVALID_ARGUMENT;
   now = siphb_ctx_clock(health->base.ctx, now);
   if (now > (siphb_ms)INT64_MAX) return SIPHB_ERR_INVALID_ARGUMENT;
-  health->wall_minus_mono = unix_ms - (int64_t)now;
-  health->utc_offset_s = utc_offset_s;
-  health->flags |= HEALTH_WALLCLOCK;
+  if (!health->sched) {
+    health->sched = siphb_alloc_zeroed(siphb_ctx_alloc(health->base.ctx), sizeof *health->sched);
+    if (!health->sched) return SIPHB_ERR_NOMEM;
+  }
+  health->sched->wall_minus_mono = unix_ms - (int64_t)now;
+  health->sched->utc_offset_s = utc_offset_s;
   health_cause c = integrator(now, SIPHB_HEALTH_NO_METRIC);
   return rejudge(health, &c, now);
 }
@@ -96,12 +100,13 @@ int siphb_health_add_window(siphb_health *health, const siphb_health_window *w_i
   if (rv != 0) return rv;
   rv = health_window_check(&w);
   if (rv != 0) return rv;
-  if (!(health->flags & HEALTH_WALLCLOCK)) return SIPHB_ERR_INVALID_STATE;
+  if (!health->sched) return SIPHB_ERR_INVALID_STATE;
+  health_window *windows = health->sched->windows;
   size_t i = 0;
-  while (i < SIPHB_HEALTH_MAX_WINDOWS && health->windows[i].used) i++;
+  while (i < SIPHB_HEALTH_MAX_WINDOWS && windows[i].used) i++;
   if (i == SIPHB_HEALTH_MAX_WINDOWS) return SIPHB_ERR_LIMIT;
   now = siphb_ctx_clock(health->base.ctx, now);
-  health->windows[i] = (health_window){w.start, (uint32_t)w.duration, (uint8_t)w.repeat, 1};
+  windows[i] = (health_window){w.start, (uint32_t)w.duration, (uint8_t)w.repeat, 1};
   if (index_out) *index_out = (uint32_t)i;
   health_cause c = integrator(now, SIPHB_HEALTH_NO_METRIC);
   return rejudge(health, &c, now);
@@ -109,10 +114,10 @@ int siphb_health_add_window(siphb_health *health, const siphb_health_window *w_i
 
 int siphb_health_remove_window(siphb_health *health, uint32_t index, siphb_ms now) {
   if (!usable(health)) return SIPHB_ERR_INVALID_ARGUMENT;
-  if (index >= SIPHB_HEALTH_MAX_WINDOWS || !health->windows[index].used)
+  if (!health->sched || index >= SIPHB_HEALTH_MAX_WINDOWS || !health->sched->windows[index].used)
     return SIPHB_ERR_NOT_FOUND;
   now = siphb_ctx_clock(health->base.ctx, now);
-  health->windows[index].used = 0;
+  health->sched->windows[index].used = 0;
   health_cause c = integrator(now, SIPHB_HEALTH_NO_METRIC);
   return rejudge(health, &c, now);
 }

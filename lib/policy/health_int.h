@@ -63,6 +63,14 @@ typedef struct health_window {
   uint8_t repeat, used;
 } health_window;
 
+/* The wall clock and the scheduled windows: allocated by the first
+ * siphb_health_set_wallclock(), since most monitors never have any. */
+typedef struct health_sched {
+  int64_t wall_minus_mono; /* Unix ms - ctx ms */
+  int32_t utc_offset_s;
+  health_window windows[SIPHB_HEALTH_MAX_WINDOWS];
+} health_sched;
+
 /* What caused the work in progress, for the events it produces. */
 typedef struct health_cause {
   siphb_object_kind kind;
@@ -78,8 +86,7 @@ enum {
   HEALTH_ALARM_HELD = 2u, /* alarm_suppressed */
   HEALTH_FLAPPING = 4u,
   HEALTH_MAINT = 8u,
-  HEALTH_DISABLED = 16u,
-  HEALTH_WALLCLOCK = 32u
+  HEALTH_DISABLED = 16u
 };
 
 struct siphb_health {
@@ -100,9 +107,7 @@ struct siphb_health {
   uint32_t alarms_raised, transitions, ignored;
   /* Maintenance. */
   siphb_ms manual_until;  /* 0 = off, SIPHB_NEVER = until turned off */
-  int64_t wall_minus_mono; /* Unix ms - ctx ms */
-  int32_t utc_offset_s;
-  health_window windows[SIPHB_HEALTH_MAX_WINDOWS];
+  health_sched *sched;    /* NULL until a wall clock is set */
   /* Media: when the current bad stretch began (SIPHB_NEVER = good); bad is
    * a low MOS or a high loss, whichever (health.h). */
   siphb_ms media_bad_since;

@@ -44,7 +44,7 @@ static siphb_ms mono_at(siphb_ms now, int64_t delta) {
 /* One window at now: whether it holds and its next edge (start or end). */
 static bool window_at(const siphb_health *h, const health_window *w, siphb_ms now,
                       siphb_ms *end, siphb_ms *edge) {
-  int64_t unix_now = (int64_t)now + h->wall_minus_mono;
+  int64_t unix_now = (int64_t)now + h->sched->wall_minus_mono;
   if (w->repeat == SIPHB_HEALTH_REPEAT_ONCE) {
     int64_t into = unix_now - w->start; /* ms since the window began */
     if (into < 0) {
@@ -59,7 +59,7 @@ static bool window_at(const siphb_health *h, const health_window *w, siphb_ms no
     return false;
   }
   int64_t period = w->repeat == SIPHB_HEALTH_REPEAT_DAILY ? DAY_MS : WEEK_MS;
-  int64_t local = unix_now + (int64_t)h->utc_offset_s * 1000;
+  int64_t local = unix_now + (int64_t)h->sched->utc_offset_s * 1000;
   int64_t origin = w->repeat == SIPHB_HEALTH_REPEAT_DAILY ? 0 : FIRST_MONDAY_MS;
   int64_t into = floor_mod(floor_mod(local - origin, period) - w->start, period);
   if (into < (int64_t)w->duration) {
@@ -78,9 +78,9 @@ bool health_maint_at(const siphb_health *h, siphb_ms now, siphb_ms *until, siphb
     last_end = h->manual_until;
     edge_min = h->manual_until;
   }
-  if (h->flags & HEALTH_WALLCLOCK) {
+  if (h->sched) {
     for (size_t i = 0; i < SIPHB_HEALTH_MAX_WINDOWS; i++) {
-      const health_window *w = &h->windows[i];
+      const health_window *w = &h->sched->windows[i];
       if (!w->used) continue;
       siphb_ms end = 0, edge = SIPHB_NEVER;
       if (window_at(h, w, now, &end, &edge)) {

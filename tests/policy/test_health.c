@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -499,6 +500,16 @@ static int make_health(sim *s, size_t i, void **obj) {
   int rv = siphb_health_new(&h, s->ctx, &cfg, NULL, 0);
   if (rv != 0) return rv;
   assert_int_equal(siphb_health_observe(h, SIP, MISS, NOREASON, 0, 0), 0);
+  if (i == 2) {
+    /* The wall clock's and windows' block, allocated on first use. */
+    rv = siphb_health_set_wallclock(h, 0, 0, 0);
+    if (rv != 0) {
+      assert_int_equal(siphb_health_add_window(h, &(siphb_health_window){0}, NULL, 0),
+                       SIPHB_ERR_INVALID_ARGUMENT);
+      siphb_health_del(h);
+      return rv;
+    }
+  }
   *obj = h;
   return 0;
 }
@@ -509,8 +520,30 @@ static const sim_sweep sweep = {3, make_health, del_health, 600000, 0};
 
 static void test_allocation_sweep(void **state) {
   (void)state;
-  /* The ctx, then per monitor its object and, for a new config, the copy. */
-  assert_true(failmem_sweep(sim_sweep_objects, (void *)(uintptr_t)&sweep) >= 1 + 3 + 2);
+  /* The ctx, then per monitor its object and, for a new config, the copy;
+   * the third monitor's schedule block. */
+  assert_true(failmem_sweep(sim_sweep_objects, (void *)(uintptr_t)&sweep) >= 1 + 3 + 2 + 1);
+}
+
+/* At most 512 bytes per monitor (issue 13): one allocation, the config
+ * shared by the monitors that use it, the schedule only when set. */
+static void test_memory(void **state) {
+  (void)state;
+  int rv;
+  sim *s = sim_new(NULL, &rv);
+  siphb_health *first, *h;
+  assert_int_equal(siphb_health_new(&first, s->ctx, NULL, NULL, 0), 0);
+  size_t used = siphb_ctx_mem_used(s->ctx);
+  assert_int_equal(siphb_health_new(&h, s->ctx, NULL, NULL, 0), 0);
+  size_t per_monitor = siphb_ctx_mem_used(s->ctx) - used;
+  printf("memory per monitor: %zu bytes\n", per_monitor);
+  assert_true(per_monitor <= 512);
+  assert_int_equal(siphb_health_set_wallclock(h, 0, 0, 0), 0);
+  assert_true(siphb_ctx_mem_used(s->ctx) - used > per_monitor); /* the schedule block */
+  siphb_health_del(h);
+  assert_int_equal(siphb_ctx_mem_used(s->ctx), used);
+  siphb_health_del(first);
+  sim_delete(s);
 }
 
 int main(void) {
@@ -531,6 +564,7 @@ int main(void) {
       cmocka_unit_test(test_bad_config),
       cmocka_unit_test(test_names),
       cmocka_unit_test(test_allocation_sweep),
+      cmocka_unit_test(test_memory),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
