@@ -108,6 +108,11 @@ bool siphb_ctx_finish(siphb_ctx *ctx) {
   return false;
 }
 
+int siphb_ctx_end_call(siphb_ctx *ctx, int rv) {
+  if (ctx->in_callback == 0 && siphb_ctx_finish(ctx)) return 0;
+  return rv < 0 ? SIPHB_ERR_CALLBACK_FAILURE : 0;
+}
+
 siphb_ms siphb_ctx_clock(siphb_ctx *ctx, siphb_ms now) {
   /* Time going backwards is the integrator's bug: a trap where asserts are
    * on (the sanitizer and fuzz builds), so that it is found; elsewhere a

@@ -41,6 +41,12 @@ void siphb_ctx_log(siphb_ctx *ctx, siphb_log_level level, const char *message);
  * siphb_reg_on_result(), end with it like the ctx's own calls. */
 bool siphb_ctx_finish(siphb_ctx *ctx);
 
+/* The end of an object's public call that may have reported events, with
+ * rv what its work returned: finishes the ctx when this is the outermost
+ * call, and returns 0, or SIPHB_ERR_CALLBACK_FAILURE when a callback
+ * failed (SIPHB_STOPPED, the ctx deleted from a callback, is success). */
+int siphb_ctx_end_call(siphb_ctx *ctx, int rv);
+
 /* The ctx's parts. */
 siphb_wheel *siphb_ctx_wheel(siphb_ctx *ctx);
 siphb_alloc *siphb_ctx_alloc(siphb_ctx *ctx);

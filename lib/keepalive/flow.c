@@ -485,13 +485,6 @@ void siphb_flow_del(siphb_flow *flow) {
 
 static bool usable(const siphb_flow *f) { return f && !siphb_obj_dead(&f->base); }
 
-/* Ends a public call that reported events (siphb_reg_on_result does the
- * same): frees what the callbacks deleted when this is the outermost call. */
-static int finish(siphb_ctx *ctx, int rv) {
-  if (siphb_ctx_callback_depth(ctx) == 0 && siphb_ctx_finish(ctx)) return 0;
-  return rv < 0 ? SIPHB_ERR_CALLBACK_FAILURE : 0;
-}
-
 /* A first keepalive after one random interval. */
 static void begin(siphb_flow *f, siphb_flow_state s, siphb_ms now) {
   set_state(f, s, now);
@@ -535,7 +528,7 @@ int siphb_flow_set_flow_timer(siphb_flow *flow, uint32_t seconds, siphb_ms now) 
   }
   int rv = siphb_flow_emit(flow, SIPHB_EVENT_FLOW_INTERVAL, SIPHB_FLOW_REASON_NONE, SIPHB_NEVER,
                            NULL, now, now);
-  return finish(ctx, rv);
+  return siphb_ctx_end_call(ctx, rv);
 }
 
 int siphb_flow_keepalive_now(siphb_flow *flow, siphb_ms now) {
@@ -555,7 +548,7 @@ int siphb_flow_fail(siphb_flow *flow, siphb_flow_reason reason, siphb_ms now) {
   now = siphb_ctx_clock(ctx, now);
   if (!siphb_flow_live(flow)) return SIPHB_ERR_INVALID_STATE;
   siphb_flow_end_keepalive(flow, true);
-  return finish(ctx, siphb_flow_to_failed(flow, reason, now, now));
+  return siphb_ctx_end_call(ctx, siphb_flow_to_failed(flow, reason, now, now));
 }
 
 int siphb_flow_restart(siphb_flow *flow, const siphb_peer *peer, siphb_ms now) {
@@ -580,8 +573,9 @@ int siphb_flow_restart(siphb_flow *flow, const siphb_peer *peer, siphb_ms now) {
   memset(&flow->mapped, 0, sizeof flow->mapped);
   begin(flow, SIPHB_FLOW_STATE_PROBATION, now);
   if (!changed) return 0;
-  return finish(ctx, siphb_flow_emit(flow, SIPHB_EVENT_FLOW_INTERVAL, SIPHB_FLOW_REASON_NONE,
-                                     SIPHB_NEVER, NULL, now, now));
+  return siphb_ctx_end_call(ctx, siphb_flow_emit(flow, SIPHB_EVENT_FLOW_INTERVAL,
+                                                 SIPHB_FLOW_REASON_NONE, SIPHB_NEVER, NULL, now,
+                                                 now));
 }
 
 int siphb_flow_defer_recovery(siphb_flow *flow, siphb_ms until, siphb_ms now) {

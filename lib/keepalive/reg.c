@@ -339,8 +339,7 @@ int siphb_reg_on_result(siphb_reg *reg, const siphb_reg_result *res_in, siphb_ms
   }
   /* Events ran: free what their callbacks deleted (the ctx too) when this
    * is the outermost call. */
-  if (siphb_ctx_callback_depth(ctx) == 0 && siphb_ctx_finish(ctx)) return 0;
-  return rv < 0 ? SIPHB_ERR_CALLBACK_FAILURE : 0;
+  return siphb_ctx_end_call(ctx, rv);
 }
 
 siphb_reg_state siphb_reg_get_state(const siphb_reg *reg) {

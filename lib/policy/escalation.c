@@ -155,11 +155,6 @@ void siphb_escalation_del(siphb_escalation *esc) {
 
 static bool usable(const siphb_escalation *e) { return e && !siphb_obj_dead(&e->base); }
 
-static int finish(siphb_ctx *ctx, int rv) {
-  if (siphb_ctx_callback_depth(ctx) == 0 && siphb_ctx_finish(ctx)) return 0;
-  return rv < 0 ? SIPHB_ERR_CALLBACK_FAILURE : 0;
-}
-
 /* Moves the wiring to `link` (the source's out link) of object src. */
 static int wire(siphb_escalation *e, siphb_obj *src, siphb_obs_link *link) {
   if (link->sink && link->sink != &e->sink) return SIPHB_ERR_INVALID_ARGUMENT;
@@ -184,7 +179,7 @@ int siphb_escalation_set_health(siphb_escalation *esc, siphb_health *health, sip
     siphb_obs_sink_close(&esc->sink);
   }
   now = siphb_ctx_clock(ctx, now);
-  return finish(ctx, escalation_evaluate(esc, now));
+  return siphb_ctx_end_call(ctx, escalation_evaluate(esc, now));
 }
 
 int siphb_escalation_set_targets(siphb_escalation *esc, siphb_targets *targets, siphb_ms now) {
@@ -208,7 +203,7 @@ int siphb_escalation_set_targets(siphb_escalation *esc, siphb_targets *targets, 
     siphb_obs_sink_close(&esc->sink);
   }
   now = siphb_ctx_clock(ctx, now);
-  return finish(ctx, escalation_evaluate(esc, now));
+  return siphb_ctx_end_call(ctx, escalation_evaluate(esc, now));
 }
 
 int siphb_escalation_observe(siphb_escalation *esc, siphb_health_state state,
@@ -221,7 +216,7 @@ int siphb_escalation_observe(siphb_escalation *esc, siphb_health_state state,
   esc->observed = (uint8_t)state;
   esc->observed_reason = (uint8_t)reason;
   esc->maintenance = maintenance;
-  return finish(ctx, escalation_evaluate(esc, now));
+  return siphb_ctx_end_call(ctx, escalation_evaluate(esc, now));
 }
 
 int siphb_escalation_set_inputs(siphb_escalation *esc, uint32_t inputs, siphb_ms now) {
@@ -229,7 +224,7 @@ int siphb_escalation_set_inputs(siphb_escalation *esc, uint32_t inputs, siphb_ms
   siphb_ctx *ctx = esc->base.ctx;
   now = siphb_ctx_clock(ctx, now);
   esc->inputs = inputs;
-  return finish(ctx, escalation_evaluate(esc, now));
+  return siphb_ctx_end_call(ctx, escalation_evaluate(esc, now));
 }
 
 int siphb_escalation_reset_alarm(siphb_escalation *esc, siphb_ms now) {
@@ -238,7 +233,7 @@ int siphb_escalation_reset_alarm(siphb_escalation *esc, siphb_ms now) {
   now = siphb_ctx_clock(ctx, now);
   if (!esc->alarm_on || esc->incident_start != SIPHB_NEVER) return 0;
   esc->alarm_on = false;
-  return finish(ctx, escalation_emit(esc, SIPHB_EVENT_ESCALATION_ACTION,
+  return siphb_ctx_end_call(ctx, escalation_emit(esc, SIPHB_EVENT_ESCALATION_ACTION,
                                      (siphb_escalation_stage)esc->stage,
                                      SIPHB_ESCALATION_ACTION_ALARM_OFF, 0, now));
 }

@@ -197,7 +197,8 @@ static void rearm(siphb_escalation *e) {
       if (s < at) at = s;
     }
     /* A dial the cooldown blocked is tried when it ends. */
-    if (e->stage == SIPHB_ESCALATION_STAGE_AUTODIAL && (e->last_blocked & SIPHB_ESCALATION_GATE_COOLDOWN)) {
+    if (e->stage == SIPHB_ESCALATION_STAGE_AUTODIAL &&
+        (e->last_blocked & SIPHB_ESCALATION_GATE_COOLDOWN)) {
       if (e->cooldown_until < at) at = e->cooldown_until;
     }
   }

@@ -54,6 +54,5 @@ int siphb_escalation_restore(siphb_escalation *esc, const uint8_t *buf, size_t l
                          SIPHB_ESCALATION_ACTION_ALARM_ON, 0, now);
   }
   if (rv == 0 && !siphb_obj_dead(&esc->base)) rv = escalation_evaluate(esc, now);
-  if (siphb_ctx_callback_depth(ctx) == 0 && siphb_ctx_finish(ctx)) return 0;
-  return rv < 0 ? SIPHB_ERR_CALLBACK_FAILURE : 0;
+  return siphb_ctx_end_call(ctx, rv);
 }

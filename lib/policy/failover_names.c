@@ -19,7 +19,9 @@ static const char *const action_names[] = {
 #define NAME_OF(table, v) \
   ((unsigned)(v) < sizeof(table) / sizeof(table[0]) ? table[v] : "?")
 
-const char *siphb_switch_cause_name(siphb_switch_cause cause) { return NAME_OF(cause_names, cause); }
+const char *siphb_switch_cause_name(siphb_switch_cause cause) {
+  return NAME_OF(cause_names, cause);
+}
 
 const char *siphb_escalation_stage_name(siphb_escalation_stage stage) {
   return NAME_OF(stage_names, stage);

@@ -64,7 +64,8 @@ static bool layer_valid(const siphb_health_layer_config *l) {
   if (l->mode != SIPHB_HEALTH_MODE_CONFIRM && l->mode != SIPHB_HEALTH_MODE_COUNTER) return false;
   if (l->degrade_after < 1 || l->degrade_after > 255 || l->up_after < 1 || l->up_after > 255)
     return false;
-  if (l->down_n < 1 || l->down_n > SIPHB_HEALTH_MAX_WINDOW || l->down_k < 1 || l->down_k > l->down_n)
+  if (l->down_n < 1 || l->down_n > SIPHB_HEALTH_MAX_WINDOW || l->down_k < 1 ||
+      l->down_k > l->down_n)
     return false;
   if (l->down_after > SIPHB_MS_MAX32 || l->stale_after > SIPHB_MS_MAX32) return false;
   if (l->counter_max > 255 || l->counter_up < 1 || l->counter_up > l->counter_max) return false;

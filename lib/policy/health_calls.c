@@ -12,12 +12,6 @@
 
 static bool usable(const siphb_health *h) { return h && !siphb_obj_dead(&h->base); }
 
-/* Ends a call that may have run callbacks, as the ctx's own calls end. */
-static int finish(siphb_ctx *ctx, int rv) {
-  if (siphb_ctx_callback_depth(ctx) == 0 && siphb_ctx_finish(ctx)) return 0;
-  return rv < 0 ? SIPHB_ERR_CALLBACK_FAILURE : 0;
-}
-
 static health_cause integrator(siphb_ms now, uint32_t metric) {
   health_cause c = {SIPHB_OBJECT_CTX, NULL, metric, now, 0, false};
   return c;
@@ -27,7 +21,7 @@ static health_cause integrator(siphb_ms now, uint32_t metric) {
 static int rejudge(siphb_health *h, health_cause *c, siphb_ms now) {
   int rv = health_judge(h, c, now);
   if (rv == 0 && !siphb_obj_dead(&h->base)) health_rearm(h, now);
-  return finish(h->base.ctx, rv);
+  return siphb_ctx_end_call(h->base.ctx, rv);
 }
 
 int siphb_health_observe(siphb_health *health, siphb_health_layer layer, siphb_health_obs obs,
@@ -39,7 +33,7 @@ int siphb_health_observe(siphb_health *health, siphb_health_layer layer, siphb_h
   siphb_ctx *ctx = health->base.ctx;
   now = siphb_ctx_clock(ctx, now);
   health_cause c = integrator(now, metric);
-  return finish(ctx, health_take(health, layer, obs, reason, &c, now));
+  return siphb_ctx_end_call(ctx, health_take(health, layer, obs, reason, &c, now));
 }
 
 int siphb_health_observe_media(siphb_health *health, uint32_t mos_x100, uint32_t loss_permille,
@@ -64,7 +58,7 @@ int siphb_health_observe_media(siphb_health *health, uint32_t mos_x100, uint32_t
                        poor ? SIPHB_HEALTH_REASON_MEDIA_POOR : SIPHB_HEALTH_REASON_MEDIA_LOSS, &c,
                        now);
   }
-  return finish(ctx, rv);
+  return siphb_ctx_end_call(ctx, rv);
 }
 
 void siphb_health_window_init(siphb_health_window *w, size_t size) {

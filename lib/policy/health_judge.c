@@ -156,10 +156,11 @@ int health_judge(siphb_health *h, const health_cause *cause_in, siphb_ms now) {
   bool raise = due && !maint;
   set_flag(h, HEALTH_ALARM_HELD, due && maint);
   if (set_flag(h, HEALTH_ALARM, raise)) {
-    siphb_health_reason why = raise ? (siphb_health_reason)h->reason
-                              : due ? SIPHB_HEALTH_REASON_MAINTENANCE
-                              : (h->flags & HEALTH_DISABLED) || c.manual ? SIPHB_HEALTH_REASON_MANUAL
-                                                                         : (siphb_health_reason)h->reason;
+    bool by_operator = (h->flags & HEALTH_DISABLED) || c.manual;
+    siphb_health_reason why = raise         ? (siphb_health_reason)h->reason
+                              : due         ? SIPHB_HEALTH_REASON_MAINTENANCE
+                              : by_operator ? SIPHB_HEALTH_REASON_MANUAL
+                                            : (siphb_health_reason)h->reason;
     if (raise) h->alarms_raised++;
     rv = health_emit(h, SIPHB_EVENT_HEALTH_ALARM, (siphb_health_layer)h->root,
                      (siphb_health_state)h->state, (siphb_health_state)h->state, why, cause, now);

@@ -18,9 +18,10 @@ typedef struct wired_obs {
   uint32_t metric;
 } wired_obs;
 
+/* An RTT as a metric, saturating below the "no metric" value. */
 static uint32_t metric_of(siphb_ms ms) {
-  return ms == SIPHB_NEVER ? SIPHB_HEALTH_NO_METRIC
-                           : (ms >= SIPHB_HEALTH_NO_METRIC ? SIPHB_HEALTH_NO_METRIC - 1 : (uint32_t)ms);
+  if (ms == SIPHB_NEVER) return SIPHB_HEALTH_NO_METRIC;
+  return ms >= SIPHB_HEALTH_NO_METRIC ? SIPHB_HEALTH_NO_METRIC - 1 : (uint32_t)ms;
 }
 
 /* A probe round: SIP reachability, unless the round never reached SIP
@@ -70,9 +71,10 @@ static bool from_flow(siphb_event_type type, const siphb_event_flow *f, wired_ob
     return true;
   case SIPHB_EVENT_FLOW_FAILED:
     o->obs = SIPHB_HEALTH_OBS_FAILURE;
-    o->reason = f->reason == SIPHB_FLOW_REASON_MAPPED_CHANGED ? SIPHB_HEALTH_REASON_MAPPED_CHANGED
-                : f->reason == SIPHB_FLOW_REASON_SEND_FAILED  ? SIPHB_HEALTH_REASON_SEND_FAILED
-                                                              : SIPHB_HEALTH_REASON_TRANSPORT_FAILED;
+    o->reason = SIPHB_HEALTH_REASON_TRANSPORT_FAILED;
+    if (f->reason == SIPHB_FLOW_REASON_MAPPED_CHANGED)
+      o->reason = SIPHB_HEALTH_REASON_MAPPED_CHANGED;
+    if (f->reason == SIPHB_FLOW_REASON_SEND_FAILED) o->reason = SIPHB_HEALTH_REASON_SEND_FAILED;
     return true;
   default:
     return false;

@@ -192,11 +192,6 @@ void siphb_targets_del(siphb_targets *targets) {
 
 static bool usable(const siphb_targets *t) { return t && !siphb_obj_dead(&t->base); }
 
-static int finish(siphb_ctx *ctx, int rv) {
-  if (siphb_ctx_callback_depth(ctx) == 0 && siphb_ctx_finish(ctx)) return 0;
-  return rv < 0 ? SIPHB_ERR_CALLBACK_FAILURE : 0;
-}
-
 static int32_t find(const siphb_targets *t, uint64_t key) {
   for (uint32_t i = 0; i < t->count; i++)
     if (t->slots[i].key == key) return (int32_t)i;
@@ -285,7 +280,7 @@ int siphb_targets_set(siphb_targets *targets, const siphb_target *list, size_t n
   t->current = new_current;
   t->exhausted = false;
   if (new_current < 0) t->next_switch_at = SIPHB_NEVER;
-  return finish(ctx, targets_decide(t, SIPHB_HEALTH_REASON_NONE, now));
+  return siphb_ctx_end_call(ctx, targets_decide(t, SIPHB_HEALTH_REASON_NONE, now));
 }
 
 int siphb_targets_observe(siphb_targets *targets, uint64_t key, siphb_health_state state,
@@ -310,7 +305,7 @@ int siphb_targets_observe(siphb_targets *targets, uint64_t key, siphb_health_sta
     rv = siphb_obs_deliver(&targets->out, &ev, now);
   }
   if (rv == 0 && !siphb_obj_dead(&targets->base)) rv = targets_decide(targets, reason, now);
-  return finish(ctx, rv);
+  return siphb_ctx_end_call(ctx, rv);
 }
 
 int siphb_targets_hold(siphb_targets *targets, uint64_t key, siphb_ms duration, siphb_ms now) {
@@ -320,7 +315,7 @@ int siphb_targets_hold(siphb_targets *targets, uint64_t key, siphb_ms duration, 
   siphb_ctx *ctx = targets->base.ctx;
   now = siphb_ctx_clock(ctx, now);
   targets->slots[i].held_until = duration ? siphb_ms_after(now, duration) : 0;
-  return finish(ctx, targets_decide(targets, SIPHB_HEALTH_REASON_SIP_OVERLOAD, now));
+  return siphb_ctx_end_call(ctx, targets_decide(targets, SIPHB_HEALTH_REASON_SIP_OVERLOAD, now));
 }
 
 int siphb_targets_switch_to(siphb_targets *targets, uint64_t key, siphb_ms now) {
@@ -333,7 +328,7 @@ int siphb_targets_switch_to(siphb_targets *targets, uint64_t key, siphb_ms now) 
   if (targets_window_count(targets, now) >= targets->max_switches) return SIPHB_ERR_LIMIT;
   int rv = targets_switch(targets, i, SIPHB_SWITCH_MANUAL, SIPHB_HEALTH_REASON_MANUAL, now);
   if (rv == 0 && !siphb_obj_dead(&targets->base)) targets_rearm(targets, now);
-  return finish(ctx, rv);
+  return siphb_ctx_end_call(ctx, rv);
 }
 
 int siphb_targets_current(const siphb_targets *targets, siphb_target *out) {

@@ -78,6 +78,5 @@ int siphb_targets_restore(siphb_targets *targets, const uint8_t *buf, size_t len
     t->current_since = now >= served ? now - served : 0;
   }
   if (rv == 0 && !siphb_obj_dead(&t->base)) rv = targets_decide(t, SIPHB_HEALTH_REASON_NONE, now);
-  if (siphb_ctx_callback_depth(ctx) == 0 && siphb_ctx_finish(ctx)) return 0;
-  return rv < 0 ? SIPHB_ERR_CALLBACK_FAILURE : 0;
+  return siphb_ctx_end_call(ctx, rv);
 }
