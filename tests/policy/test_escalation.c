@@ -371,6 +371,66 @@ static void test_allocation_sweep(void **state) {
   assert_true(failmem_sweep(sim_sweep_objects, (void *)(uintptr_t)&sweep) >= 1 + 3);
 }
 
+/* The whole of issue 13 wired together: two monitors (one with a wall
+ * clock and a window), a target selection over them, an escalation
+ * watching it, an outage, snapshots saved and restored; every allocation
+ * failed in turn, everything freed each time. */
+static int scenario_fleet(failmem *fm, void *arg) {
+  (void)arg;
+  int rv;
+  sim *s = sim_new(&fm->mem, &rv);
+  if (!s) return rv;
+  siphb_health *h[2] = {NULL, NULL};
+  siphb_targets *t = NULL;
+  siphb_escalation *e = NULL;
+  for (int i = 0; i < 2 && rv == 0; i++) rv = siphb_health_new(&h[i], s->ctx, NULL, NULL, 0);
+  if (rv == 0) rv = siphb_health_set_wallclock(h[1], 0, 3600, 0);
+  if (rv == 0) {
+    siphb_health_window w;
+    siphb_health_window_init(&w, sizeof w);
+    w.repeat = SIPHB_HEALTH_REPEAT_DAILY;
+    w.duration = 60000;
+    rv = siphb_health_add_window(h[1], &w, NULL, 0);
+  }
+  if (rv == 0) rv = siphb_targets_new(&t, s->ctx, NULL, NULL, 0);
+  if (rv == 0) rv = siphb_escalation_new(&e, s->ctx, NULL, NULL, 0);
+  if (rv == 0) {
+    siphb_target list[2];
+    for (int i = 0; i < 2; i++) {
+      siphb_target_init(&list[i], sizeof list[i]);
+      list[i].key = (uint64_t)i + 1;
+      list[i].priority = (uint16_t)i;
+      list[i].health = h[i];
+    }
+    rv = siphb_targets_set(t, list, 2, 0);
+  }
+  if (rv == 0) rv = siphb_escalation_set_targets(e, t, 0);
+  if (rv == 0) {
+    assert_int_equal(siphb_health_observe(h[0], SIPHB_HEALTH_LAYER_SIP,
+                                          SIPHB_HEALTH_OBS_FAILURE, NONE, 0, 1000),
+                     0);
+    assert_int_equal(sim_run_until(s, 700000), 0);
+    uint8_t snap[SIPHB_SNAPSHOT_MAX];
+    siphb_ssize n = siphb_escalation_save(e, snap, sizeof snap, NULL, 700000);
+    assert_true(n > 0);
+    n = siphb_targets_save(t, snap, sizeof snap, NULL, 700000);
+    assert_true(n > 0);
+    assert_int_equal(siphb_targets_restore(t, snap, (size_t)n, 700000), 0);
+  }
+  siphb_escalation_del(e);
+  siphb_targets_del(t);
+  siphb_health_del(h[0]);
+  siphb_health_del(h[1]);
+  sim_delete(s);
+  return rv;
+}
+
+static void test_allocation_sweep_fleet(void **state) {
+  (void)state;
+  /* ctx, 2 monitors (the config once), the schedule, targets (2), escalation */
+  assert_true(failmem_sweep(scenario_fleet, NULL) >= 1 + 3 + 1 + 2 + 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_stages_in_order, setup, teardown),
@@ -384,6 +444,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_bad_config, setup, teardown),
       cmocka_unit_test_setup_teardown(test_dial_gates_over_random_sequences, setup, teardown),
       cmocka_unit_test(test_allocation_sweep),
+      cmocka_unit_test(test_allocation_sweep_fleet),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
