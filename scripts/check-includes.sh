@@ -56,7 +56,7 @@ exported() { # layer/file.h -> true when the layer exports it
 # payload structs of its events, declarations only) is base, so that
 # event.h can gather them. The umbrella siphb.h is above everything.
 declare -A public_layer=([common.h]=base [version.h]=base [version.h.in]=base [event.h]=base
-                         [sip.h]=sip [stun.h]=stun [stream.h]=stream
+                         [sip.h]=sip [st.h]=sip [stun.h]=stun [stream.h]=stream
                          [ctx.h]=engine [timer.h]=engine [probe.h]=keepalive [flow.h]=keepalive [reg.h]=keepalive [responder.h]=keepalive
                          [health.h]=policy [preset.h]=policy [failover.h]=policy [srv.h]=policy [rtcp.h]=policy [mos.h]=policy [cares.h]=glue [export.h]=export [tcp_keepalive.h]=hosted [siphb.h]=top)
 

@@ -159,6 +159,9 @@ typedef enum siphb_error {
   SIPHB_ERR_SIP_ADDRESS = -115,        /* malformed From/To/Contact value */
   SIPHB_ERR_SIP_VIA = -116,            /* malformed Via value */
   SIPHB_ERR_SIP_PARAM = -117,          /* malformed header parameter */
+  SIPHB_ERR_SIP_REFRESHER = -118,      /* Session-Expires refresher neither uac nor uas */
+  SIPHB_ERR_SIP_SESSION_INTERVAL = -119, /* Session-Expires or Min-SE below 90 s
+                                            (RFC 4028 sections 4, 5) */
 
   /* STUN codec (siphb/stun.h); siphb_error_info.offset says where. */
   SIPHB_ERR_STUN_NOT_STUN = -200,       /* top bits not 00, or no magic cookie where

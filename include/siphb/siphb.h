@@ -13,6 +13,7 @@
 #include <siphb/ctx.h>
 #include <siphb/timer.h>
 #include <siphb/sip.h>
+#include <siphb/st.h>
 #include <siphb/stream.h>
 #include <siphb/stun.h>
 #include <siphb/flow.h>

@@ -422,20 +422,32 @@ int siphb_sip_parse_retry_after(const char *p, const char *end, siphb_sip_retry_
 static int session_expires_param(const siphb_sip_param *prm, void *out, siphb_sip_verr *e) {
   siphb_sip_session_expires *se = out;
   if (!name_is(prm->name, "refresher", 9)) return 0;
+  if (!prm->has_value) return fail(e, SIPHB_ERR_SIP_PARAM, prm->name.ptr, "refresher without a value");
+  if (se->refresher != SIPHB_SIP_REFRESHER_NONE)
+    return fail(e, SIPHB_ERR_SIP_PARAM, prm->name.ptr, "a second refresher parameter");
   if (name_is(prm->value, "uac", 3)) se->refresher = SIPHB_SIP_REFRESHER_UAC;
   else if (name_is(prm->value, "uas", 3)) se->refresher = SIPHB_SIP_REFRESHER_UAS;
-  else return fail(e, SIPHB_ERR_SIP_PARAM, prm->name.ptr, "refresher is neither uac nor uas");
+  else return fail(e, SIPHB_ERR_SIP_REFRESHER, prm->name.ptr, "refresher is neither uac nor uas");
   return 0;
 }
 
-int siphb_sip_parse_session_expires(const char *p, const char *end,
-                                    siphb_sip_session_expires *se, siphb_sip_verr *e) {
+int siphb_sip_parse_session_expires_params(const char *p, const char *end,
+                                           siphb_sip_session_expires *se, siphb_str *params,
+                                           siphb_sip_verr *e) {
   memset(se, 0, sizeof *se);
   p = siphb_skip_lws(p, end);
   const char *q = siphb_parse_u32(p, end, UINT32_MAX, &se->delta);
   if (!q) return fail(e, SIPHB_ERR_SIP_NUMBER, p, "Session-Expires without delta-seconds");
+  const char *from = siphb_skip_lws(q, end);
   int rc = walk_params(q, end, PARAMS_SESSION_EXPIRES, se, &p, e);
-  return rc ? rc : expect_end(p, end, "unexpected character in Session-Expires", e);
+  if (rc) return rc;
+  if (params) *params = siphb_mkstr(from, siphb_trim_end(from, p));
+  return expect_end(p, end, "unexpected character in Session-Expires", e);
+}
+
+int siphb_sip_parse_session_expires(const char *p, const char *end,
+                                    siphb_sip_session_expires *se, siphb_sip_verr *e) {
+  return siphb_sip_parse_session_expires_params(p, end, se, NULL, e);
 }
 
 int siphb_sip_parse_tokens(const char *p, const char *end, uint32_t *methods,

@@ -40,6 +40,11 @@ int siphb_sip_parse_retry_after(const char *p, const char *end, siphb_sip_retry_
 
 int siphb_sip_parse_session_expires(const char *p, const char *end,
                                     siphb_sip_session_expires *se, siphb_sip_verr *e);
+/* The same, with the parameters' text (each with its ';', the refresher
+ * included, blanks around trimmed) in *params. */
+int siphb_sip_parse_session_expires_params(const char *p, const char *end,
+                                           siphb_sip_session_expires *se, siphb_str *params,
+                                           siphb_sip_verr *e);
 
 /* A comma list of tokens (Allow, Supported, Require); with `methods`, ORs
  * the bit of each method into *methods. */

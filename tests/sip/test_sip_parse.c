@@ -773,9 +773,9 @@ static void test_session_expires(void **state) {
     assert_int_equal(M->session_expires.refresher, ok[i].refresher);
   }
   static const sipt_err_case bad[] = {
-      {{.extra = "Session-Expires: 1800;refresher=bad\r\n"}, SIPHB_ERR_SIP_PARAM, "refresher", 0},
+      {{.extra = "Session-Expires: 1800;refresher=bad\r\n"}, SIPHB_ERR_SIP_REFRESHER, "refresher", 0},
       {{.extra = "Session-Expires: 1800;refresher\r\n"}, SIPHB_ERR_SIP_PARAM, "refresher", 0},
-      {{.extra = "Session-Expires: 1800;refresher=\"uac\"\r\n"}, SIPHB_ERR_SIP_PARAM, "refresher", 0},
+      {{.extra = "Session-Expires: 1800;refresher=\"uac\"\r\n"}, SIPHB_ERR_SIP_REFRESHER, "refresher", 0},
       {{.extra = "Session-Expires: abc\r\n"}, SIPHB_ERR_SIP_NUMBER, "abc", 0},
       {{.extra = "Session-Expires: 4294967296\r\n"}, SIPHB_ERR_SIP_NUMBER, "4294967296", 0},
       {{.extra = "Session-Expires: 1800, 90\r\n"}, SIPHB_ERR_SIP_MULTIPLE_VALUES, ", 90", 0},
