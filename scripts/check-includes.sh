@@ -58,7 +58,7 @@ exported() { # layer/file.h -> true when the layer exports it
 declare -A public_layer=([common.h]=base [version.h]=base [version.h.in]=base [event.h]=base
                          [sip.h]=sip [st.h]=sip [stun.h]=stun [stream.h]=stream
                          [ctx.h]=engine [timer.h]=engine [probe.h]=keepalive [flow.h]=keepalive [reg.h]=keepalive [responder.h]=keepalive
-                         [health.h]=policy [preset.h]=policy [failover.h]=policy [srv.h]=policy [rtcp.h]=policy [mos.h]=policy [cares.h]=glue [export.h]=export [tcp_keepalive.h]=hosted [siphb.h]=top)
+                         [health.h]=policy [preset.h]=policy [failover.h]=policy [session.h]=policy [srv.h]=policy [rtcp.h]=policy [mos.h]=policy [cares.h]=glue [export.h]=export [tcp_keepalive.h]=hosted [siphb.h]=top)
 
 problems=0 checked=0
 fail() {

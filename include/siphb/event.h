@@ -18,6 +18,7 @@
 #include <siphb/health_types.h>
 #include <siphb/probe_types.h>
 #include <siphb/reg_types.h>
+#include <siphb/session_types.h>
 #include <siphb/timer_types.h>
 
 #ifdef __cplusplus
@@ -54,7 +55,10 @@ typedef enum siphb_event_type {
   SIPHB_EVENT_ESCALATION_STAGE = 651,
   SIPHB_EVENT_ESCALATION_AUTODIAL = 652,
   SIPHB_EVENT_ESCALATION_AUTODIAL_BLOCKED = 653,
-  SIPHB_EVENT_ESCALATION_RESOLVED = 654
+  SIPHB_EVENT_ESCALATION_RESOLVED = 654,
+  SIPHB_EVENT_SESSION_REFRESH_DUE = 700, /* siphb/session.h; payload u.session */
+  SIPHB_EVENT_SESSION_EXPIRED = 701,
+  SIPHB_EVENT_SESSION_HARD_LIMIT = 702
 } siphb_event_type;
 
 typedef struct siphb_event {
@@ -72,6 +76,7 @@ typedef struct siphb_event {
     siphb_event_health health;
     siphb_event_targets targets;
     siphb_event_escalation escalation;
+    siphb_event_session session;
     uint64_t reserved_[24]; /* keeps sizeof(siphb_event) stable as members are added */
   } u;
 } siphb_event;

@@ -24,6 +24,7 @@
 #include <siphb/health.h>
 #include <siphb/preset.h>
 #include <siphb/failover.h>
+#include <siphb/session.h>
 #include <siphb/rtcp.h>
 #include <siphb/mos.h>
 #include <siphb/export.h>

@@ -15,6 +15,7 @@ SIPHB_STATIC_ASSERT(sizeof(siphb_event_reg) <= 192, reg_payload_fits);
 SIPHB_STATIC_ASSERT(sizeof(siphb_event_health) <= 192, health_payload_fits);
 SIPHB_STATIC_ASSERT(sizeof(siphb_event_targets) <= 192, targets_payload_fits);
 SIPHB_STATIC_ASSERT(sizeof(siphb_event_escalation) <= 192, escalation_payload_fits);
+SIPHB_STATIC_ASSERT(sizeof(siphb_event_session) <= 192, session_payload_fits);
 
 const char *siphb_event_type_name(siphb_event_type type) {
   switch (type) {
@@ -70,6 +71,12 @@ const char *siphb_event_type_name(siphb_event_type type) {
     return "SIPHB_EVENT_ESCALATION_AUTODIAL_BLOCKED";
   case SIPHB_EVENT_ESCALATION_RESOLVED:
     return "SIPHB_EVENT_ESCALATION_RESOLVED";
+  case SIPHB_EVENT_SESSION_REFRESH_DUE:
+    return "SIPHB_EVENT_SESSION_REFRESH_DUE";
+  case SIPHB_EVENT_SESSION_EXPIRED:
+    return "SIPHB_EVENT_SESSION_EXPIRED";
+  case SIPHB_EVENT_SESSION_HARD_LIMIT:
+    return "SIPHB_EVENT_SESSION_HARD_LIMIT";
   }
   return "SIPHB_EVENT_UNKNOWN";
 }

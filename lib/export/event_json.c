@@ -10,6 +10,7 @@
  */
 #include <siphb/export.h>
 #include <siphb/failover.h>
+#include <siphb/session.h>
 #include <siphb/sip.h>
 
 #include "base/error_info.h"
@@ -290,6 +291,29 @@ static void targets_fields(siphb_xw *w, const siphb_event_targets *e) {
   siphb_xw_ms(w, e->next_switch_at);
 }
 
+static void session_fields(siphb_xw *w, const siphb_event_session *e) {
+  KEY(w, "reason");
+  name_value(w, siphb_session_reason_name(e->reason));
+  KEY(w, "method");
+  name_value(w, e->method == SIPHB_SESSION_METHOD_UPDATE ? "update" : "reinvite");
+  KEY(w, "interval_s");
+  siphb_xw_u64(w, e->interval_s);
+  KEY(w, "refresh_number");
+  siphb_xw_u64(w, e->refresh_number);
+  KEY(w, "local_refresher");
+  siphb_xw_bool(w, e->local_refresher);
+  KEY(w, "timer_active");
+  siphb_xw_bool(w, e->timer_active);
+  KEY(w, "last_refresh");
+  siphb_xw_ms(w, e->last_refresh);
+  KEY(w, "expire_at");
+  siphb_xw_ms(w, e->expire_at);
+  KEY(w, "hard_limit_at");
+  siphb_xw_ms(w, e->hard_limit_at);
+  KEY(w, "next_refresh_at");
+  siphb_xw_ms(w, e->next_refresh_at);
+}
+
 static void escalation_fields(siphb_xw *w, const siphb_event_escalation *e) {
   KEY(w, "stage");
   name_value(w, siphb_escalation_stage_name(e->stage));
@@ -390,6 +414,11 @@ siphb_ssize siphb_event_to_json(const siphb_event *ev, char *buf, size_t cap,
   case SIPHB_EVENT_ESCALATION_AUTODIAL_BLOCKED:
   case SIPHB_EVENT_ESCALATION_RESOLVED:
     escalation_fields(&w, &ev->u.escalation);
+    break;
+  case SIPHB_EVENT_SESSION_REFRESH_DUE:
+  case SIPHB_EVENT_SESSION_EXPIRED:
+  case SIPHB_EVENT_SESSION_HARD_LIMIT:
+    session_fields(&w, &ev->u.session);
     break;
   case SIPHB_EVENT_NONE:
   default:

@@ -109,6 +109,12 @@ const char *siphb_event_json_type(siphb_event_type type) {
     return "escalation.autodial-blocked";
   case SIPHB_EVENT_ESCALATION_RESOLVED:
     return "escalation.resolved";
+  case SIPHB_EVENT_SESSION_REFRESH_DUE:
+    return "session.refresh-due";
+  case SIPHB_EVENT_SESSION_EXPIRED:
+    return "session.expired";
+  case SIPHB_EVENT_SESSION_HARD_LIMIT:
+    return "session.hard-limit";
   }
   return "unknown";
 }
