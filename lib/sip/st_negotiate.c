@@ -75,8 +75,9 @@ static bool malformed(const siphb_st_header *h) {
 int siphb_st_uac_offer(const siphb_st_config *cfg_in, uint32_t min_se_seen,
                        siphb_sip_refresher refresher, siphb_st_result *out) {
   siphb_st_config cfg;
-  if (!out || take_config(cfg_in, &cfg) != 0 || (unsigned)refresher > SIPHB_SIP_REFRESHER_UAS)
-    return SIPHB_ERR_INVALID_ARGUMENT;
+  if (!out || (unsigned)refresher > SIPHB_SIP_REFRESHER_UAS) return SIPHB_ERR_INVALID_ARGUMENT;
+  int rv = take_config(cfg_in, &cfg);
+  if (rv != 0) return rv;
   uint32_t floor = max_u32(cfg.min_se_s, min_se_seen);
   result_init(out, "offer (RFC 4028 section 7.1)");
   out->supported_timer = true;
@@ -96,7 +97,9 @@ int siphb_st_uac_offer(const siphb_st_config *cfg_in, uint32_t min_se_seen,
 int siphb_st_uas_answer(const siphb_st_config *cfg_in, const siphb_st_header *req,
                         siphb_st_result *out) {
   siphb_st_config cfg;
-  if (!out || !req || take_config(cfg_in, &cfg) != 0) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (!out || !req) return SIPHB_ERR_INVALID_ARGUMENT;
+  int rv = take_config(cfg_in, &cfg);
+  if (rv != 0) return rv;
   if (malformed(req)) {
     reject(out, 400, 0, "malformed Session-Expires or Min-SE");
     return 0;
@@ -143,7 +146,9 @@ int siphb_st_uas_answer(const siphb_st_config *cfg_in, const siphb_st_header *re
 int siphb_st_proxy_request(const siphb_st_config *cfg_in, const siphb_st_header *req,
                            siphb_st_result *out) {
   siphb_st_config cfg;
-  if (!out || !req || take_config(cfg_in, &cfg) != 0) return SIPHB_ERR_INVALID_ARGUMENT;
+  if (!out || !req) return SIPHB_ERR_INVALID_ARGUMENT;
+  int rv = take_config(cfg_in, &cfg);
+  if (rv != 0) return rv;
   if (malformed(req)) {
     reject(out, 400, 0, "malformed Session-Expires or Min-SE");
     return 0;
@@ -180,8 +185,9 @@ int siphb_st_uac_on_response(const siphb_st_config *cfg_in, const siphb_st_resul
                              unsigned status, const siphb_st_header *resp,
                              siphb_st_result *out) {
   siphb_st_config cfg;
-  if (!out || !sent || !resp || status < 200 || status > 699 || take_config(cfg_in, &cfg) != 0)
-    return SIPHB_ERR_INVALID_ARGUMENT;
+  if (!out || !sent || !resp || status < 200 || status > 699) return SIPHB_ERR_INVALID_ARGUMENT;
+  int rv = take_config(cfg_in, &cfg);
+  if (rv != 0) return rv;
   uint32_t offered = sent->has_session_expires ? sent->interval_s : 0;
   if (status == 422) {
     uint32_t min = resp->min_se_s;

@@ -668,6 +668,44 @@ static void test_policy_structs_by_size(void **state) {
   siphb_ctx_del(ctx);
 }
 
+/* The session timer's configs by size; the st result's room zeroed; the
+ * fixed st views. */
+static void test_session_structs_by_size(void **state) {
+  (void)state;
+  newer n;
+  siphb_st_config *sc = (siphb_st_config *)(void *)&n;
+  siphb_st_result r;
+  siphb_st_config_init(sc, sizeof *sc + 16);
+  memset(&r, 0xAA, sizeof r);
+  assert_int_equal(siphb_st_uac_offer(sc, 0, SIPHB_SIP_REFRESHER_NONE, &r), 0);
+  RESERVED_ZERO(r);
+  n.bytes[sizeof *sc + 15] = 1;
+  assert_int_equal(siphb_st_uac_offer(sc, 0, SIPHB_SIP_REFRESHER_NONE, &r), SIPHB_ERR_UNSUPPORTED);
+  set_size_field(sc, 0);
+  assert_int_equal(siphb_st_uac_offer(sc, 0, SIPHB_SIP_REFRESHER_NONE, &r),
+                   SIPHB_ERR_INVALID_ARGUMENT);
+  /* siphb_st_session_expires and siphb_st_header are fixed views */
+  assert_int_equal(offsetof(siphb_st_session_expires, delta_s), 0);
+  assert_int_equal(offsetof(siphb_st_header, has_session_expires), 0);
+
+  siphb_ctx *ctx = quiet_ctx();
+  siphb_session_config *c = (siphb_session_config *)(void *)&n;
+  siphb_session *x;
+  siphb_session_config_init(c, sizeof *c + 16);
+  assert_int_equal(siphb_session_new(&x, ctx, c, NULL, 0), 0);
+  siphb_session_del(x);
+  n.bytes[sizeof *c + 15] = 1;
+  assert_int_equal(siphb_session_new(&x, ctx, c, NULL, 0), SIPHB_ERR_UNSUPPORTED);
+  set_size_field(c, 0);
+  assert_int_equal(siphb_session_new(&x, ctx, c, NULL, 0), SIPHB_ERR_INVALID_ARGUMENT);
+  assert_int_equal(siphb_session_new(&x, ctx, NULL, NULL, 0), 0);
+  siphb_session_stats st;
+  memset(&st, 0xAA, sizeof st);
+  assert_int_equal(siphb_session_get_stats(x, &st), 0);
+  RESERVED_ZERO(st);
+  siphb_ctx_del(ctx);
+}
+
 /* ---- structs that siphb allocates, and the fixed ones ---------------------------- */
 
 static void test_layouts(void **state) {
@@ -681,6 +719,7 @@ static void test_layouts(void **state) {
   assert_true(sizeof(siphb_event_health) <= 192);
   assert_true(sizeof(siphb_event_targets) <= 192);
   assert_true(sizeof(siphb_event_escalation) <= 192);
+  assert_true(sizeof(siphb_event_session) <= 192);
   /* the policy payloads as their headers list them (LP64) */
   if (sizeof(void *) == 8) {
     assert_int_equal(offsetof(siphb_event_health, source), 64);
@@ -689,6 +728,8 @@ static void test_layouts(void **state) {
     assert_int_equal(sizeof(siphb_event_targets), 56);
     assert_int_equal(offsetof(siphb_event_escalation, incident_start), 32);
     assert_int_equal(sizeof(siphb_event_escalation), 48);
+    assert_int_equal(offsetof(siphb_event_session, last_refresh), 24);
+    assert_int_equal(sizeof(siphb_event_session), 56);
   }
   /* the flow's payload as docs/API-PLAN.md section 5 lists it (LP64) */
   if (sizeof(void *) == 8) {
@@ -736,6 +777,7 @@ int main(void) {
       cmocka_unit_test(test_stun_and_stream_outputs_have_zeroed_room),
       cmocka_unit_test(test_rtcp_and_mos_by_size_and_zeroed_room),
       cmocka_unit_test(test_policy_structs_by_size),
+      cmocka_unit_test(test_session_structs_by_size),
       cmocka_unit_test(test_layouts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
