@@ -171,6 +171,22 @@ static siphb_event ev_escalation(siphb_event_type t) {
   return ev;
 }
 
+static siphb_event ev_session(siphb_event_type t) {
+  siphb_event ev = base(t, SIPHB_OBJECT_SESSION, 900000, 900000);
+  siphb_event_session *e = &ev.u.session;
+  e->reason = SIPHB_SESSION_REASON_RETRY;
+  e->method = SIPHB_SESSION_METHOD_UPDATE;
+  e->interval_s = 1800;
+  e->refresh_number = 2;
+  e->local_refresher = true;
+  e->timer_active = true;
+  e->last_refresh = 0;
+  e->expire_at = 1800000;
+  e->hard_limit_at = NEVER;
+  e->next_refresh_at = NEVER;
+  return ev;
+}
+
 typedef struct group {
   siphb_event (*make)(siphb_event_type t);
   const char *head; /* after "type":"...", up to "type_id": */
@@ -218,6 +234,12 @@ static const group G_ESCALATION = {
     "\"inputs\":5,\"alarm_on\":true,\"alarm_latched\":true,\"maintenance\":true,"
     "\"link_down\":false,\"incident_start\":0,\"next_stage_at\":null"};
 
+static const group G_SESSION = {
+    ev_session, "\"t\":900000,\"due\":900000,\"object\":\"session\"",
+    "\"reason\":\"retry\",\"method\":\"update\",\"interval_s\":1800,\"refresh_number\":2,"
+    "\"local_refresher\":true,\"timer_active\":true,\"last_refresh\":0,"
+    "\"expire_at\":1800000,\"hard_limit_at\":null,\"next_refresh_at\":null"};
+
 static const struct {
   siphb_event_type type;
   const char *name;
@@ -248,6 +270,9 @@ static const struct {
     {SIPHB_EVENT_ESCALATION_AUTODIAL, "escalation.autodial", &G_ESCALATION},
     {SIPHB_EVENT_ESCALATION_AUTODIAL_BLOCKED, "escalation.autodial-blocked", &G_ESCALATION},
     {SIPHB_EVENT_ESCALATION_RESOLVED, "escalation.resolved", &G_ESCALATION},
+    {SIPHB_EVENT_SESSION_REFRESH_DUE, "session.refresh-due", &G_SESSION},
+    {SIPHB_EVENT_SESSION_EXPIRED, "session.expired", &G_SESSION},
+    {SIPHB_EVENT_SESSION_HARD_LIMIT, "session.hard-limit", &G_SESSION},
 };
 
 static void test_every_type_exact(void **state) {
