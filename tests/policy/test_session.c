@@ -309,6 +309,91 @@ static void test_refused(void **state) {
   assert_string_equal(siphb_session_reason_name((siphb_session_reason)9), "?");
 }
 
+/* Random refreshes, failures and renegotiations over days: a REFRESH_DUE
+ * only for the refresher and never before its point, EXPIRED never before
+ * its deadline from the last success (nor without one, but for 408/481),
+ * nothing after the end. */
+static uint64_t rng;
+static uint64_t rnd(void) {
+  uint64_t z = (rng += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+static siphb_ms prop_last;
+static uint32_t prop_interval;
+static bool prop_local, prop_ended, prop_failed_fatal;
+static uint32_t prop_segments;
+static unsigned prop_expired;
+
+static int prop_check(sim *s, const siphb_event *ev) {
+  (void)s;
+  assert_false(prop_ended);
+  const siphb_event_session *e = &ev->u.session;
+  siphb_ms whole = (siphb_ms)prop_interval * 1000;
+  if (ev->type == SIPHB_EVENT_SESSION_REFRESH_DUE) {
+    assert_true(prop_local);
+    siphb_ms first = prop_segments ? whole / prop_segments : whole / 2;
+    assert_true(ev->now >= prop_last + first);
+    assert_true(ev->now < prop_last + whole);
+  } else if (ev->type == SIPHB_EVENT_SESSION_EXPIRED) {
+    prop_ended = true;
+    prop_expired++;
+    if (e->reason == SIPHB_SESSION_REASON_REFRESH_FAILED) {
+      assert_true(prop_failed_fatal);
+    } else {
+      siphb_ms deadline = prop_local ? whole : siphb_st_bye_delay(prop_interval, 3);
+      assert_int_equal(ev->now, prop_last + deadline);
+    }
+  }
+  return 0;
+}
+
+static void test_random_lifetimes(void **state) {
+  (void)state;
+  for (uint64_t seed = 1; seed <= 40; seed++) {
+    rng = seed;
+    siphb_session_config c;
+    siphb_session_config_init(&c, sizeof c);
+    c.max_duration_no_timer = 0;
+    prop_segments = rnd() % 2 ? 0 : 2 + (uint32_t)(rnd() % 9);
+    c.segments = prop_segments;
+    siphb_session_del(X);
+    siphb_ms now = siphb_ctx_now(S->ctx);
+    assert_int_equal(siphb_session_new(&X, S->ctx, &c, NULL, now), 0);
+    prop_interval = 90 + (uint32_t)(rnd() % 3600);
+    prop_local = rnd() % 2;
+    prop_ended = prop_failed_fatal = false;
+    siphb_st_result neg = negotiated(prop_interval, prop_local);
+    assert_int_equal(siphb_session_start(X, &neg, false, now), 0);
+    prop_last = now;
+    S->hook = prop_check;
+    for (int step = 0; step < 200 && !prop_ended; step++) {
+      now += rnd() % ((siphb_ms)prop_interval * 800);
+      assert_int_equal(sim_run_until(S, now), 0);
+      if (prop_ended) break;
+      unsigned what = (unsigned)(rnd() % 4);
+      if (what == 0) {
+        assert_int_equal(siphb_session_refreshed(X, NULL, now), 0);
+        prop_last = now;
+      } else if (what == 1 && prop_local) {
+        unsigned status = (unsigned)(rnd() % 3 ? 503 : 408);
+        prop_failed_fatal = status == 408;
+        assert_int_equal(siphb_session_refresh_failed(X, status, now), 0);
+      } else if (what == 2) {
+        prop_interval = 90 + (uint32_t)(rnd() % 3600);
+        prop_local = rnd() % 2;
+        neg = negotiated(prop_interval, prop_local);
+        assert_int_equal(siphb_session_refreshed(X, &neg, now), 0);
+        prop_last = now;
+      }
+    }
+    S->hook = NULL;
+  }
+  assert_true(prop_expired >= 10);
+}
+
 static int make_session(sim *s, size_t i, void **obj) {
   (void)i;
   siphb_session *x;
@@ -339,6 +424,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_hard_limits, setup, teardown),
       cmocka_unit_test_setup_teardown(test_refresh_renegotiates, setup, teardown),
       cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_random_lifetimes, setup, teardown),
       cmocka_unit_test(test_allocation_sweep),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
