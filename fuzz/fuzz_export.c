@@ -111,6 +111,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ev.u.escalation.maintenance = bits & 4;
     ev.u.escalation.link_down = bits & 8;
     break;
+  case SIPHB_EVENT_SESSION_REFRESH_DUE:
+  case SIPHB_EVENT_SESSION_EXPIRED:
+  case SIPHB_EVENT_SESSION_HARD_LIMIT:
+    ev.u.session.local_refresher = bits & 1;
+    ev.u.session.timer_active = bits & 2;
+    break;
   default:
     break;
   }
