@@ -72,6 +72,22 @@ static bool malformed(const siphb_st_header *h) {
   return h->error != 0 && h->error != SIPHB_ERR_SIP_SESSION_INTERVAL;
 }
 
+/* What every request decision starts with: the config, a malformed value
+ * answered 400, the floor (the local and the request's Min-SE). Returns 1
+ * when *out is final (the 400), 0 to go on, or a negative code. */
+static int open_request(const siphb_st_config *cfg_in, const siphb_st_header *req,
+                        siphb_st_result *out, siphb_st_config *cfg, uint32_t *floor) {
+  if (!out || !req) return SIPHB_ERR_INVALID_ARGUMENT;
+  int rv = take_config(cfg_in, cfg);
+  if (rv != 0) return rv;
+  if (malformed(req)) {
+    reject(out, 400, 0, "malformed Session-Expires or Min-SE");
+    return 1;
+  }
+  *floor = max_u32(cfg->min_se_s, request_min_se(req));
+  return 0;
+}
+
 int siphb_st_uac_offer(const siphb_st_config *cfg_in, uint32_t min_se_seen,
                        siphb_sip_refresher refresher, siphb_st_result *out) {
   siphb_st_config cfg;
@@ -97,14 +113,9 @@ int siphb_st_uac_offer(const siphb_st_config *cfg_in, uint32_t min_se_seen,
 int siphb_st_uas_answer(const siphb_st_config *cfg_in, const siphb_st_header *req,
                         siphb_st_result *out) {
   siphb_st_config cfg;
-  if (!out || !req) return SIPHB_ERR_INVALID_ARGUMENT;
-  int rv = take_config(cfg_in, &cfg);
-  if (rv != 0) return rv;
-  if (malformed(req)) {
-    reject(out, 400, 0, "malformed Session-Expires or Min-SE");
-    return 0;
-  }
-  uint32_t floor = max_u32(cfg.min_se_s, request_min_se(req));
+  uint32_t floor;
+  int rv = open_request(cfg_in, req, out, &cfg, &floor);
+  if (rv != 0) return rv < 0 ? rv : 0;
   uint32_t interval;
   if (!req->has_session_expires) {
     if (!cfg.session_expires_s) {
@@ -146,14 +157,9 @@ int siphb_st_uas_answer(const siphb_st_config *cfg_in, const siphb_st_header *re
 int siphb_st_proxy_request(const siphb_st_config *cfg_in, const siphb_st_header *req,
                            siphb_st_result *out) {
   siphb_st_config cfg;
-  if (!out || !req) return SIPHB_ERR_INVALID_ARGUMENT;
-  int rv = take_config(cfg_in, &cfg);
-  if (rv != 0) return rv;
-  if (malformed(req)) {
-    reject(out, 400, 0, "malformed Session-Expires or Min-SE");
-    return 0;
-  }
-  uint32_t floor = max_u32(cfg.min_se_s, request_min_se(req));
+  uint32_t floor;
+  int rv = open_request(cfg_in, req, out, &cfg, &floor);
+  if (rv != 0) return rv < 0 ? rv : 0;
   result_init(out, "forwarded (section 8.1)");
   out->min_se_s = floor;
   out->has_min_se = req->has_min_se || floor > SIPHB_ST_MIN_SE;

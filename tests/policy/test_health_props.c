@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "rndtest.h"
 #include "simclock.h"
 
 #define NOBS 4000
@@ -43,12 +44,7 @@ typedef struct model {
 } model;
 
 static uint64_t rng_state;
-static uint64_t rnd(void) { /* splitmix64 */
-  uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+static uint64_t rnd(void) { return rnd_splitmix(&rng_state); }
 
 static siphb_health_config CFG;
 static model M;

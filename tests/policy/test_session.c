@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "failmem.h"
+#include "rndtest.h"
 #include "simclock.h"
 
 static sim *S;
@@ -314,12 +315,7 @@ static void test_refused(void **state) {
  * its deadline from the last success (nor without one, but for 408/481),
  * nothing after the end. */
 static uint64_t rng;
-static uint64_t rnd(void) {
-  uint64_t z = (rng += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+static uint64_t rnd(void) { return rnd_splitmix(&rng); }
 
 static siphb_ms prop_last;
 static uint32_t prop_interval;

@@ -15,6 +15,7 @@
 
 #include "failmem.h"
 #include "health_script.h"
+#include "rndtest.h"
 #include "simclock.h"
 
 #define HEALTHY SIPHB_HEALTH_STATE_HEALTHY
@@ -280,12 +281,7 @@ static void test_monitors_wired(void **state) {
 /* ---- the guards over long random sequences ------------------------------------- */
 
 static uint64_t rng;
-static uint64_t rnd(void) {
-  uint64_t z = (rng += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+static uint64_t rnd(void) { return rnd_splitmix(&rng); }
 
 static void test_guards_hold_over_random_sequences(void **state) {
   (void)state;
