@@ -55,7 +55,9 @@ typedef struct siphb_st_session_expires {
  * Parses the value of a Session-Expires (or "x") header: value is the text
  * after the colon. Returns 0 and fills *out; SIPHB_ERR_SIP_NUMBER (no
  * delta-seconds, not a number, above 4294967295); SIPHB_ERR_SIP_PARAM (a
- * malformed parameter, or two refresher parameters); SIPHB_ERR_SIP_REFRESHER
+ * malformed parameter, or two refresher parameters); SIPHB_ERR_SIP_QUOTE (a
+ * quoted parameter value without its closing quote);
+ * SIPHB_ERR_SIP_MULTIPLE_VALUES (a comma: a second value); SIPHB_ERR_SIP_REFRESHER
  * (refresher neither uac nor uas); SIPHB_ERR_SIP_SESSION_INTERVAL (below
  * 90 s: *out is filled, so that a UAS can still answer 422);
  * SIPHB_ERR_INVALID_ARGUMENT. err (optional) gets the offset and message.
@@ -64,8 +66,9 @@ SIPHB_EXTERN int siphb_st_parse_session_expires(siphb_str value, siphb_st_sessio
                                                 siphb_error_info *err);
 
 /* Parses a Min-SE value: delta-seconds *( ";" generic-param ). Returns as
- * above: 0, SIPHB_ERR_SIP_NUMBER, SIPHB_ERR_SIP_PARAM,
- * SIPHB_ERR_SIP_SESSION_INTERVAL (below 90: *min_se_s is filled). */
+ * above: 0, SIPHB_ERR_SIP_NUMBER, SIPHB_ERR_SIP_PARAM, SIPHB_ERR_SIP_QUOTE,
+ * SIPHB_ERR_SIP_MULTIPLE_VALUES, SIPHB_ERR_SIP_SESSION_INTERVAL (below 90:
+ * *min_se_s is filled). */
 SIPHB_EXTERN int siphb_st_parse_min_se(siphb_str value, uint32_t *min_se_s,
                                        siphb_error_info *err);
 
@@ -182,8 +185,8 @@ SIPHB_EXTERN int siphb_st_proxy_request(const siphb_st_config *cfg, const siphb_
  *     (no refresher parameter: the UAC refreshes);
  *   2xx without: ACCEPT, active only with uac_refresh_anyway, the UAC
  *     refreshing at the interval it offered;
- *   422: RETRY with Session-Expires and Min-SE = the 422's Min-SE (the
- *     largest seen), or GIVE_UP when the 422 has no Min-SE or one not above
+ *   422: RETRY with Session-Expires and Min-SE = the 422's Min-SE (or the
+ *     largest seen, or the local minimum, if larger), or GIVE_UP when the 422 has no Min-SE or one not above
  *     the interval offered (a second 422 for the same value is not retried);
  *   other statuses: ACCEPT, not active.
  * Returns 0 or INVALID_ARGUMENT (status out of 200..699).

@@ -209,9 +209,10 @@ int siphb_st_uac_on_response(const siphb_st_config *cfg_in, const siphb_st_resul
     out->action = SIPHB_ST_ACTION_RETRY;
     out->supported_timer = true;
     out->has_session_expires = true;
-    out->interval_s = min;
+    /* Never below what this side asked for itself either. */
+    out->min_se_s = max_u32(max_u32(min, sent->min_se_s), cfg.min_se_s);
+    out->interval_s = out->min_se_s;
     out->has_min_se = true;
-    out->min_se_s = max_u32(min, sent->min_se_s);
     out->refresher = sent->refresher;
     out->local_refresher = sent->refresher == SIPHB_SIP_REFRESHER_UAC;
     return 0;
