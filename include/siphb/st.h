@@ -182,7 +182,8 @@ SIPHB_EXTERN int siphb_st_proxy_request(const siphb_st_config *cfg, const siphb_
  * The UAC's reading of a final response to a request it sent with `sent`
  * (its siphb_st_result from siphb_st_uac_offer()):
  *   2xx with Session-Expires: ACCEPT, active with its interval and refresher
- *     (no refresher parameter: the UAC refreshes);
+ *     (no refresher parameter: the UAC refreshes; an interval below the
+ *     Min-SE sent, or 90 s, is run at that minimum);
  *   2xx without: ACCEPT, active only with uac_refresh_anyway, the UAC
  *     refreshing at the interval it offered;
  *   422: RETRY with Session-Expires and Min-SE = the 422's Min-SE (or the

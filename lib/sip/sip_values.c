@@ -437,7 +437,10 @@ int siphb_sip_parse_session_expires_params(const char *p, const char *end,
   memset(se, 0, sizeof *se);
   p = siphb_skip_lws(p, end);
   const char *q = siphb_parse_u32(p, end, UINT32_MAX, &se->delta);
-  if (!q) return fail(e, SIPHB_ERR_SIP_NUMBER, p, "Session-Expires without delta-seconds");
+  if (!q)
+    return fail(e, SIPHB_ERR_SIP_NUMBER, p,
+                p < end && *p >= '0' && *p <= '9' ? "Session-Expires above 4294967295 s"
+                                                  : "Session-Expires without delta-seconds");
   const char *from = siphb_skip_lws(q, end);
   int rc = walk_params(q, end, PARAMS_SESSION_EXPIRES, se, &p, e);
   if (rc) return rc;

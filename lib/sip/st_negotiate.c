@@ -197,10 +197,10 @@ int siphb_st_uac_on_response(const siphb_st_config *cfg_in, const siphb_st_resul
   uint32_t offered = sent->has_session_expires ? sent->interval_s : 0;
   if (status == 422) {
     uint32_t min = resp->min_se_s;
-    if (!resp->has_min_se || malformed(resp) || min <= offered) {
-      result_init(out, !resp->has_min_se || malformed(resp)
-                           ? "422 without a usable Min-SE (section 7.3): not retried"
-                           : "422 for a Min-SE already offered: not retried (loop guard)");
+    bool usable = resp->has_min_se && !malformed(resp) && min >= SIPHB_ST_MIN_SE;
+    if (!usable || min <= offered) {
+      result_init(out, !usable ? "422 without a usable Min-SE (section 7.3): not retried"
+                               : "422 for a Min-SE already offered: not retried (loop guard)");
       out->action = SIPHB_ST_ACTION_GIVE_UP;
       out->status = 422;
       return 0;
@@ -227,6 +227,12 @@ int siphb_st_uac_on_response(const siphb_st_config *cfg_in, const siphb_st_resul
     out->active = true;
     out->has_session_expires = true;
     out->interval_s = resp->session_expires_s;
+    if (out->interval_s < out->min_se_s) {
+      /* A UAS that broke the floor (below 90 s, or below the Min-SE we
+       * sent): the timer runs, at the floor. */
+      out->interval_s = out->min_se_s;
+      out->reason = "2xx with Session-Expires below Min-SE: run at the minimum (section 7.2)";
+    }
     /* A 2xx that names no refresher leaves it to the UAC, which knows it
      * asked for a timer (the RFC requires the UAS to name one). */
     out->refresher = resp->refresher != SIPHB_SIP_REFRESHER_NONE ? resp->refresher
