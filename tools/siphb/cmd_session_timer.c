@@ -33,7 +33,8 @@ static const char usage_text[] =
     "                     (Session-Expires/x, Min-SE, Supported/k, Require,\n"
     "                     Allow; repeatable); for uac, of the response\n"
     "  --status N         uac: the response's status, 200-699 (default 200)\n"
-    "  --se S             local Session-Expires, 0 = no timer of our own (1800)\n"
+    "  --se S             local Session-Expires, 0 = no timer of our own\n"
+    "                     (1800, or --min-se when that is above)\n"
     "  --min-se S         local minimum, at least 90 (90)\n"
     "  --refresher R      uas: who refreshes when the request leaves it open;\n"
     "                     uac: the refresher offered; any: uas, or none offered\n"
@@ -51,6 +52,7 @@ static const char usage_text[] =
 typedef struct options {
   st_role role;
   bool role_given;
+  bool se_given;   /* --se: else the default follows a --min-se above it */
   unsigned status;
   siphb_st_config st;
   siphb_sip_refresher uac_refresher; /* the refresher a UAC offers */
@@ -132,9 +134,10 @@ static int parse_option(int argc, char **argv, int *i, options *o) {
   } else if (tool_option_value(argc, argv, i, "--se", &v)) {
     if (!parse_u32(v, 0, UINT32_MAX, &o->st.session_expires_s))
       return BAD_VALUE("--se", "seconds (0 = no timer)");
+    o->se_given = true;
   } else if (tool_option_value(argc, argv, i, "--min-se", &v)) {
     if (!parse_u32(v, SIPHB_ST_MIN_SE, UINT32_MAX, &o->st.min_se_s))
-      return BAD_VALUE("--min-se", "seconds, at least 90");
+      return BAD_VALUE("--min-se", "seconds (at least 90)");
   } else if (tool_option_value(argc, argv, i, "--refresher", &v)) {
     return parse_refresher(v, o);
   } else if (tool_option_value(argc, argv, i, "--segments", &v)) {
@@ -346,6 +349,7 @@ static int run(const options *o) {
     rv = st_timeline_run(&in, w);
     if (rv != 0) {
       if (w) json_end_object(w);
+      if (w) (void)json_finish(w);
       fflush(stdout);
       fprintf(stderr, "siphb: " CMD ": the session refused the decision: %s\n",
               siphb_errname(rv));
@@ -385,6 +389,8 @@ int cmd_session_timer(int argc, char **argv) {
   if (!o.role_given) return tool_usage_error(CMD, "--role uac, uas or proxy is required");
   if (o.status != 200 && o.role != ST_ROLE_UAC)
     return tool_usage_error(CMD, "--status is for --role uac (the response's status)");
+  if (!o.se_given && o.st.session_expires_s < o.st.min_se_s)
+    o.st.session_expires_s = o.st.min_se_s;
   if (o.st.session_expires_s && o.st.session_expires_s < o.st.min_se_s)
     return tool_usage_error(CMD, "--se %lu is below --min-se %lu (0 = no timer)",
                             (unsigned long)o.st.session_expires_s, (unsigned long)o.st.min_se_s);
