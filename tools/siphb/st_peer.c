@@ -173,8 +173,8 @@ static void pick_error(const peer_line *lines, size_t n, st_peer *out) {
 
 int st_peer_read(const char *const *texts, size_t n, bool is_request, unsigned status,
                  st_peer *out, char *msg, size_t cap) {
-  static peer_line lines[ST_MAX_PEER];
-  static char buf[512 + ST_MAX_PEER * (ST_MAX_PEER_LEN + 2)];
+  peer_line lines[ST_MAX_PEER];
+  char buf[512 + ST_MAX_PEER * (ST_MAX_PEER_LEN + 2)];
   memset(out, 0, sizeof *out);
   if (n > ST_MAX_PEER) {
     snprintf(msg, cap, "at most %d --peer options", ST_MAX_PEER);
