@@ -230,6 +230,16 @@ headers (in the 400): none
 timeline: none (no dialog)
 EOF
 
+expect 'no timer, no hard limit' 0 '' --role uas --se 0 --max-duration-no-timer 0 <<'EOF'
+role: uas
+decision: 200 accept (no Session-Expires asked, none wanted: no session timer)
+headers (in the 200): none
+interval: none (no session timer)
+timeline (first 1 h, every refresh succeeding):
+          0 s  start
+no deadline: the call lasts until a BYE
+EOF
+
 # The timelines' numbers on their own, so that a change of layout does not
 # hide them: the refresher's points within the hour, the other side's BYE.
 checks=$((checks + 1))

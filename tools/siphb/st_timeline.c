@@ -142,6 +142,8 @@ static void summary(timeline *t, siphb_ms peer_next) {
   if (limit != SIPHB_NEVER) {
     st_format_s(a, sizeof a, limit);
     printf("hard limit: %s at %s s\n", t->bye_word, a);
+  } else if (bye == SIPHB_NEVER && running) {
+    printf("no deadline: the call lasts until a BYE\n");
   }
 }
 
