@@ -22,6 +22,8 @@ static const command commands[] = {
     {"crlf", cmd_crlf, "RFC 5626 CRLF keepalive of a TCP connection, a line per ping"},
     {"serve", cmd_serve, "answer SIP OPTIONS, CRLF keepalives and STUN on loopback sockets"},
     {"simulate", cmd_simulate, "run health and failover in simulated time from a timeline"},
+    {"session-timer", cmd_session_timer,
+     "RFC 4028 decision of a role on the peer's headers, and its timeline"},
 };
 
 static void usage(FILE *out) {
@@ -31,7 +33,7 @@ static void usage(FILE *out) {
         "Commands:\n",
         out);
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
   fputs("\n"
         "Run 'siphb <command> --help' for the options of a command.\n"
         "Exit status: 0 success, 1 malformed input (stun: no answer or an error\n"

@@ -30,6 +30,7 @@ int cmd_probe(int argc, char **argv);
 int cmd_crlf(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_session_timer(int argc, char **argv);
 
 /* Credentials for `siphb decode --stun` (NULL: not given). */
 typedef struct stun_credentials {
