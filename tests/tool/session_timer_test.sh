@@ -196,8 +196,8 @@ headers (in the 400): none
 timeline: none (no dialog)
 EOF
 
-expect 'malformed: overflow' 1 'error: Session-Expires: 4294967296: SIPHB_ERR_SIP_NUMBER: Session-Expires without delta-seconds' --role uas --peer 'Session-Expires: 4294967296' --peer 'Supported: timer' --json <<'EOF'
-{"role":"uas","error":{"header":"Session-Expires: 4294967296","code":"SIPHB_ERR_SIP_NUMBER","message":"Session-Expires without delta-seconds"},"decision":"reject","status":400,"reason":"malformed Session-Expires or Min-SE","headers":[],"active":false,"interval":null,"min_se":null,"refresher":null,"local_refresher":false,"timeline":null}
+expect 'malformed: overflow' 1 'error: Session-Expires: 4294967296: SIPHB_ERR_SIP_NUMBER: Session-Expires above 4294967295 s' --role uas --peer 'Session-Expires: 4294967296' --peer 'Supported: timer' --json <<'EOF'
+{"role":"uas","error":{"header":"Session-Expires: 4294967296","code":"SIPHB_ERR_SIP_NUMBER","message":"Session-Expires above 4294967295 s"},"decision":"reject","status":400,"reason":"malformed Session-Expires or Min-SE","headers":[],"active":false,"interval":null,"min_se":null,"refresher":null,"local_refresher":false,"timeline":null}
 EOF
 
 expect 'malformed: below 90' 1 'error: Session-Expires: 60: SIPHB_ERR_SIP_SESSION_INTERVAL: Session-Expires below 90 s (RFC 4028 section 4)' --role uas --peer 'Session-Expires: 60' --peer 'Supported: timer' <<'EOF'
@@ -218,7 +218,7 @@ headers (in the INVITE offered):
   Supported: timer
   Session-Expires: 1800
 response: 422
-decision: give up (422 for a Min-SE already offered: not retried (loop guard))
+decision: give up (422 without a usable Min-SE (section 7.3): not retried)
 headers: none
 timeline: none (no dialog)
 EOF
