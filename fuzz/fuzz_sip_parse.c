@@ -231,6 +231,11 @@ static void check_respond(const siphb_sip_msg *m) {
   rsp.random = fixed_random;
   rsp.source_ip = siphb_str_c(m->cseq & 1 ? "2001:db8::7" : "192.0.2.7");
   rsp.source_port = 4242;
+  /* extra_headers (the session timer lines of a 2xx to INVITE) on half of
+   * the inputs: the response must still parse back, with their values */
+  const bool st_lines = (m->cseq & 2) != 0;
+  if (st_lines)
+    rsp.extra_headers = siphb_str_c("Session-Expires: 1800;refresher=uac\r\nRequire: timer\r\n");
   siphb_error_info err;
   siphb_ssize n = siphb_sip_encode_response(out, sizeof out, m, &rsp, &err);
   if (m->method_id == SIPHB_SIP_METHOD_ACK || n < 0) {
@@ -249,6 +254,9 @@ static void check_respond(const siphb_sip_msg *m) {
   siphb_sip_msg r;
   FUZZ_CHECK(siphb_sip_parse(&r, out, (size_t)n, &cfg, NULL) == n);
   FUZZ_CHECK(!r.is_request && r.via_count > 0);
+  if (st_lines)
+    FUZZ_CHECK(r.session_expires.delta == 1800 &&
+               r.session_expires.refresher == SIPHB_SIP_REFRESHER_UAC);
   if (m->via.has_rport && !m->via.rport_has_value) {
     FUZZ_CHECK(r.via.rport_has_value && r.via.rport == 4242);
     FUZZ_CHECK(r.via.received.len == rsp.source_ip.len &&

@@ -15,6 +15,7 @@
 #      and STUN (coturn, tshark)                      tests/interop/stun_run.sh build/gcc
 #      and `siphb probe` (kamailio, sipp)             tests/interop/probe_run.sh build/gcc
 #      and `siphb serve` (sipp, tshark)              tests/interop/serve_run.sh build/gcc
+#      and RFC 4028 via `siphb serve --session-timer` (sipp, tshark) tests/interop/session_timer_run.sh build/gcc
 #      and `siphb crlf`, `stun --keepalive` (kamailio, coturn) tests/interop/keepalive_run.sh build/gcc
 #   j  fuzz smoke: libFuzzer, 15 s per harness,       fuzz/smoke.sh build/fuzz
 #      one per core (SIPHB_FUZZ_SECONDS overrides the 15)
@@ -121,6 +122,7 @@ stage_i() {
   timeout 60 tests/interop/stun_run.sh build/gcc || rc=1
   timeout 90 tests/interop/probe_run.sh build/gcc || rc=1
   timeout 90 tests/interop/serve_run.sh build/gcc || rc=1
+  timeout 90 tests/interop/session_timer_run.sh build/gcc || rc=1
   timeout 90 tests/interop/keepalive_run.sh build/gcc || rc=1
   return "$rc"
 }

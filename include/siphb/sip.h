@@ -436,6 +436,12 @@ typedef struct siphb_sip_response {
                             received, nothing added */
   uint16_t source_port;  /* the request's source port, 1..65535; required
                             with source_ip, 0 (default) without it */
+  siphb_str extra_headers; /* optional whole header lines written after
+                            Contact, before Content-Length, as given: each
+                            line "Name: value\r\n" (not empty, not starting
+                            with SP or HTAB, no CR, LF or NUL but its
+                            closing CRLF), e.g. what siphb_st_encode()
+                            wrote; empty (default): none */
 } siphb_sip_response;
 
 /* Fills rsp (size bytes: pass sizeof *rsp) with the defaults above. */
@@ -444,8 +450,9 @@ SIPHB_EXTERN void siphb_sip_response_init(siphb_sip_response *rsp, size_t size);
 /*
  * Writes the response to the parsed request `req` (RFC 3261 section 8.2.6):
  * status line, every Via in order, From, To (with a tag added if absent),
- * Call-ID, CSeq, then Allow/Accept/Supported/Server/Contact as configured
- * and Content-Length: 0. Folded values are written unfolded.
+ * Call-ID, CSeq, then Allow/Accept/Supported/Server/Contact as configured,
+ * the extra_headers lines and Content-Length: 0. Folded values are written
+ * unfolded.
  *
  * With rsp->source_ip set, the top Via gets what the server transport adds
  * (RFC 3261 section 18.2.1, RFC 3581 section 4):
@@ -466,7 +473,8 @@ SIPHB_EXTERN void siphb_sip_response_init(siphb_sip_response *rsp, size_t size);
  * a response; req is an ACK, which gets no response (sections 17 and
  * 17.2.1); req lacks a Via, From, To, Call-ID or CSeq, which only a lenient
  * parse lets through; rsp not initialised; status out of range; a value
- * with CR/LF/NUL; source_ip not an IPv4 or IPv6 address; source_port 0
+ * with CR/LF/NUL; extra_headers not a sequence of CRLF-ended lines as
+ * described above; source_ip not an IPv4 or IPv6 address; source_port 0
  * with source_ip or set without it; err->message names it),
  * SIPHB_ERR_UNSUPPORTED (rsp sets a field this library does not know),
  * SIPHB_ERR_NOBUF (err->need as for the encoder),

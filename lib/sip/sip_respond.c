@@ -10,6 +10,7 @@
  *   CSeq: <the request's CSeq number and method>
  *   [Allow: ...] [Accept: ...] [Supported: ...] [Server: ...]
  *   [Contact: <<contact_uri>>]
+ *   [extra_headers, whole lines as given]
  *   Content-Length: 0
  *
  * Section 8.2.6.2: From, Call-ID, CSeq and the Via values are copied, the
@@ -84,6 +85,26 @@ static siphb_ssize invalid(siphb_error_info *err, const char *why) {
   return siphb_fail(err, SIPHB_ERR_INVALID_ARGUMENT, 0, 0, why);
 }
 
+/* extra_headers must be whole header lines, each ended by CRLF: a bare CR
+ * or LF would end a header where the caller did not mean it, an empty line
+ * would end the header block (and make Content-Length part of a body), a
+ * line starting with a blank would fold into the line before (RFC 3261
+ * section 7.3.1), and NUL ends the message for many C stacks. The header
+ * names and values are the caller's: siphb_st_encode() writes such lines. */
+static bool extra_headers_ok(siphb_str x) {
+  if (x.len == 0) return true;
+  if (!x.ptr || x.len > SIPHB_OUT_MAX_VALUE) return false;
+  const char *p = x.ptr, *end = x.ptr + x.len;
+  while (p < end) {
+    if (*p == ' ' || *p == '\t') return false; /* a fold, or an empty line */
+    const char *q = p;
+    while (q < end && !siphb_out_bad_byte((uint8_t)*q)) q++;
+    if (q == p || end - q < 2 || q[0] != '\r' || q[1] != '\n') return false;
+    p = q + 2;
+  }
+  return true;
+}
+
 /* A "Name: value\r\n" line when the value is set. */
 static void opt_line(siphb_outbuf *ob, const char *name, size_t name_len, siphb_str v) {
   if (!v.len) return;
@@ -135,6 +156,9 @@ siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap, const siphb_sip_
   if (rsp->status < 100 || rsp->status > 699) return invalid(err, "status must be 100 .. 699");
   const char *bad = bad_value(rsp);
   if (bad) return invalid(err, bad);
+  if (!extra_headers_ok(rsp->extra_headers))
+    return invalid(err, "extra_headers: not whole lines each ended by CRLF (an empty line, "
+                        "a fold, a bare CR or LF, or NUL)");
   siphb_via_reply plan;
   bad = siphb_via_reply_plan(&req->via, rsp->source_ip, rsp->source_port, &plan);
   if (bad) return invalid(err, bad);
@@ -220,6 +244,7 @@ siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap, const siphb_sip_
     siphb_ob_put_str(&ob, rsp->contact_uri);
     siphb_ob_put(&ob, SIPHB_LIT(">\r\n"));
   }
+  siphb_ob_put_str(&ob, rsp->extra_headers);
   siphb_ob_put(&ob, SIPHB_LIT("Content-Length: 0\r\n\r\n"));
 
   if (ob.len > cap)

@@ -1,6 +1,7 @@
 # tests/interop/lib.sh - what the loopback interop scripts (run.sh for SIP,
-# stun_run.sh for STUN, probe_run.sh for `siphb probe`, serve_run.sh for
-# `siphb serve`, keepalive_run.sh for `siphb crlf` and `stun --keepalive`,
+# stun_run.sh for STUN, probe_run.sh for `siphb probe`, serve_run.sh and
+# session_timer_run.sh for `siphb serve`, keepalive_run.sh for `siphb crlf`
+# and `stun --keepalive`,
 # cares_run.sh for the c-ares glue against dnsmasq)
 # share; sourced, never run.
 #

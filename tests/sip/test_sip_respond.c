@@ -108,6 +108,7 @@ static void test_response_init_defaults(void **state) {
   assert_int_equal(rsp.contact_uri.len, 0);
   assert_null(rsp.random);
   assert_null(rsp.random_user_data);
+  assert_int_equal(rsp.extra_headers.len, 0);
   siphb_sip_response_init(NULL, sizeof(siphb_sip_response)); /* no crash */
 }
 
@@ -593,6 +594,88 @@ static void test_reason_phrases(void **state) {
   assert_string_equal(siphb_sip_reason(100000), "Unknown");
 }
 
+/* extra_headers: whole lines, written after Contact and before
+ * Content-Length, byte for byte (the session timer lines of a 422 or 2xx
+ * to INVITE, as siphb_st_encode() writes them). */
+static void test_extra_headers(void **state) {
+  (void)state;
+  siphb_sip_response rsp;
+  base_response(&rsp);
+  rsp.status = 422;
+  rsp.reason = S("Session Interval Too Small"); /* RFC 4028 section 6 */
+  rsp.extra_headers = S("Min-SE: 1800\r\n");
+  expect_response(ONE_VIA_REQUEST, &rsp,
+                  "SIP/2.0 422 Session Interval Too Small\r\n"
+                  "Via: " VIA1 "\r\n"
+                  "From: \"Proxy\" <sip:proxy@example.com>;tag=1928301774\r\n"
+                  "To: <sip:phone@10.0.0.5>;tag=0001020304050607\r\n"
+                  "Call-ID: a84b4c76e66710@10.0.0.1\r\n"
+                  "CSeq: 63104 OPTIONS\r\n"
+                  "Min-SE: 1800\r\n"
+                  "Content-Length: 0\r\n\r\n");
+
+  base_response(&rsp);
+  rsp.server = S("siphb/0.1");
+  rsp.contact_uri = S("sip:phone@10.0.0.5:5060");
+  rsp.extra_headers = S("Supported: timer\r\nSession-Expires: 1800;refresher=uac\r\n"
+                        "Require: timer\r\n");
+  expect_response(ONE_VIA_REQUEST, &rsp,
+                  "SIP/2.0 200 OK\r\n"
+                  "Via: " VIA1 "\r\n"
+                  "From: \"Proxy\" <sip:proxy@example.com>;tag=1928301774\r\n"
+                  "To: <sip:phone@10.0.0.5>;tag=0001020304050607\r\n"
+                  "Call-ID: a84b4c76e66710@10.0.0.1\r\n"
+                  "CSeq: 63104 OPTIONS\r\n"
+                  "Server: siphb/0.1\r\n"
+                  "Contact: <sip:phone@10.0.0.5:5060>\r\n"
+                  "Supported: timer\r\n"
+                  "Session-Expires: 1800;refresher=uac\r\n"
+                  "Require: timer\r\n"
+                  "Content-Length: 0\r\n\r\n");
+
+  /* NOBUF counts the extra lines too, and an exact buffer takes them */
+  siphb_sip_msg req;
+  parse_ok(&req, ONE_VIA_REQUEST);
+  uint8_t buf[1024];
+  siphb_error_info ei;
+  siphb_ssize full = siphb_sip_encode_response(buf, sizeof buf, &req, &rsp, &ei);
+  assert_true(full > 0);
+  assert_int_equal(siphb_sip_encode_response(buf, (size_t)full - 1, &req, &rsp, &ei),
+                   SIPHB_ERR_NOBUF);
+  assert_int_equal(ei.need, (size_t)full);
+  assert_int_equal(siphb_sip_encode_response(buf, (size_t)full, &req, &rsp, &ei), full);
+
+  /* anything but whole CRLF-ended lines is refused, before `random` runs */
+  static const char *const bad[] = {
+      "Min-SE: 90",                  /* no CRLF at the end */
+      "Min-SE: 90\r",                /* CR alone at the end */
+      "Min-SE: 90\n",                /* LF alone */
+      "Min-SE: 90\r\nX: 1",          /* the last line unended */
+      "Min-SE: 90\rX: 1\r\n",        /* a bare CR inside */
+      "Min-SE: 90\nX: 1\r\n",        /* a bare LF inside */
+      "\r\n",                        /* an empty line: the end of the headers */
+      "Min-SE: 90\r\n\r\nbody",      /* a body smuggled in */
+      "Min-SE: 90\r\n more\r\n",     /* a fold */
+      "\tX: 1\r\n",                  /* a line starting with a blank */
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    base_response(&rsp);
+    rsp.extra_headers = S(bad[i]);
+    expect_invalid(&req, &rsp);
+  }
+  /* NUL inside */
+  base_response(&rsp);
+  static const char with_nul[] = "X: a\0b\r\n";
+  rsp.extra_headers.ptr = with_nul;
+  rsp.extra_headers.len = sizeof with_nul - 1;
+  expect_invalid(&req, &rsp);
+  /* a length without a pointer */
+  base_response(&rsp);
+  rsp.extra_headers.ptr = NULL;
+  rsp.extra_headers.len = 4;
+  expect_invalid(&req, &rsp);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_response_init_defaults),
@@ -606,6 +689,7 @@ int main(void) {
       cmocka_unit_test(test_to_with_tag),
       cmocka_unit_test(test_compact_forms),
       cmocka_unit_test(test_custom_status_reason_and_headers),
+      cmocka_unit_test(test_extra_headers),
       cmocka_unit_test(test_nobuf_every_short_capacity),
       cmocka_unit_test(test_invalid_arguments),
       cmocka_unit_test(test_random_failure),

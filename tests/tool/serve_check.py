@@ -14,6 +14,11 @@ per check; exits 1 if any failed. CASE is one of
   delay   answers come after 300 ms or more
   abuse   a connection sending 70000 bytes without a message end, and one
           sending binary garbage, are closed by the server
+  st      --session-timer 1800: exact answers to INVITE (422 with Min-SE,
+          200 with Session-Expires, the refresher and Require: timer, the
+          interval raised for a UAC without timer, 400 for malformed
+          values), BYE 200, ACK nothing, OPTIONS with Supported: timer; on
+          TCP a malformed INVITE and a good one in one segment
 Every socket has a timeout: nothing here waits for long.
 """
 import os
@@ -345,6 +350,114 @@ def case_abuse(peer_args):
         p.close()
 
 
+ST_ALLOW = "OPTIONS, INVITE, ACK, BYE"
+
+
+def invite(transport, sent_by, timer_lines, method="INVITE", cseq=7, to_tag=""):
+    """An INVITE (or BYE, ACK) from sent_by with the given timer header lines."""
+    return ("%s sip:serve@example.com SIP/2.0\r\n"
+            "Via: SIP/2.0/%s %s;branch=z9hG4bKst%d\r\n"
+            "Max-Forwards: 70\r\n"
+            "From: <sip:check@example.com>;tag=f1\r\n"
+            "To: <sip:serve@example.com>%s\r\n"
+            "Call-ID: serve-st-1@example.com\r\n"
+            "CSeq: %d %s\r\n"
+            "Contact: <sip:check@%s>\r\n"
+            "%s"
+            "Content-Length: 0\r\n\r\n" % (method, transport, sent_by, cseq, to_tag, cseq,
+                                             method, sent_by, timer_lines)).encode()
+
+
+def st_response(status, reason, via, lines, cseq=7, method="INVITE", contact=None,
+                to_tag=None, supported=False):
+    """The exact answer of `siphb serve --session-timer` (To tag normalised
+    to X unless the request had one)."""
+    extras = "Allow: %s\r\n" % ST_ALLOW
+    if supported:
+        extras += "Accept: application/sdp\r\nSupported: timer\r\n"
+    extras += "Server: siphb-serve\r\n"
+    if contact:
+        extras += "Contact: <%s>\r\n" % contact
+    return ("SIP/2.0 %d %s\r\n"
+            "Via: %s\r\n"
+            "From: <sip:check@example.com>;tag=f1\r\n"
+            "To: <sip:serve@example.com>;tag=%s\r\n"
+            "Call-ID: serve-st-1@example.com\r\n"
+            "CSeq: %d %s\r\n"
+            "%s%s"
+            "Content-Length: 0\r\n\r\n" % (status, reason, via, to_tag or "X", cseq, method,
+                                             extras, lines))
+
+
+def case_st(peer_args):
+    for p, T, tag in each_peer(peer_args):
+        lh = p.local_host
+        via = "SIP/2.0/%s 192.0.2.1;branch=z9hG4bKst7;received=%s" % (T, lh)
+        contact = "sip:siphb@%s:%d%s" % (bracket(p.host), p.port,
+                                         ";transport=tcp" if p.transport == "tcp" else "")
+        ok200 = lambda lines: st_response(200, "OK", via, lines, contact=contact)
+        cases = [
+            ("Supported: timer\r\nSession-Expires: 90\r\n",
+             st_response(422, "Session Interval Too Small", via, "Min-SE: 1800\r\n"),
+             "Session-Expires 90 with Supported: timer: 422 with Min-SE 1800"),
+            ("Supported: timer\r\nSession-Expires: 1000\r\nMin-SE: 1000\r\n",
+             st_response(422, "Session Interval Too Small", via, "Min-SE: 1800\r\n"),
+             "Session-Expires 1000, Min-SE 1000: 422 with our Min-SE 1800"),
+            ("Supported: timer\r\nSession-Expires: 1800\r\nMin-SE: 1800\r\n",
+             ok200("Supported: timer\r\nSession-Expires: 1800;refresher=uas\r\n"),
+             "the retry with 1800: 200, refresher=uas (the default preference), no Require"),
+            ("Supported: timer\r\nSession-Expires: 3600;refresher=uac\r\n",
+             ok200("Supported: timer\r\nSession-Expires: 1800;refresher=uac\r\n"
+                   "Require: timer\r\n"),
+             "Session-Expires 3600;refresher=uac: 200 lowered to 1800, refresher=uac, "
+             "Require: timer"),
+            ("Session-Expires: 90\r\n",
+             ok200("Supported: timer\r\nSession-Expires: 1800;refresher=uas\r\n"),
+             "Session-Expires 90 without Supported: timer: 200 raised to 1800 "
+             "(erratum 1687), refresher=uas"),
+            ("Supported: timer\r\n",
+             ok200("Supported: timer\r\nSession-Expires: 1800;refresher=uas\r\n"),
+             "no Session-Expires: 200 with ours, 1800;refresher=uas"),
+            ("Supported: timer\r\nSession-Expires: abc\r\n",
+             st_response(400, "Bad Request", via, ""),
+             "Session-Expires abc: 400"),
+            ("Supported: timer\r\nSession-Expires: 1800;refresher=foo\r\n",
+             st_response(400, "Bad Request", via, ""),
+             "Session-Expires 1800;refresher=foo: 400"),
+            ("Supported: timer\r\nMin-SE: x\r\nSession-Expires: 1800\r\n",
+             st_response(400, "Bad Request", via, ""),
+             "Min-SE x: 400"),
+            ("Supported: timer\r\nSession-Expires: 1800\r\nSession-Expires: 3600\r\n",
+             st_response(400, "Bad Request", via, ""),
+             "two Session-Expires lines: 400"),
+        ]
+        for lines, want, what in cases:
+            expect_sip(p, invite(T, "192.0.2.1", lines), want, "%s: INVITE, %s" % (tag, what))
+        # the dialog's other requests: ACK nothing, BYE 200 (To tag kept)
+        p.send(invite(T, "192.0.2.1", "", method="ACK", to_tag=";tag=t9"))
+        check(p.silent(), "%s: ACK gets nothing" % tag)
+        expect_sip(p, invite(T, "192.0.2.1", "", method="BYE", cseq=8, to_tag=";tag=t9"),
+                   st_response(200, "OK", via.replace("st7", "st8"), "", cseq=8, method="BYE",
+                               to_tag="t9"),
+                   "%s: BYE gets 200" % tag)
+        expect_sip(p, options(T, "192.0.2.1", ""),
+                   st_response(200, "OK", "SIP/2.0/%s 192.0.2.1;branch=z9hG4bKserve1;"
+                               "received=%s" % (T, lh), "", cseq=42, method="OPTIONS",
+                               supported=True).replace("serve-st-1", "serve-check-1"),
+                   "%s: OPTIONS: Allow with INVITE, Supported: timer" % tag)
+        if p.transport == "tcp":
+            # framing: the malformed INVITE is cut where its Content-Length
+            # says, and the next one is answered too
+            bad = invite(T, "192.0.2.1", "Supported: timer\r\nSession-Expires: abc\r\n")
+            good = invite(T, "192.0.2.1", "Supported: timer\r\nSession-Expires: 90\r\n")
+            p.send(bad + good)
+            ra, rb = normalise(p.recv_sip()), normalise(p.recv_sip())
+            check(ra == st_response(400, "Bad Request", via, "") and
+                  rb == st_response(422, "Session Interval Too Small", via, "Min-SE: 1800\r\n"),
+                  "%s: a malformed INVITE and another in one segment: 400, then 422" % tag,
+                  "got:\n" + ra + rb)
+
+
 def main():
     args = sys.argv[1:]
     if len(args) < 4 or (len(args) - 1) % 3:
@@ -352,7 +465,7 @@ def main():
         return 2
     peers = [tuple(args[i:i + 3]) for i in range(1, len(args), 3)]
     cases = {"basic": case_basic, "code": case_code, "drop": case_drop, "delay": case_delay,
-             "abuse": case_abuse}
+             "abuse": case_abuse, "st": case_st}
     if args[0] not in cases:
         print("serve_check.py: unknown case %s" % args[0], file=sys.stderr)
         return 2

@@ -5,7 +5,10 @@
 # tests/tool/serve_check.py (python3): exact answers to OPTIONS with
 # received/rport, 405/501, nothing for ACK, CRLF pong, STUN Binding
 # success; --code 503; --drop 1000; --delay 300; TCP framing (two requests
-# in one segment, one split over segments); abusive connections closed.
+# in one segment, one split over segments); abusive connections closed;
+# with --session-timer 1800 the RFC 4028 answers to INVITE (422 with
+# Min-SE, 200 with Session-Expires/refresher/Require, the interval raised
+# for a UAC without timer, 400 for malformed values), BYE 200.
 # Here: bad arguments and bind failures exit 2 with one line, SIGTERM ends
 # it with the summary line, --count ends it, --json lines.
 #
@@ -151,6 +154,69 @@ else
   fail "--drop 1000 summary" "$tmp/drop.err"
 fi
 
+# ---- --session-timer: INVITE as an RFC 4028 UAS ------------------------------
+if start st "${v4[@]}" "${v6[@]}" --session-timer 1800 --json; then
+  clients st st
+  stop "$PID"
+  summary=$(cat "$tmp/st.err")
+  if [ "$RC" = 0 ] && [[ $summary =~ \(options\ [0-9]+,\ other\ 0,\ ack\ [1-9][0-9]*,\ crlf\ 0,\ stun\ 0,\ invite\ [1-9][0-9]*,\ bye\ [1-9][0-9]*\) ]]; then
+    pass "--session-timer: exit 0 after SIGTERM, the summary counts invite and bye: $summary"
+  else
+    fail "--session-timer: exit $RC, summary" "$tmp/st.err"
+  fi
+  # The JSON lines of INVITE: 422 with min_se, 200 with session_expires and
+  # refresher, 400 with neither; BYE 200.
+  if "$py" - "$tmp/st.out" <<'EOF'; then
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+inv = [l for l in lines if l["kind"] == "invite"]
+ok = bool(inv) and all(l["method"] == "INVITE" and l["action"] == "answered" for l in inv)
+for l in inv:
+    if l["status"] == 422:
+        ok = ok and l.get("min_se") == 1800 and "session_expires" not in l
+    elif l["status"] == 200:
+        ok = ok and l.get("session_expires") == 1800 and l.get("refresher") in ("uac", "uas")
+        ok = ok and "min_se" not in l
+    else:
+        ok = ok and l["status"] == 400 and "min_se" not in l and "session_expires" not in l
+ok = ok and {l["status"] for l in inv} == {200, 400, 422}
+ok = ok and {l["refresher"] for l in inv if l["status"] == 200} == {"uac", "uas"}
+ok = ok and any(l["kind"] == "bye" and l["status"] == 200 for l in lines)
+sys.exit(0 if ok else 1)
+EOF
+    pass "--session-timer --json: INVITE lines with status and min_se (422) or session_expires and refresher (200), BYE 200"
+  else
+    fail "--session-timer --json lines" "$tmp/st.out"
+  fi
+else
+  fail "st: serve did not start" "$tmp/st.out" "$tmp/st.err"
+fi
+# --refresher uac: the UAS's preference when the request leaves it open,
+# and Require: timer with it (RFC 4028 section 9); --session-expires lowers
+# a longer request.
+if start st2 --udp 127.0.0.1:0 --session-timer 90 --session-expires 600 --refresher uac; then
+  if "$py" - $ADDRS <<'EOF' >"$tmp/st2.check" 2>&1; then
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+req = (b"INVITE sip:x@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKc\r\n"
+       b"From: <sip:a@example.com>;tag=1\r\nTo: <sip:x@example.com>\r\nCall-ID: c\r\n"
+       b"CSeq: 1 INVITE\r\nSupported: timer\r\nSession-Expires: 1800\r\n\r\n")
+s.sendto(req, (sys.argv[2], int(sys.argv[3])))
+got = s.recv(4096).decode()
+print(got)
+ok = got.startswith("SIP/2.0 200 OK\r\n") and "\r\nSession-Expires: 600;refresher=uac\r\n" in got
+sys.exit(0 if ok and "\r\nRequire: timer\r\n" in got else 1)
+EOF
+    pass "--session-timer 90 --session-expires 600 --refresher uac: 200 with 600;refresher=uac and Require: timer"
+  else
+    fail "--session-expires 600 --refresher uac" "$tmp/st2.check"
+  fi
+  stop "$PID"
+else
+  fail "st2: serve did not start" "$tmp/st2.err"
+fi
+
 # ---- abusive connections ----------------------------------------------------
 if start abuse --tcp 127.0.0.1:0; then
   clients abuse abuse
@@ -214,6 +280,18 @@ usage_case "--delay -1" "--delay must be a number from 0 to 60000" --delay -1
 usage_case "--udp bad port" "the port must be a number from 0 to 65535" --udp 127.0.0.1:70000
 usage_case "--tcp no ']'" "no ']' after the IPv6 address" --tcp '[::1'
 usage_case "an argument" "unexpected argument 'x'" x
+usage_case "--session-timer 80" "--session-timer must be a number of seconds from 90 to 86400" \
+  --session-timer 80
+usage_case "--session-timer abc" "--session-timer must be a number of seconds from 90 to 86400" \
+  --session-timer abc
+usage_case "--session-timer missing" "--session-timer needs a number of seconds" --session-timer
+usage_case "--session-expires 100000" "--session-expires must be a number of seconds from 90 to 86400" \
+  --session-timer 90 --session-expires 100000
+usage_case "--session-expires below MIN_SE" "--session-expires 100 is below --session-timer 1800" \
+  --session-timer 1800 --session-expires 100
+usage_case "--session-expires alone" "--session-expires needs --session-timer" --session-expires 1800
+usage_case "--refresher alone" "--refresher needs --session-timer" --refresher uac
+usage_case "--refresher both" "--refresher must be uac or uas" --session-timer 90 --refresher both
 usage_case "unresolvable" "cannot resolve 'no-such-host.invalid'" --udp no-such-host.invalid:0
 # A port already taken: bind fails.
 if start taken --udp 127.0.0.1:0 --tcp 127.0.0.1:0; then

@@ -2,8 +2,9 @@
  * serve.h - `siphb serve`, a loopback responder for tests and demos: what
  * its files share. cmd_serve.c reads the options, serve_net.c owns the
  * sockets and connections, serve_answer.c builds the answers with the
- * library, serve_loop.c runs the poll() loop with the --delay queue and
- * prints the lines. POSIX only. tools/README.md documents the options and
+ * library, serve_st.c the answers to INVITE and BYE with --session-timer
+ * (RFC 4028 through siphb/st.h), serve_loop.c runs the poll() loop with
+ * the --delay queue and prints the lines. POSIX only. tools/README.md documents the options and
  * the output; keep the two in step.
  */
 #ifndef SIPHB_TOOL_SERVE_H
@@ -17,8 +18,11 @@
 #  include <sys/socket.h>
 
 #  include <siphb/common.h>
+#  include <siphb/sip.h>
+#  include <siphb/st.h>
 #  include <siphb/stream.h>
 
+#  include "addr.h"
 #  include "net.h"
 
 #  define SERVE_CMD "serve"
@@ -42,6 +46,8 @@ typedef enum serve_kind {
   SERVE_ACK,         /* SIP ACK: never answered */
   SERVE_CRLF,        /* RFC 5626 CRLFCRLF ping on TCP */
   SERVE_STUN,        /* STUN Binding request (--stun) */
+  SERVE_INVITE,      /* SIP INVITE with --session-timer: 422, 400 or 200 */
+  SERVE_BYE,         /* SIP BYE with --session-timer: 200 */
   SERVE_KINDS_
 } serve_kind;
 
@@ -59,6 +65,11 @@ typedef struct serve_opts {
   unsigned long count; /* stop after this many requests (0: never) */
   bool json;
   bool quiet;
+  /* --session-timer MIN_SE: INVITE answered through siphb_st_uas_answer()
+   * with this config (min_se_s, session_expires_s, refresher), BYE with
+   * 200. */
+  bool st;
+  siphb_st_config st_cfg;
 } serve_opts;
 
 /* Returns -1 when fine, otherwise the exit status (cmd_serve.c). */
@@ -72,6 +83,11 @@ typedef struct serve_event {
   char method[32];   /* SIP: the method, cut at 31 bytes */
   unsigned status;   /* SIP: the status of the answer */
   siphb_ms received; /* when it came in */
+  /* INVITE with --session-timer: the Session-Expires of a 200 (0: none)
+   * with its refresher, the Min-SE of a 422 (0: none). */
+  uint32_t st_interval;
+  siphb_sip_refresher st_refresher;
+  uint32_t st_min_se;
 } serve_event;
 
 /* ---- answers (serve_answer.c) ------------------------------------------- */
@@ -89,10 +105,44 @@ typedef enum serve_verdict {
  * response (siphb_sip_encode_response with the source address), a CRLF
  * pong, a STUN Binding success (XOR-MAPPED-ADDRESS of the peer,
  * FINGERPRINT when the request had one) or error 420. Fills ev->kind,
- * method and status. out holds SERVE_ANSWER_CAP bytes. */
+ * method and status (and the st_ fields for INVITE). out and scratch hold
+ * SERVE_ANSWER_CAP bytes each (scratch: a copy of a request whose session
+ * timer values are malformed, see serve_st_reparse). */
 serve_verdict serve_answer(const serve_opts *o, const uint8_t *data, size_t len,
                            siphb_stream_kind kind, serve_event *ev, uint8_t *out,
-                           size_t *out_len);
+                           size_t *out_len, uint8_t *scratch);
+
+/* ---- INVITE and BYE with --session-timer (serve_st.c) -------------------- */
+
+/* After siphb_sip_parse() refused data[0..len) with *err: when what it
+ * refused is a Session-Expires or Min-SE line (at most 4 of them), the
+ * request is parsed again from a copy in scratch[0..SERVE_ANSWER_CAP)
+ * without those lines, so that it can get its 400. Returns the bytes of
+ * data the request takes (the lines dropped included) and *req (slices of
+ * scratch); SIPHB_ERR_INCOMPLETE (stream mode: wait for more);
+ * SIPHB_ERR_PARSE (another fault, or no request). */
+siphb_ssize serve_st_reparse(const uint8_t *data, size_t len, const siphb_sip_parse_config *cfg,
+                             const siphb_error_info *err, siphb_sip_msg *req, uint8_t *scratch);
+
+/* Framing for what siphb_stream_next() refused as a SIP request: with
+ * --session-timer, the length of an INVITE whose only faults are session
+ * timer values (serve_st_reparse), so that it still gets its 400; else
+ * SIPHB_ERR_PARSE, or SIPHB_ERR_INCOMPLETE on TCP (wait for more). */
+siphb_ssize serve_st_frame(const serve_opts *o, const uint8_t *data, size_t len, bool tcp,
+                           uint8_t *scratch);
+
+/* Room for the extra header lines of an answer to INVITE. */
+#  define SERVE_ST_EXTRA_CAP 160
+/* Room for the Contact URI of a 200: "sip:siphb@" ADDR ";transport=tcp". */
+#  define SERVE_ST_CONTACT_CAP (ADDR_TEXT_MAX + 32)
+
+/* The answer to an INVITE (bad_value: serve_st_reparse dropped a malformed
+ * value): rsp->status, reason, contact_uri and extra_headers (written into
+ * extra[SERVE_ST_EXTRA_CAP] and contact[SERVE_ST_CONTACT_CAP], which must
+ * outlive the encoding) from siphb_st_from_msg and siphb_st_uas_answer;
+ * ev's st_ fields. */
+void serve_st_invite(const serve_opts *o, const siphb_sip_msg *req, bool bad_value,
+                     serve_event *ev, siphb_sip_response *rsp, char *extra, char *contact);
 
 /* ---- sockets and connections (serve_net.c) ------------------------------ */
 
@@ -145,6 +195,7 @@ typedef struct serve_state {
   serve_stats st;
   siphb_ms start;
   uint8_t answer[SERVE_ANSWER_CAP];
+  uint8_t scratch[SERVE_ANSWER_CAP]; /* serve_answer's copy of a request */
   uint8_t datagram[65536];
 } serve_state;
 

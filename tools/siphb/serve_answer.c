@@ -2,7 +2,8 @@
  * serve_answer.c - what `siphb serve` answers to one framed item, built
  * with the library's codecs: siphb_sip_encode_response (told the source
  * address, so the top Via gets received= and rport=), the STUN encoder,
- * and the CRLF pong of RFC 5626 section 4.4.1.
+ * and the CRLF pong of RFC 5626 section 4.4.1. With --session-timer,
+ * INVITE is answered by serve_st.c and BYE gets 200.
  */
 #if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
 #  define _POSIX_C_SOURCE 200809L
@@ -24,6 +25,9 @@
  * Supported SHOULD be there) and the 405s (section 21.4.6: Allow MUST be)
  * list. */
 #  define SERVE_ALLOW "OPTIONS"
+/* With --session-timer: what serve then answers (CANCEL still gets 405:
+ * serve answers INVITE at once, there is never a transaction to cancel). */
+#  define SERVE_ALLOW_ST "OPTIONS, INVITE, ACK, BYE"
 #  define SERVE_ACCEPT "application/sdp"
 #  define SERVE_SERVER "siphb-serve"
 
@@ -33,15 +37,26 @@ static siphb_str cstr(const char *s) {
 }
 
 /* A SIP request: OPTIONS gets --code, a method siphb knows 405 (section
- * 21.4.6), one it does not 501 (section 8.2.1), ACK nothing (section 17). */
+ * 21.4.6), one it does not 501 (section 8.2.1), ACK nothing (section 17);
+ * with --session-timer INVITE gets what serve_st.c decides and BYE 200. */
 static serve_verdict answer_sip(const serve_opts *o, const uint8_t *data, size_t len,
-                                serve_event *ev, uint8_t *out, size_t *out_len) {
+                                serve_event *ev, uint8_t *out, size_t *out_len,
+                                uint8_t *scratch) {
   siphb_sip_parse_config cfg;
   siphb_sip_parse_config_init(&cfg, sizeof cfg);
   cfg.mode = ev->tcp ? SIPHB_SIP_STREAM : SIPHB_SIP_DATAGRAM;
   cfg.lenient = true; /* as the stream codec framed it */
   siphb_sip_msg req;
-  if (siphb_sip_parse(&req, data, len, &cfg, NULL) < 0) return SERVE_MALFORMED;
+  siphb_error_info perr;
+  bool bad_st_value = false;
+  if (siphb_sip_parse(&req, data, len, &cfg, &perr) < 0) {
+    /* An INVITE whose only fault is its Session-Expires or Min-SE value
+     * gets a 400 (serve_st.c); anything else malformed gets nothing. */
+    if (!o->st || serve_st_reparse(data, len, &cfg, &perr, &req, scratch) < 0 ||
+        req.method_id != SIPHB_SIP_METHOD_INVITE)
+      return SERVE_MALFORMED;
+    bad_st_value = true;
+  }
   if (!req.is_request) return SERVE_IGNORE;
   snprintf(ev->method, sizeof ev->method, "%.*s",
            (int)(req.method.len < sizeof ev->method ? req.method.len : sizeof ev->method - 1),
@@ -52,16 +67,23 @@ static serve_verdict answer_sip(const serve_opts *o, const uint8_t *data, size_t
   }
   siphb_sip_response rsp;
   siphb_sip_response_init(&rsp, sizeof rsp);
+  char st_extra[SERVE_ST_EXTRA_CAP], st_contact[SERVE_ST_CONTACT_CAP];
   if (req.method_id == SIPHB_SIP_METHOD_OPTIONS) {
     ev->kind = SERVE_OPTIONS;
     rsp.status = (uint16_t)o->code;
     rsp.accept = cstr(SERVE_ACCEPT);
+    if (o->st) rsp.supported = cstr("timer");
+  } else if (o->st && req.method_id == SIPHB_SIP_METHOD_INVITE) {
+    serve_st_invite(o, &req, bad_st_value, ev, &rsp, st_extra, st_contact);
+  } else if (o->st && req.method_id == SIPHB_SIP_METHOD_BYE) {
+    ev->kind = SERVE_BYE;
+    rsp.status = 200;
   } else {
     ev->kind = SERVE_OTHER;
     rsp.status = req.method_id == SIPHB_SIP_METHOD_OTHER ? 501 : 405;
   }
   ev->status = rsp.status;
-  rsp.allow = cstr(SERVE_ALLOW);
+  rsp.allow = cstr(o->st ? SERVE_ALLOW_ST : SERVE_ALLOW);
   rsp.server = cstr(SERVE_SERVER);
   rsp.random = siphb_random_os;
   char host[ADDR_TEXT_MAX];
@@ -117,7 +139,7 @@ static serve_verdict answer_stun(const serve_opts *o, const uint8_t *data, size_
 
 serve_verdict serve_answer(const serve_opts *o, const uint8_t *data, size_t len,
                            siphb_stream_kind kind, serve_event *ev, uint8_t *out,
-                           size_t *out_len) {
+                           size_t *out_len, uint8_t *scratch) {
   *out_len = 0;
   ev->method[0] = '\0';
   ev->status = 0;
@@ -130,7 +152,7 @@ serve_verdict serve_answer(const serve_opts *o, const uint8_t *data, size_t len,
     memcpy(out, "\r\n", 2);
     *out_len = 2;
     return SERVE_ANSWER;
-  case SIPHB_STREAM_SIP_REQUEST: return answer_sip(o, data, len, ev, out, out_len);
+  case SIPHB_STREAM_SIP_REQUEST: return answer_sip(o, data, len, ev, out, out_len, scratch);
   case SIPHB_STREAM_STUN: return answer_stun(o, data, len, ev, out, out_len);
   case SIPHB_STREAM_CRLF_PONG:    /* a CRLF before a message (section 7.5) */
   case SIPHB_STREAM_SIP_RESPONSE: /* we sent no request */

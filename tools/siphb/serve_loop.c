@@ -75,6 +75,16 @@ static void print_event(const serve_state *s, const serve_event *ev, const char 
     json_key(&w, "status");
     json_uint(&w, ev->status);
   }
+  if (ev->st_interval) { /* a 200 to INVITE (--session-timer) */
+    json_key(&w, "session_expires");
+    json_uint(&w, ev->st_interval);
+    json_key(&w, "refresher");
+    json_cstring(&w, ev->st_refresher == SIPHB_SIP_REFRESHER_UAC ? "uac" : "uas");
+  }
+  if (ev->st_min_se) { /* a 422 */
+    json_key(&w, "min_se");
+    json_uint(&w, ev->st_min_se);
+  }
   if (strcmp(action, "answered") == 0 || strcmp(action, "lost") == 0) {
     json_key(&w, "delay_ms");
     json_uint(&w, now - ev->received);
@@ -155,7 +165,7 @@ static serve_verdict handle_item(serve_state *s, serve_event *ev, const uint8_t 
                                  size_t len, siphb_stream_kind kind, const serve_route *r,
                                  siphb_ms now) {
   size_t n;
-  serve_verdict v = serve_answer(&s->o, data, len, kind, ev, s->answer, &n);
+  serve_verdict v = serve_answer(&s->o, data, len, kind, ev, s->answer, &n, s->scratch);
   if (v == SERVE_IGNORE) {
     s->st.ignored++;
     return v;
@@ -194,6 +204,10 @@ static void read_udp(serve_state *s, const serve_listener *l, siphb_ms now) {
     siphb_stream_item item;
     siphb_ssize len = siphb_stream_next(s->datagram, (size_t)n, SIPHB_TRANSPORT_UDP,
                                         SIPHB_STREAM_SERVER, &item, NULL);
+    /* An INVITE refused for its Session-Expires or Min-SE value only:
+     * still a request, for its 400 (serve_st.c). */
+    if (len < 0 && item.kind == SIPHB_STREAM_SIP_REQUEST)
+      len = serve_st_frame(&s->o, s->datagram, (size_t)n, false, s->scratch);
     if (len < 0) {
       s->st.malformed++;
       continue;
@@ -213,6 +227,12 @@ static void frame_conn(serve_state *s, serve_conn *c, siphb_ms now) {
     siphb_error_info err;
     siphb_ssize n = siphb_stream_next(c->in + off, c->in_len - off, SIPHB_TRANSPORT_TCP,
                                       SIPHB_STREAM_SERVER, &item, &err);
+    if (n < 0 && n != SIPHB_ERR_INCOMPLETE && item.kind == SIPHB_STREAM_SIP_REQUEST) {
+      /* As for UDP: an INVITE whose only faults are session timer values
+       * is framed without them, so that it gets its 400. */
+      n = serve_st_frame(&s->o, c->in + off, c->in_len - off, true, s->scratch);
+      if (n == SIPHB_ERR_INCOMPLETE) err.need = 1;
+    }
     if (n == SIPHB_ERR_INCOMPLETE) {
       /* An item that can never fit the buffer: no use waiting for it. */
       if (err.need > SERVE_CONN_IN_CAP - (c->in_len - off)) {
@@ -254,13 +274,20 @@ static bool output_pending(const serve_state *s) {
 static void print_summary(const serve_state *s) {
   const serve_stats *t = &s->st;
   if (s->o.quiet) return;
+  /* invite and bye only with --session-timer: the line stays as it was
+   * without it. */
+  char st_kinds[64] = "";
+  if (s->o.st)
+    snprintf(st_kinds, sizeof st_kinds, ", invite %lu, bye %lu", t->by_kind[SERVE_INVITE],
+             t->by_kind[SERVE_BYE]);
   fprintf(stderr,
-          "siphb: %s: received %lu (options %lu, other %lu, ack %lu, crlf %lu, stun %lu), "
+          "siphb: %s: received %lu (options %lu, other %lu, ack %lu, crlf %lu, stun %lu%s), "
           "answered %lu, dropped %lu, lost %lu; ignored %lu, malformed %lu; "
           "tcp connections %lu, closed for abuse %lu\n",
           SERVE_CMD, t->received, t->by_kind[SERVE_OPTIONS], t->by_kind[SERVE_OTHER],
-          t->by_kind[SERVE_ACK], t->by_kind[SERVE_CRLF], t->by_kind[SERVE_STUN], t->answered,
-          t->dropped, t->lost, t->ignored, t->malformed, t->connections, t->abusive);
+          t->by_kind[SERVE_ACK], t->by_kind[SERVE_CRLF], t->by_kind[SERVE_STUN], st_kinds,
+          t->answered, t->dropped, t->lost, t->ignored, t->malformed, t->connections,
+          t->abusive);
 }
 
 /* What one pollfd stands for: a listener, or a connection (by index and
