@@ -485,7 +485,7 @@ SIPHB_EXTERN siphb_ssize siphb_sip_encode_response(uint8_t *buf, size_t cap,
                                                    const siphb_sip_response *rsp,
                                                    siphb_error_info *err);
 
-/* The RFC 3261 reason phrase of a status code ("OK"); for codes it does not
+/* The RFC 3261 reason phrase of a status code ("OK"; 422 has RFC 4028's); for codes it does not
  * name, the phrase of the class ("Client Error" for 4xx); never NULL. */
 SIPHB_EXTERN const char *siphb_sip_reason(unsigned status);
 

@@ -54,6 +54,7 @@ const char *siphb_sip_reason(unsigned status) {
   case 416: return "Unsupported URI Scheme";
   case 420: return "Bad Extension";
   case 421: return "Extension Required";
+  case 422: return "Session Interval Too Small"; /* RFC 4028 section 6 */
   case 423: return "Interval Too Brief";
   case 480: return "Temporarily Unavailable";
   case 481: return "Call/Transaction Does Not Exist";

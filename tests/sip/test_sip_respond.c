@@ -567,7 +567,8 @@ static void test_reason_phrases(void **state) {
       {407, "Proxy Authentication Required"}, {408, "Request Timeout"}, {410, "Gone"},
       {413, "Request Entity Too Large"}, {414, "Request-URI Too Long"},
       {415, "Unsupported Media Type"}, {416, "Unsupported URI Scheme"},
-      {420, "Bad Extension"}, {421, "Extension Required"}, {423, "Interval Too Brief"},
+      {420, "Bad Extension"}, {421, "Extension Required"}, {422, "Session Interval Too Small"}, /* RFC 4028 section 6 */
+      {423, "Interval Too Brief"},
       {480, "Temporarily Unavailable"}, {481, "Call/Transaction Does Not Exist"},
       {482, "Loop Detected"}, {483, "Too Many Hops"}, {484, "Address Incomplete"},
       {485, "Ambiguous"}, {486, "Busy Here"}, {487, "Request Terminated"},
