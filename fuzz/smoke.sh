@@ -4,8 +4,8 @@
 # regressions, with its dictionary, for SECONDS (default 15). At most JOBS
 # harnesses run at once (SIPHB_FUZZ_JOBS, default the number of CPUs), one
 # per core: -max_total_time is wall-clock time, so a harness sharing a core
-# would get half the executions for the same seconds; with the 10 harnesses
-# of fuzz/harnesses.txt on 2 cores the run takes five rounds, 5 x SECONDS. New inputs go to a
+# would get half the executions for the same seconds; with the 11 harnesses
+# of fuzz/harnesses.txt on 2 cores the run takes six rounds, 6 x SECONDS. New inputs go to a
 # temporary directory, never into the tree. Fails when a harness crashes,
 # and then shows its log and the crashing input in hex.
 set -uo pipefail

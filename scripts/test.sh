@@ -138,7 +138,7 @@ stage_j() {
   # This build holds only the harnesses of fuzz/harnesses.txt (tests,
   # tools, examples and benchmarks are off): build all of it.
   cmake --build build/fuzz -j"$jobs"
-  # Eight harnesses, at most one per core: four rounds of 15 s on 2 cores.
+  # Eleven harnesses, at most one per core: six rounds of 15 s on 2 cores.
   fuzz/smoke.sh build/fuzz "${SIPHB_FUZZ_SECONDS:-15}"
 }
 
