@@ -47,8 +47,8 @@ extern "C" {
 typedef struct siphb_st_session_expires {
   uint32_t delta_s;
   siphb_sip_refresher refresher; /* NONE: no refresher parameter */
-  siphb_str params;              /* the parameters other than refresher, as
-                                    written, each with its ";" (empty: none) */
+  siphb_str params;              /* every parameter as written, refresher
+                                    included, each with its ";" (empty: none) */
 } siphb_st_session_expires;
 
 /*
