@@ -398,7 +398,8 @@ static void fuzz_uac(const fuzz_cfg *f, const siphb_st_header *resp, unsigned st
     FUZZ_CHECK(r.action == SIPHB_ST_ACTION_RETRY || r.action == SIPHB_ST_ACTION_GIVE_UP);
     FUZZ_CHECK(!r.active);
     if (r.action == SIPHB_ST_ACTION_RETRY) {
-      FUZZ_CHECK(resp->has_min_se && !malformed(resp) && resp->min_se_s > offered);
+      FUZZ_CHECK(resp->has_min_se && !malformed(resp) && resp->min_se_s >= SIPHB_ST_MIN_SE &&
+                 resp->min_se_s > offered);
       /* The 422's Min-SE, or the larger of what this side sent and its
        * own minimum; the interval never below the Min-SE sent with it. */
       FUZZ_CHECK(r.min_se_s == max32(max32(resp->min_se_s, sent.min_se_s), f->cfg.min_se_s));
@@ -410,7 +411,8 @@ static void fuzz_uac(const fuzz_cfg *f, const siphb_st_header *resp, unsigned st
       FUZZ_CHECK(again.action == SIPHB_ST_ACTION_GIVE_UP);
     } else {
       FUZZ_CHECK(r.status == 422);
-      FUZZ_CHECK(!resp->has_min_se || malformed(resp) || resp->min_se_s <= offered);
+      FUZZ_CHECK(!resp->has_min_se || malformed(resp) || resp->min_se_s < SIPHB_ST_MIN_SE ||
+                 resp->min_se_s <= offered);
     }
   } else {
     FUZZ_CHECK(r.action == SIPHB_ST_ACTION_ACCEPT);
