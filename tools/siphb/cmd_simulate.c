@@ -13,6 +13,7 @@
 #include <siphb/export.h>
 #include <siphb/siphb.h>
 
+#include "offline_ctx.h"
 #include "simulate.h"
 #include "tool.h"
 
@@ -63,26 +64,8 @@ static int on_event(siphb_ctx *ctx, const siphb_event *ev, void *user_data) {
   return 0;
 }
 
-static int no_send(siphb_ctx *ctx, const siphb_send_info *info, const uint8_t *data, size_t len,
-                   void *user_data) {
-  (void)ctx, (void)info, (void)data, (void)len, (void)user_data;
-  return 0;
-}
-
-/* A fixed source: the same timeline gives the same output every run. */
-static int fixed_random(uint8_t *dest, size_t len, void *user_data) {
-  (void)user_data;
-  for (size_t i = 0; i < len; i++) dest[i] = (uint8_t)(0x5A + 7 * i);
-  return 0;
-}
-
 static int build(simulation *s, const sim_configs *c, uint32_t failover) {
-  siphb_callbacks cb;
-  siphb_callbacks_init(&cb, sizeof cb);
-  cb.event = on_event;
-  cb.send = no_send;
-  cb.random = fixed_random;
-  int rv = siphb_ctx_new(&s->ctx, NULL, &cb, NULL, s, 0);
+  int rv = offline_ctx_new(&s->ctx, on_event, s);
   if (rv != 0) return rv;
   s->count = failover ? failover : 1;
   for (uint32_t i = 0; i < s->count; i++) {

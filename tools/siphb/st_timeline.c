@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "offline_ctx.h"
 #include "session_timer.h"
 
 typedef struct timeline {
@@ -43,19 +44,6 @@ static int on_event(siphb_ctx *ctx, const siphb_event *ev, void *user_data) {
   } else if (ev->type == SIPHB_EVENT_SESSION_HARD_LIMIT) {
     t->hard_limit = true;
   }
-  return 0;
-}
-
-static int no_send(siphb_ctx *ctx, const siphb_send_info *info, const uint8_t *data, size_t len,
-                   void *user_data) {
-  (void)ctx, (void)info, (void)data, (void)len, (void)user_data;
-  return 0;
-}
-
-/* A fixed source: the same options give the same output every run. */
-static int fixed_random(uint8_t *dest, size_t len, void *user_data) {
-  (void)user_data;
-  for (size_t i = 0; i < len; i++) dest[i] = (uint8_t)(0x5A + 7 * i);
   return 0;
 }
 
@@ -105,12 +93,7 @@ static void item(timeline *t, siphb_ms at, const char *event, const char *what) 
 }
 
 static int setup(timeline *t, const st_timeline_in *in) {
-  siphb_callbacks cb;
-  siphb_callbacks_init(&cb, sizeof cb);
-  cb.event = on_event;
-  cb.send = no_send;
-  cb.random = fixed_random;
-  int rv = siphb_ctx_new(&t->ctx, NULL, &cb, NULL, t, 0);
+  int rv = offline_ctx_new(&t->ctx, on_event, t);
   if (rv == 0) rv = siphb_session_new(&t->session, t->ctx, in->session, NULL, 0);
   if (rv == 0) rv = siphb_session_start(t->session, in->neg, in->peer_allows_update, 0);
   return rv;
