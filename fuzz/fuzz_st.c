@@ -257,7 +257,7 @@ static void make_cfg(fuzz_cfg *f, const uint8_t *p, size_t n) {
 
 static void check_result_common(const siphb_st_result *r) {
   FUZZ_CHECK(r->reason != NULL && r->reason[0] != '\0');
-  FUZZ_CHECK(r->reserved_[0] == 0 && r->reserved_[1] == 0);
+  FUZZ_CHECK(r->reserved_[0] == 0 && r->zero_ == 0);
   FUZZ_CHECK((unsigned)r->refresher <= SIPHB_SIP_REFRESHER_UAS);
   FUZZ_CHECK((unsigned)r->action <= SIPHB_ST_ACTION_GIVE_UP);
   if (r->action != SIPHB_ST_ACTION_REJECT && r->action != SIPHB_ST_ACTION_GIVE_UP)

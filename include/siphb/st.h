@@ -108,6 +108,8 @@ typedef struct siphb_st_config {
   siphb_st_prefer refresher;   /* UAS */
   bool uac_refresh_anyway;     /* true: a UAC whose 2xx has no Session-Expires
                                   refreshes as if it had one (section 7.2) */
+  uint32_t max_retries;        /* 3 (0..10): 422s a UAC retries for one request,
+                                  each of which must raise Min-SE */
 } siphb_st_config;
 
 SIPHB_EXTERN void siphb_st_config_init(siphb_st_config *cfg, size_t size);
@@ -121,7 +123,8 @@ typedef enum siphb_st_action {
   SIPHB_ST_ACTION_RETRY = 2,   /* UAC after a 422: send the request again with
                                   these values (a new CSeq) */
   SIPHB_ST_ACTION_GIVE_UP = 3  /* UAC after a 422 it cannot satisfy: no Min-SE,
-                                  or none above what was offered (the loop guard) */
+                                  none above what was offered, or max_retries
+                                  reached (the loop guards) */
 } siphb_st_action;
 
 typedef struct siphb_st_result {
@@ -137,7 +140,9 @@ typedef struct siphb_st_result {
   uint32_t min_se_s;           /* Min-SE to send (422, request), or to keep */
   siphb_sip_refresher refresher; /* refresher parameter to send, or in force */
   const char *reason;          /* why, in a few words (static text) */
-  uint64_t reserved_[2];       /* zeroed */
+  uint32_t retries;            /* UAC: 422s retried so far for this request */
+  uint32_t zero_;              /* zeroed */
+  uint64_t reserved_[1];       /* zeroed */
 } siphb_st_result;
 
 /*
@@ -187,7 +192,8 @@ SIPHB_EXTERN int siphb_st_proxy_request(const siphb_st_config *cfg, const siphb_
  *   2xx without: ACCEPT, active only with uac_refresh_anyway, the UAC
  *     refreshing at the interval it offered;
  *   422: RETRY with Session-Expires and Min-SE = the 422's Min-SE (or the
- *     largest seen, or the local minimum, if larger), or GIVE_UP when the 422 has no Min-SE or one not above
+ *     largest seen, or the local minimum, if larger) and retries one more,
+ *     or GIVE_UP when sent->retries reached max_retries when the 422 has no Min-SE or one not above
  *     the interval offered (a second 422 for the same value is not retried);
  *   other statuses: ACCEPT, not active.
  * Returns 0 or INVALID_ARGUMENT (status out of 200..699).

@@ -18,6 +18,7 @@ static void config_defaults(siphb_st_config *c) {
   c->min_se_s = SIPHB_ST_MIN_SE;
   c->refresher = SIPHB_ST_PREFER_UAS;
   c->uac_refresh_anyway = true;
+  c->max_retries = 3;
 }
 
 static void config_defaults_fn(void *c) { config_defaults(c); }
@@ -38,7 +39,7 @@ static int take_config(const siphb_st_config *in, siphb_st_config *c) {
   unsigned char b;
   memcpy(&b, &c->uac_refresh_anyway, 1);
   if (c->min_se_s < SIPHB_ST_MIN_SE || b > 1 || (unsigned)c->refresher > SIPHB_ST_PREFER_UAC ||
-      (c->session_expires_s != 0 && c->session_expires_s < c->min_se_s))
+      (c->session_expires_s != 0 && c->session_expires_s < c->min_se_s) || c->max_retries > 10)
     return SIPHB_ERR_INVALID_ARGUMENT;
   return 0;
 }
@@ -198,15 +199,17 @@ int siphb_st_uac_on_response(const siphb_st_config *cfg_in, const siphb_st_resul
   if (status == 422) {
     uint32_t min = resp->min_se_s;
     bool usable = resp->has_min_se && !malformed(resp) && min >= SIPHB_ST_MIN_SE;
-    if (!usable || min <= offered) {
-      result_init(out, !usable ? "422 without a usable Min-SE (section 7.3): not retried"
-                               : "422 for a Min-SE already offered: not retried (loop guard)");
+    if (!usable || min <= offered || sent->retries >= cfg.max_retries) {
+      result_init(out, !usable           ? "422 without a usable Min-SE (section 7.3): not retried"
+                       : min <= offered ? "422 for a Min-SE already offered: not retried (loop guard)"
+                                        : "422 retried max_retries times already: not again");
       out->action = SIPHB_ST_ACTION_GIVE_UP;
       out->status = 422;
       return 0;
     }
     result_init(out, "retry with the 422's Min-SE (sections 7.3, 7.4)");
     out->action = SIPHB_ST_ACTION_RETRY;
+    out->retries = sent->retries + 1;
     out->supported_timer = true;
     out->has_session_expires = true;
     /* Never below what this side asked for itself either. */

@@ -152,10 +152,38 @@ static void test_second_422_is_not_retried(void **state) {
   assert_int_equal(attempts, 2);
 }
 
+/* A peer that raises Min-SE by one second with every 422: each retry is
+ * allowed by the loop guard, and max_retries (3) ends it. */
+static void test_422_retries_are_capped(void **state) {
+  (void)state;
+  siphb_st_config uac;
+  siphb_st_config_init(&uac, sizeof uac);
+  uac.session_expires_s = 90;
+  siphb_st_result sent;
+  assert_int_equal(siphb_st_uac_offer(&uac, 0, SIPHB_SIP_REFRESHER_NONE, &sent), 0);
+  char msg[1024], line[64];
+  unsigned attempts = 0;
+  for (;;) {
+    attempts++;
+    assert_true(attempts <= 10);
+    snprintf(line, sizeof line, "Min-SE: %u\r\n", sent.interval_s + 1);
+    size_t len = build(msg, sizeof msg, "SIP/2.0 422 Session Interval Too Small", attempts, line);
+    siphb_st_header resp = view(msg, len);
+    siphb_st_result next;
+    assert_int_equal(siphb_st_uac_on_response(&uac, &sent, 422, &resp, &next), 0);
+    if (next.action == SIPHB_ST_ACTION_GIVE_UP) break;
+    assert_int_equal(next.retries, attempts);
+    sent = next;
+  }
+  assert_int_equal(attempts, 4); /* the offer and 3 retries */
+  assert_int_equal(sent.interval_s, 93);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_422_then_success_then_refreshes),
       cmocka_unit_test(test_second_422_is_not_retried),
+      cmocka_unit_test(test_422_retries_are_capped),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

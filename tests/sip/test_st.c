@@ -480,7 +480,7 @@ static void run_uas(const uas_case *c, size_t n) {
          r.require_timer != (c[i].refresher == UAC)))
       fail_msg("%s: interval %u refresher %d local %d require %d", c[i].what, r.interval_s,
                (int)r.refresher, r.local_refresher, r.require_timer);
-    if (r.reserved_[0] != 0 || r.reserved_[1] != 0 || !r.reason)
+    if (r.reserved_[0] != 0 || r.zero_ != 0 || !r.reason)
       fail_msg("%s: reserved not zeroed or no reason", c[i].what);
     if (!encodes_as(&r, c[i].bytes)) fail_msg("%s: bytes", c[i].what);
   }
