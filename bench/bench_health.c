@@ -18,7 +18,7 @@
  *
  * No peer library offers a comparable object (docs/BENCHMARKS.md).
  *
- * Usage: bench_health [--monitors N] [--reps K]
+ * Usage: bench_health [--monitors N] [--reps K] [--load steady|mixed|outage]
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -138,10 +138,12 @@ static void build(bench *b, size_t n, size_t *per_monitor, size_t *per_pair) {
 int main(int argc, char **argv) {
   size_t n = 10000;
   int reps = 9;
+  const char *only = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--monitors") == 0 && i + 1 < argc) n = (size_t)strtoull(argv[++i], 0, 10);
     else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) reps = atoi(argv[++i]);
-    else bench_fail(PROG, "usage", "bench_health [--monitors N] [--reps K]");
+    else if (strcmp(argv[i], "--load") == 0 && i + 1 < argc) only = argv[++i];
+    else bench_fail(PROG, "usage", "bench_health [--monitors N] [--reps K] [--load NAME]");
   }
   if (n < 2 || reps < 1 || reps > BENCH_REPS_MAX) bench_fail(PROG, "usage", "bad numbers");
   bench b;
@@ -161,6 +163,7 @@ int main(int argc, char **argv) {
   printf("  the loop alone (generator, pick, deadline check): %.1f ns, subtracted below\n",
          floor_ns);
   for (size_t l = 0; l < sizeof loads / sizeof loads[0]; l++) {
+    if (only && strcmp(only, loads[l].name) != 0) continue;
     b.miss_permille = loads[l].miss_permille;
     uint64_t events0 = b.events, obs0 = b.observations;
     double lo, hi;
