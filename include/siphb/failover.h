@@ -27,7 +27,8 @@
  * ESCALATION (siphb_escalation) is the staged reaction while service is
  * lost. It observes one health monitor (siphb_escalation_set_health) or a
  * target selection (siphb_escalation_set_targets: then the current target's
- * monitor, across switches). An incident starts when the observed state
+ * monitor, across switches; a loss the selection repaired at once by
+ * switching to a healthy target is not passed on, so no incident opens). An incident starts when the observed state
  * goes OFFLINE (or DEGRADED, fail_on_degraded) outside maintenance, and ends
  * when it is HEALTHY again. From the incident's start:
  *   1. RECOVERING at once, quietly: one action per `recover_step`, in this

@@ -100,12 +100,16 @@ static int on_health(siphb_obs_sink *sink, const siphb_event *ev, siphb_ms now) 
   if (!relevant) return 0;
   s->maintenance = e->maintenance;
   if (ev->type == SIPHB_EVENT_HEALTH_CHANGED) slot_observe(s, e->state, e->reason, now);
-  /* The escalation watches the current target's monitor. */
-  if (i == t->current) {
-    int rv = siphb_obs_deliver(&t->out, ev, now);
-    if (rv != 0 || siphb_obj_dead(&t->base)) return rv;
-  }
-  return targets_decide(t, e->reason, now);
+  /* The choice first, then the escalation, which watches the current
+   * target's monitor: a loss that a switch to a healthy target has
+   * already repaired is no news to it (it saw the switch); otherwise it
+   * gets the monitor's event, after the switch or exhaustion if any. */
+  bool was_current = i == t->current;
+  int rv = targets_decide(t, e->reason, now);
+  if (rv != 0 || siphb_obj_dead(&t->base) || !was_current) return rv;
+  bool repaired = t->current != i && t->current >= 0 &&
+                  t->slots[t->current].state == SIPHB_HEALTH_STATE_HEALTHY;
+  return repaired ? 0 : siphb_obs_deliver(&t->out, ev, now);
 }
 
 /* A monitor deleted: its target falls back to explicit observation. */

@@ -252,6 +252,52 @@ static void test_wired_to_targets(void **state) {
   siphb_targets_del(t);
 }
 
+/* A loss the target selection repairs at once, by a switch to a healthy
+ * backup, opens no incident: no operator noise, no quiet actions. */
+static void test_switch_to_healthy_backup_is_quiet(void **state) {
+  (void)state;
+  make(NULL);
+  siphb_targets_config tc;
+  siphb_targets_config_init(&tc, sizeof tc);
+  tc.dwell = 0;
+  siphb_targets *t;
+  assert_int_equal(siphb_targets_new(&t, S->ctx, &tc, NULL, 0), 0);
+  siphb_health *h[2];
+  siphb_target list[2];
+  for (int i = 0; i < 2; i++) {
+    assert_int_equal(siphb_health_new(&h[i], S->ctx, NULL, NULL, 0), 0);
+    siphb_target_init(&list[i], sizeof list[i]);
+    list[i].key = (uint64_t)(i + 1);
+    list[i].priority = (uint16_t)i;
+    list[i].health = h[i];
+  }
+  assert_int_equal(siphb_targets_set(t, list, 2, 0), 0);
+  assert_int_equal(siphb_escalation_set_targets(E, t, 0), 0);
+  for (int i = 0; i < 2; i++)
+    assert_int_equal(siphb_health_observe(h[i], SIPHB_HEALTH_LAYER_SIP, SIPHB_HEALTH_OBS_SUCCESS,
+                                          NONE, SIPHB_HEALTH_NO_METRIC, 0),
+                     0);
+  run_to(10000);
+  assert_int_equal(siphb_health_observe(h[0], SIPHB_HEALTH_LAYER_SIP, SIPHB_HEALTH_OBS_FAILURE,
+                                        NONE, SIPHB_HEALTH_NO_METRIC, 10000),
+                   0);
+  run_to(2000000);
+  expect(none);
+  assert_int_equal(sim_count(S, SIPHB_EVENT_TARGETS_SWITCHED), 2); /* initial, then 1 -> 2 */
+  siphb_escalation_stats st;
+  assert_int_equal(siphb_escalation_get_stats(E, &st), 0);
+  assert_int_equal(st.incidents, 0);
+  /* The backup lost too: now the incident opens. */
+  assert_int_equal(siphb_health_observe(h[1], SIPHB_HEALTH_LAYER_SIP, SIPHB_HEALTH_OBS_FAILURE,
+                                        NONE, SIPHB_HEALTH_NO_METRIC, 2000000),
+                   0);
+  expect((const char *const[]){"2000000 stage normal>recovering",
+                               "2000000 action reset-transport", NULL});
+  siphb_targets_del(t);
+  siphb_health_del(h[0]);
+  siphb_health_del(h[1]);
+}
+
 static void test_bad_config(void **state) {
   (void)state;
   siphb_escalation *e = (siphb_escalation *)(uintptr_t)1;
@@ -437,6 +483,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_link_down_alarm_only, setup, teardown),
       cmocka_unit_test_setup_teardown(test_wired_to_health, setup, teardown),
       cmocka_unit_test_setup_teardown(test_wired_to_targets, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_switch_to_healthy_backup_is_quiet, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_config, setup, teardown),
       cmocka_unit_test_setup_teardown(test_dial_gates_over_random_sequences, setup, teardown),
       cmocka_unit_test(test_allocation_sweep),
