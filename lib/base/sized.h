@@ -7,6 +7,7 @@
 #ifndef SIPHB_LIB_BASE_SIZED_H
 #define SIPHB_LIB_BASE_SIZED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -89,6 +90,15 @@ static inline siphb_ssize siphb_sized_refuse(siphb_error_info *err, int code) {
                     code == SIPHB_ERR_UNSUPPORTED
                         ? "the struct sets a field this library does not know (newer header)"
                         : "the struct was not initialised (its _init sets the size)");
+}
+
+/* A bool field of a caller's struct holds 0 or 1: read as a byte, since
+ * loading another value as bool is undefined (a config filled by memset or
+ * by a binding written in another language). */
+static inline bool siphb_sized_bool_ok(const bool *b) {
+  unsigned char c;
+  memcpy(&c, b, 1);
+  return c <= 1;
 }
 
 #endif /* SIPHB_LIB_BASE_SIZED_H */

@@ -41,17 +41,11 @@ void siphb_escalation_config_init(siphb_escalation_config *cfg, size_t size) {
   siphb_sized_init(cfg, size, &d, sizeof d, CONFIG_MIN_SIZE);
 }
 
-static bool is_bool(const bool *b) {
-  unsigned char c;
-  memcpy(&c, b, 1);
-  return c <= 1;
-}
-
 static bool config_valid(const siphb_escalation_config *c) {
   const bool *flags[] = {&c->fail_on_degraded, &c->alarm_enabled,     &c->alarm_latched,
                          &c->autodial_enabled, &c->autodial_one_shot, &c->zone_critical};
   for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
-    if (!is_bool(flags[i])) return false;
+    if (!siphb_sized_bool_ok(flags[i])) return false;
   return c->recover_step > 0 && c->recover_step <= SIPHB_MS_MAX32 &&
          (c->recover_actions & ~RECOVER_ALL) == 0 && c->notify_after <= c->alarm_after &&
          c->alarm_after <= c->autodial_after && c->autodial_after <= SIPHB_MS_MAX32 &&

@@ -53,14 +53,8 @@ void siphb_health_config_init(siphb_health_config *cfg, size_t size) {
   siphb_sized_init(cfg, size, &d, sizeof d, CONFIG_MIN_SIZE);
 }
 
-static bool is_bool(bool b) {
-  unsigned char c;
-  memcpy(&c, &b, 1);
-  return c <= 1;
-}
-
 static bool layer_valid(const siphb_health_layer_config *l) {
-  if (!is_bool(l->enabled)) return false;
+  if (!siphb_sized_bool_ok(&l->enabled)) return false;
   if (l->mode != SIPHB_HEALTH_MODE_CONFIRM && l->mode != SIPHB_HEALTH_MODE_COUNTER) return false;
   if (l->degrade_after < 1 || l->degrade_after > 255 || l->up_after < 1 || l->up_after > 255)
     return false;
@@ -92,7 +86,8 @@ static int config_take(const siphb_health_config *c, health_cfg *out) {
     r->counter_down = (uint8_t)l->counter_down;
     r->counter_initial = (uint8_t)l->counter_initial;
   }
-  if (c->flap_changes > SIPHB_HEALTH_MAX_FLAP_CHANGES || !is_bool(c->alarm_on_degraded))
+  if (c->flap_changes > SIPHB_HEALTH_MAX_FLAP_CHANGES ||
+      !siphb_sized_bool_ok(&c->alarm_on_degraded))
     return SIPHB_ERR_INVALID_ARGUMENT;
   if (c->flap_changes && (c->flap_window == 0 || c->flap_window > FLAP_WINDOW_MAX))
     return SIPHB_ERR_INVALID_ARGUMENT;

@@ -51,9 +51,7 @@ void siphb_session_config_init(siphb_session_config *cfg, size_t size) {
 }
 
 static bool config_valid(const siphb_session_config *c) {
-  unsigned char b;
-  memcpy(&b, &c->prefer_update, 1);
-  return b <= 1 && (c->segments == 0 || (c->segments >= 2 && c->segments <= 10)) &&
+  return siphb_sized_bool_ok(&c->prefer_update) && (c->segments == 0 || (c->segments >= 2 && c->segments <= 10)) &&
          c->bye_margin_divisor >= 1 && c->bye_margin_divisor <= 100 &&
          c->grace <= SIPHB_MS_MAX32 && c->max_duration_no_timer <= SIPHB_MS_MAX32 &&
          c->max_duration <= SIPHB_MS_MAX32;

@@ -44,9 +44,7 @@ void siphb_target_init(siphb_target *t, size_t size) {
 }
 
 static bool config_valid(const siphb_targets_config *c) {
-  unsigned char b;
-  memcpy(&b, &c->fail_on_degraded, 1);
-  return b <= 1 && c->max_targets >= 1 && c->max_targets <= SIPHB_TARGETS_MAX &&
+  return siphb_sized_bool_ok(&c->fail_on_degraded) && c->max_targets >= 1 && c->max_targets <= SIPHB_TARGETS_MAX &&
          c->max_switches >= 1 && c->max_switches <= 64 && c->switch_window > 0 &&
          c->switch_window <= SIPHB_MS_MAX32 && c->dwell <= SIPHB_MS_MAX32 &&
          c->min_switch_interval <= SIPHB_MS_MAX32 && c->failback_hold <= SIPHB_MS_MAX32 &&

@@ -36,9 +36,8 @@ static int take_config(const siphb_st_config *in, siphb_st_config *c) {
                                         &view);
   if (rv != 0) return rv;
   if (view != c) memcpy(c, view, sizeof *c);
-  unsigned char b;
-  memcpy(&b, &c->uac_refresh_anyway, 1);
-  if (c->min_se_s < SIPHB_ST_MIN_SE || b > 1 || (unsigned)c->refresher > SIPHB_ST_PREFER_UAC ||
+  if (c->min_se_s < SIPHB_ST_MIN_SE || !siphb_sized_bool_ok(&c->uac_refresh_anyway) ||
+      (unsigned)c->refresher > SIPHB_ST_PREFER_UAC ||
       (c->session_expires_s != 0 && c->session_expires_s < c->min_se_s) || c->max_retries > 10)
     return SIPHB_ERR_INVALID_ARGUMENT;
   return 0;
@@ -200,9 +199,10 @@ int siphb_st_uac_on_response(const siphb_st_config *cfg_in, const siphb_st_resul
     uint32_t min = resp->min_se_s;
     bool usable = resp->has_min_se && !malformed(resp) && min >= SIPHB_ST_MIN_SE;
     if (!usable || min <= offered || sent->retries >= cfg.max_retries) {
-      result_init(out, !usable           ? "422 without a usable Min-SE (section 7.3): not retried"
-                       : min <= offered ? "422 for a Min-SE already offered: not retried (loop guard)"
-                                        : "422 retried max_retries times already: not again");
+      const char *why = "422 retried max_retries times already: not again";
+      if (min <= offered) why = "422 for a Min-SE already offered: not retried (loop guard)";
+      if (!usable) why = "422 without a usable Min-SE (section 7.3): not retried";
+      result_init(out, why);
       out->action = SIPHB_ST_ACTION_GIVE_UP;
       out->status = 422;
       return 0;
