@@ -5,10 +5,9 @@
  */
 #include <siphb/export.h>
 
+#include "base/names.h"
 #include "export/names.h"
 
-#define NAME_OF(table, v) \
-  ((unsigned)(v) < sizeof(table) / sizeof(table[0]) ? table[v] : "?")
 
 static const char *const outcome_names[SIPHB_XN_PROBE_OUTCOMES] = {
     "alive", "rejected", "timeout", "send-failed", "transport-error"};
@@ -39,13 +38,13 @@ static const char *const kind_names[] = {"ctx",    "timer",   "probe",   "flow",
 static const char *const gate_names[] = {"disabled",       "maintenance",    "cooldown", "one-shot",
                                          "required-input", "blocking-input", "zone"};
 
-const char *siphb_xn_probe_outcome(siphb_probe_outcome o) { return NAME_OF(outcome_names, o); }
-const char *siphb_xn_flow_state(siphb_flow_state s) { return NAME_OF(flow_state_names, s); }
-const char *siphb_xn_flow_reason(siphb_flow_reason r) { return NAME_OF(flow_reason_names, r); }
-const char *siphb_xn_flow_mode(siphb_flow_mode m) { return NAME_OF(flow_mode_names, m); }
-const char *siphb_xn_reg_state(siphb_reg_state s) { return NAME_OF(reg_state_names, s); }
-const char *siphb_xn_reg_reason(siphb_reg_reason r) { return NAME_OF(reg_reason_names, r); }
-const char *siphb_xn_transport(siphb_transport t) { return NAME_OF(transport_names, t); }
+const char *siphb_xn_probe_outcome(siphb_probe_outcome o) { return SIPHB_NAME_OF(outcome_names, o); }
+const char *siphb_xn_flow_state(siphb_flow_state s) { return SIPHB_NAME_OF(flow_state_names, s); }
+const char *siphb_xn_flow_reason(siphb_flow_reason r) { return SIPHB_NAME_OF(flow_reason_names, r); }
+const char *siphb_xn_flow_mode(siphb_flow_mode m) { return SIPHB_NAME_OF(flow_mode_names, m); }
+const char *siphb_xn_reg_state(siphb_reg_state s) { return SIPHB_NAME_OF(reg_state_names, s); }
+const char *siphb_xn_reg_reason(siphb_reg_reason r) { return SIPHB_NAME_OF(reg_reason_names, r); }
+const char *siphb_xn_transport(siphb_transport t) { return SIPHB_NAME_OF(transport_names, t); }
 
 const char *siphb_xn_object_kind(siphb_object_kind k) {
   return (unsigned)k < sizeof kind_names / sizeof kind_names[0] ? kind_names[k] : NULL;

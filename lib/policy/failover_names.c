@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "base/names.h"
+
 static const char *const cause_names[] = {"next-target", "failback", "manual", "initial"};
 
 static const char *const stage_names[] = {"normal", "recovering", "notified", "alarm",
@@ -16,17 +18,15 @@ static const char *const action_names[] = {
     "none",   "reset-transport", "reregister", "reresolve", "notify",
     "notify-clear", "alarm-on",  "alarm-off",  "autodial"};
 
-#define NAME_OF(table, v) \
-  ((unsigned)(v) < sizeof(table) / sizeof(table[0]) ? table[v] : "?")
 
 const char *siphb_switch_cause_name(siphb_switch_cause cause) {
-  return NAME_OF(cause_names, cause);
+  return SIPHB_NAME_OF(cause_names, cause);
 }
 
 const char *siphb_escalation_stage_name(siphb_escalation_stage stage) {
-  return NAME_OF(stage_names, stage);
+  return SIPHB_NAME_OF(stage_names, stage);
 }
 
 const char *siphb_escalation_action_name(siphb_escalation_action action) {
-  return NAME_OF(action_names, action);
+  return SIPHB_NAME_OF(action_names, action);
 }

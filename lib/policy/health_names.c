@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "base/names.h"
+
 static const char *const state_names[] = {"unknown", "healthy", "degraded", "offline"};
 
 static const char *const layer_names[SIPHB_HEALTH_LAYER_COUNT] = {
@@ -20,13 +22,13 @@ static const char *const reason_names[SIPHB_HEALTH_REASON_COUNT] = {
     "maintenance",    "media-loss"};
 
 const char *siphb_health_state_name(siphb_health_state state) {
-  return (unsigned)state < sizeof state_names / sizeof state_names[0] ? state_names[state] : "?";
+  return SIPHB_NAME_OF(state_names, state);
 }
 
 const char *siphb_health_layer_name(siphb_health_layer layer) {
-  return (unsigned)layer < SIPHB_HEALTH_LAYER_COUNT ? layer_names[layer] : "?";
+  return SIPHB_NAME_OF(layer_names, layer);
 }
 
 const char *siphb_health_reason_name(siphb_health_reason reason) {
-  return (unsigned)reason < SIPHB_HEALTH_REASON_COUNT ? reason_names[reason] : "?";
+  return SIPHB_NAME_OF(reason_names, reason);
 }

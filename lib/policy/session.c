@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/ms.h"
+#include "base/names.h"
 #include "base/sized.h"
 #include "engine/ctx_int.h"
 
@@ -295,5 +296,5 @@ void siphb_session_set_user_data(siphb_session *session, void *user_data) {
 const char *siphb_session_reason_name(siphb_session_reason reason) {
   static const char *const names[] = {"scheduled", "retry", "not-refreshed", "refresh-failed",
                                       "hard-limit"};
-  return (unsigned)reason < sizeof names / sizeof names[0] ? names[reason] : "?";
+  return SIPHB_NAME_OF(names, reason);
 }

@@ -130,13 +130,15 @@ static void targets_stop_op(siphb_obj *obj) {
   siphb_obs_detach(&t->out);
 }
 
-static size_t storage_size(const siphb_targets *t) {
-  return t->max_targets * sizeof(target_slot) + t->max_switches * sizeof(siphb_ms);
+/* The slots and the switch ring: one allocation, made by _new. */
+static size_t storage_size(uint32_t max_targets, uint32_t max_switches) {
+  return max_targets * sizeof(target_slot) + max_switches * sizeof(siphb_ms);
 }
 
 static void targets_destroy_op(siphb_obj *obj) {
   siphb_targets *t = (siphb_targets *)(void *)obj;
-  siphb_alloc_free(siphb_ctx_alloc(obj->ctx), t->slots, storage_size(t));
+  siphb_alloc_free(siphb_ctx_alloc(obj->ctx), t->slots,
+                   storage_size(t->max_targets, t->max_switches));
 }
 
 static siphb_obs_sink *targets_sink_op(siphb_obj *obj) {
@@ -157,7 +159,7 @@ int siphb_targets_new(siphb_targets **out, siphb_ctx *ctx, const siphb_targets_c
   const siphb_targets_config *c = view;
   if (!config_valid(c)) return SIPHB_ERR_INVALID_ARGUMENT;
   siphb_ctx_clock(ctx, now);
-  size_t bytes = c->max_targets * sizeof(target_slot) + c->max_switches * sizeof(siphb_ms);
+  size_t bytes = storage_size(c->max_targets, c->max_switches);
   void *storage = siphb_alloc_zeroed(siphb_ctx_alloc(ctx), bytes);
   if (!storage) return SIPHB_ERR_NOMEM;
   void *obj;
