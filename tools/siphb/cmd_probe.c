@@ -202,7 +202,7 @@ static int parse_options(int argc, char **argv, probe_opts *o) {
         rc = tool_usage_error("probe", "--from needs a sip: URI");
       o->from = v;
     } else if (tool_option_value(argc, argv, &i, "--retries", &v)) {
-      if (!v || !net_parse_uint(v, 0, 100, &n))
+      if (!v || !tool_parse_uint(v, 0, 100, &n))
         rc = tool_usage_error("probe", "--retries must be a number from 0 to 100");
       o->retries = (int)n;
     } else {

@@ -99,7 +99,7 @@ static bool number_option(int argc, char **argv, int *i, serve_opts *o, int *rc)
     if (!tool_option_value(argc, argv, i, opt[k].name, &v)) continue;
     if (!v)
       *rc = tool_usage_error(SERVE_CMD, "%s needs a number", opt[k].name);
-    else if (!net_parse_uint(v, opt[k].lo, opt[k].hi, slot[k]))
+    else if (!tool_parse_uint(v, opt[k].lo, opt[k].hi, slot[k]))
       *rc = tool_usage_error(SERVE_CMD, "%s must be a number from %u to %u", opt[k].name,
                              opt[k].lo, opt[k].hi);
     else if (slot[k] == &count)
@@ -165,7 +165,7 @@ static bool st_option(int argc, char **argv, int *i, st_args *st, int *rc) {
     return false;
   if (!v)
     *rc = tool_usage_error(SERVE_CMD, "%s needs a number of seconds", name);
-  else if (!net_parse_uint(v, SIPHB_ST_MIN_SE, SERVE_ST_MAX_S, slot))
+  else if (!tool_parse_uint(v, SIPHB_ST_MIN_SE, SERVE_ST_MAX_S, slot))
     *rc = tool_usage_error(SERVE_CMD, "%s must be a number of seconds from %u to %u", name,
                            SIPHB_ST_MIN_SE, SERVE_ST_MAX_S);
   return true;

@@ -7,7 +7,6 @@
  * timeline of the dialog's session timer (st_timeline.c) on the library's
  * scheduler. The peer's headers are read by st_peer.c.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,13 +62,10 @@ typedef struct options {
   size_t npeer;
 } options;
 
-/* A decimal in [min, max]; false when it is not one. */
+/* A decimal in [min, max] into a uint32_t field; false when it is not one. */
 static bool parse_u32(const char *v, uint32_t min, uint32_t max, uint32_t *out) {
-  if (!v || *v < '0' || *v > '9') return false;
-  char *end;
-  errno = 0;
-  unsigned long long n = strtoull(v, &end, 10);
-  if (errno || *end || n < min || n > max) return false;
+  unsigned n;
+  if (!tool_parse_uint(v, min, max, &n)) return false;
   *out = (uint32_t)n;
   return true;
 }

@@ -200,11 +200,10 @@ int cmd_simulate(int argc, char **argv) {
       if (sim_apply_set(&cfg, v, msg, sizeof msg) != 0)
         return tool_usage_error("simulate", "%s", msg);
     } else if (tool_option_value(argc, argv, &i, "--failover", &v)) {
-      char *end;
-      unsigned long n = v ? strtoul(v, &end, 10) : 0;
-      if (!v || *end || n < 1 || n > SIM_MAX_TARGETS)
+      unsigned n;
+      if (!tool_parse_uint(v, 1, SIM_MAX_TARGETS, &n))
         return tool_usage_error("simulate", "--failover wants 1..%d", SIM_MAX_TARGETS);
-      failover = (uint32_t)n;
+      failover = n;
     } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
       return tool_usage_error("simulate", "unknown option '%s'", argv[i]);
     } else if (path) {

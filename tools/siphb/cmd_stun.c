@@ -122,7 +122,7 @@ static bool number_option(int argc, char **argv, int *i, stun_opts *o, int *rc) 
     if (!tool_option_value(argc, argv, i, opt[k].name, &v)) continue;
     if (!v) {
       *rc = tool_usage_error("stun", "%s needs a number", opt[k].name);
-    } else if (!net_parse_uint(v, opt[k].lo, opt[k].hi, slot[k])) {
+    } else if (!tool_parse_uint(v, opt[k].lo, opt[k].hi, slot[k])) {
       *rc = tool_usage_error("stun", "%s must be a number from %u to %u", opt[k].name, opt[k].lo,
                              opt[k].hi);
     }

@@ -23,16 +23,6 @@
 #  include "addr.h"
 #  include "tool.h"
 
-bool net_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out) {
-  char *end;
-  if (!s || s[0] < '0' || s[0] > '9') return false;
-  errno = 0;
-  unsigned long v = strtoul(s, &end, 10);
-  if (errno || *end || v < lo || v > hi) return false;
-  *out = (unsigned)v;
-  return true;
-}
-
 bool net_parse_seconds(const char *s, uint64_t lo_ms, uint64_t hi_ms, uint64_t *out_ms) {
   uint64_t whole = 0, frac = 0;
   unsigned digits = 0, frac_digits = 0;
@@ -67,7 +57,7 @@ int net_seconds_value(const char *cmd, const char *name, const char *v, uint64_t
 }
 
 int net_count_value(const char *cmd, const char *v, unsigned *out) {
-  if (!v || !net_parse_uint(v, 1, 1000000000, out))
+  if (!v || !tool_parse_uint(v, 1, 1000000000, out))
     return tool_usage_error(cmd, "--count must be a number from 1 to 1000000000");
   return -1;
 }
@@ -112,7 +102,7 @@ static int split_hostport(const char *cmd, const char *text, const char *default
     }
   }
   unsigned p;
-  if (port && !net_parse_uint(port, min_port, 65535, &p))
+  if (port && !tool_parse_uint(port, min_port, 65535, &p))
     return tool_usage_error(cmd, "'%s': the port must be a number from %u to 65535", text,
                             min_port);
   if (hlen == 0 || hlen >= sizeof out->host)

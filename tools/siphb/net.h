@@ -29,10 +29,6 @@ typedef struct net_addr {
   socklen_t len;
 } net_addr;
 
-/* A whole number in [lo, hi]; false for anything else (signs, spaces,
- * trailing bytes, overflow). */
-bool net_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out);
-
 /* Seconds with up to three decimals ("5", "0.25") into milliseconds, in
  * [lo_ms, hi_ms]; false for anything else. */
 bool net_parse_seconds(const char *s, uint64_t lo_ms, uint64_t hi_ms, uint64_t *out_ms);

@@ -4,8 +4,10 @@
  */
 #include "tool.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int tool_usage_error(const char *cmd, const char *fmt, ...) {
@@ -43,4 +45,14 @@ bool tool_option_value(int argc, char **argv, int *i, const char *name, const ch
 int tool_unavailable(const char *cmd) {
   fprintf(stderr, "siphb: %s: not available on this platform (POSIX sockets only)\n", cmd);
   return TOOL_EXIT_USAGE;
+}
+
+bool tool_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out) {
+  char *end;
+  if (!s || s[0] < '0' || s[0] > '9') return false;
+  errno = 0;
+  unsigned long v = strtoul(s, &end, 10);
+  if (errno || *end || v < lo || v > hi) return false;
+  *out = (unsigned)v;
+  return true;
 }

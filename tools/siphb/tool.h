@@ -60,6 +60,10 @@ int tool_usage_error(const char *cmd, const char *fmt, ...);
  * and returns TOOL_EXIT_USAGE: the network subcommands on Windows. */
 int tool_unavailable(const char *cmd);
 
+/* A whole number in [lo, hi]; false for anything else (signs, spaces,
+ * trailing bytes, overflow). */
+bool tool_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out);
+
 /* An option with a value, "--name V" or "--name=V": true when argv[*i] is
  * one (then *i has moved past a separate value), with *value the value, or
  * NULL when none followed. */
