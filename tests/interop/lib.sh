@@ -460,3 +460,32 @@ encoded_pcap() { # OUT PORT DIR
   done
   [ "${#parts[@]}" -gt 0 ] && mergecap -F pcap -w "$out" "${parts[@]}" >>"$tmp/text2pcap.log" 2>&1
 }
+
+# What the scripts that test `siphb serve` start with: the header lines, a
+# capture of port $SRV, then serve on UDP and TCP of every loopback family
+# ($families: v4, and v6 when there is one) with ARGS added, its listening
+# reported as PASS (LABEL) or FAIL. Sets cap, families, listen, serve_pid
+# and serve_up (1 when it listens). NOTE is report_capture's.
+serve_start() { # LABEL NOTE ARGS...
+  local label=$1 note=$2
+  shift 2
+  echo "$interop_name: temp dir $tmp, ports $base..$((base + 47)), IPv6 loopback: $([ "$have_v6" = 1 ] && echo yes || echo no)"
+  echo "$interop_name: $(sipp -v 2>/dev/null | grep -o 'SIPp v[^ ]*'); $(tshark -v 2>/dev/null | head -1)"
+  cap=$tmp/capture.pcapng
+  start_capture "$cap" "port $SRV" 50
+  families=(v4)
+  [ "$have_v6" = 1 ] && families+=(v6)
+  listen=(--udp "127.0.0.1:$SRV" --tcp "127.0.0.1:$SRV")
+  [ "$have_v6" = 1 ] && listen+=(--udp "[::1]:$SRV" --tcp "[::1]:$SRV")
+  start_bg "$tmp/serve.out" timeout 45 "$tool" serve "${listen[@]}" "$@"
+  serve_pid=$BG
+  report_capture "port $SRV" "$note"
+  serve_up=0
+  wait_listen_sip "$serve_pid" "$SRV" && serve_up=1
+  if [ "$serve_up" = 1 ]; then
+    pass "$label: $(grep -c '^listening ' "$tmp/serve.out") sockets: $(grep '^listening ' "$tmp/serve.out" | sed 's/^listening //' | tr '\n' ' ')"
+  else
+    fail "siphb serve: did not start"
+    show "$tmp/serve.out"
+  fi
+}

@@ -36,29 +36,8 @@ interop_init 48
 port; SRV=$PORT
 calls=3
 
-echo "serve_run.sh: temp dir $tmp, ports $base..$((base + 47)), IPv6 loopback: $([ $have_v6 = 1 ] && echo yes || echo no)"
-echo "serve_run.sh: $(sipp -v 2>/dev/null | grep -o 'SIPp v[^ ]*'); $(tshark -v 2>/dev/null | head -1)"
-
-cap=$tmp/capture.pcapng
-start_capture "$cap" "port $SRV" 50
-
-families=(v4)
-[ "$have_v6" = 1 ] && families+=(v6)
-listen=(--udp "127.0.0.1:$SRV" --tcp "127.0.0.1:$SRV")
-[ "$have_v6" = 1 ] && listen+=(--udp "[::1]:$SRV" --tcp "[::1]:$SRV")
-start_bg "$tmp/serve.out" timeout 45 "$tool" serve "${listen[@]}" --json
-serve_pid=$BG
-
-report_capture "port $SRV" " (the sipp scenarios still check the Via)"
-
-up=0
-wait_listen_sip "$serve_pid" "$SRV" && up=1
-if [ "$up" = 1 ]; then
-  pass "siphb serve: $(grep -c '^listening ' "$tmp/serve.out") sockets: $(grep '^listening ' "$tmp/serve.out" | sed 's/^listening //' | tr '\n' ' ')"
-else
-  fail "siphb serve: did not start"
-  show "$tmp/serve.out"
-fi
+serve_start "siphb serve" " (the sipp scenarios still check the Via)" --json
+up=$serve_up
 
 # ---- the scenarios: regexps on the Via of the 200 (lib.sh: sipp_options_uac) ----
 ereg() { # N REGEXP

@@ -42,30 +42,9 @@ interop_init 48
 port; SRV=$PORT
 MIN_SE=1800
 
-echo "session_timer_run.sh: temp dir $tmp, ports $base..$((base + 47)), IPv6 loopback: $([ $have_v6 = 1 ] && echo yes || echo no)"
-echo "session_timer_run.sh: $(sipp -v 2>/dev/null | grep -o 'SIPp v[^ ]*'); $(tshark -v 2>/dev/null | head -1)"
-
-cap=$tmp/capture.pcapng
-start_capture "$cap" "port $SRV" 50
-
-families=(v4)
-[ "$have_v6" = 1 ] && families+=(v6)
-listen=(--udp "127.0.0.1:$SRV" --tcp "127.0.0.1:$SRV")
-[ "$have_v6" = 1 ] && listen+=(--udp "[::1]:$SRV" --tcp "[::1]:$SRV")
-start_bg "$tmp/serve.out" timeout 45 "$tool" serve "${listen[@]}" \
-  --session-timer "$MIN_SE" --refresher uac --json
-serve_pid=$BG
-
-report_capture "port $SRV" " (the sipp scenarios still check the headers)"
-
-up=0
-wait_listen_sip "$serve_pid" "$SRV" && up=1
-if [ "$up" = 1 ]; then
-  pass "siphb serve --session-timer $MIN_SE --refresher uac: $(grep -c '^listening ' "$tmp/serve.out") sockets: $(grep '^listening ' "$tmp/serve.out" | sed 's/^listening //' | tr '\n' ' ')"
-else
-  fail "siphb serve: did not start"
-  show "$tmp/serve.out"
-fi
+serve_start "siphb serve --session-timer $MIN_SE --refresher uac" \
+  " (the sipp scenarios still check the headers)" --session-timer "$MIN_SE" --refresher uac --json
+up=$serve_up
 
 # ---- the scenarios -------------------------------------------------------------
 # One INVITE of the call: CSEQ, its timer headers and, for an INVITE
